@@ -1,0 +1,374 @@
+/**
+ * Starts, reuses and stops the embedded 6-node cluster (C1-C4, E1).
+ *
+ * Each node is a real `redis-server` that daemonizes itself (its own pidfile and log), so a
+ * cluster started by `npm run cluster -- up` outlives the command and is reused by the app.
+ * A node is recognised as ours by the config file it reports in INFO server, never by port alone.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Config } from '../config';
+import { AppError } from '../errors';
+import type { Logger } from '../log';
+import { BUS_PORT_OFFSET, NODE_COUNT, planCluster, type ClusterPlan } from './layout';
+import { textCommand, withNode } from './node-client';
+import { parseClusterNodes, parseInfo } from './nodes-parser';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface LauncherOptions {
+  dataDir: string;
+  host: string;
+  portBase: number;
+  nodeTimeoutMs: number;
+  maxmemory: string;
+  maxmemoryPolicy: string;
+  serverPath: string;
+  log: Logger;
+  /** One line per step, for progress output. */
+  onProgress?: (line: string) => void;
+  /** Upper bound for the whole `up` (start + join + cluster_state:ok). */
+  readyTimeoutMs?: number;
+}
+
+export type PortState =
+  | { kind: 'free' }
+  | { kind: 'ours'; pid: number | null; role: string; clusterState: string; knownNodes: number }
+  | { kind: 'foreign'; detail: string };
+
+export interface NodeStatus {
+  port: number;
+  state: PortState;
+}
+
+export interface UpResult {
+  reused: boolean;
+  started: number[];
+  seeds: { host: string; port: number }[];
+  tookMs: number;
+}
+
+export function launcherOptionsFrom(config: Config, log: Logger, onProgress?: (line: string) => void): LauncherOptions {
+  return {
+    dataDir: config.dataDir,
+    host: config.redis.host,
+    portBase: config.redis.portBase,
+    nodeTimeoutMs: config.redis.nodeTimeoutMs,
+    maxmemory: config.redis.maxmemory,
+    maxmemoryPolicy: config.redis.maxmemoryPolicy,
+    serverPath: config.redis.serverPath,
+    log,
+    onProgress,
+  };
+}
+
+function quoteConf(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+async function portIsFree(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => done(true)));
+  });
+}
+
+/** Whether anything accepts TCP on host:port (ioredis hides ECONNREFUSED behind "Connection is closed"). */
+async function portIsListening(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host, port });
+    const finish = (open: boolean) => {
+      socket.destroy();
+      done(open);
+    };
+    socket.setTimeout(1500, () => finish(true));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
+}
+
+export class ClusterLauncher {
+  readonly plan: ClusterPlan;
+  readonly clusterDir: string;
+  private readonly opts: LauncherOptions;
+
+  constructor(opts: LauncherOptions) {
+    this.opts = opts;
+    this.plan = planCluster(opts.portBase, opts.host);
+    this.clusterDir = resolve(opts.dataDir, 'cluster', String(opts.portBase));
+  }
+
+  nodeDir(port: number): string {
+    return join(this.clusterDir, String(port));
+  }
+
+  confPath(port: number): string {
+    return join(this.nodeDir(port), 'redis.conf');
+  }
+
+  private progress(line: string): void {
+    this.opts.log.info(line);
+    this.opts.onProgress?.(line);
+  }
+
+  /** Checks the binary and its version before anything else, with an install hint. */
+  async checkServer(): Promise<string> {
+    try {
+      const { stdout } = await run(this.opts.serverPath, ['--version'], { timeout: 5000 });
+      const version = /v=(\d+)\.(\d+)\.(\d+)/.exec(stdout);
+      if (!version || Number(version[1]) < 7) {
+        throw new AppError('cluster_unavailable', `${this.opts.serverPath} is ${stdout.trim()}; Red K needs Redis 7 or newer (CLUSTER ADDSLOTSRANGE, SHARDS).`);
+      }
+      return `${version[1]}.${version[2]}.${version[3]}`;
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError(
+        'cluster_unavailable',
+        `Cannot run "${this.opts.serverPath}" (${(err as Error).message.split('\n')[0]}). Install Redis 7 ` +
+          '(Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDK_REDIS_SERVER=/path/to/redis-server.',
+      );
+    }
+  }
+
+  /** What listens on one planned port: nothing, one of our nodes, or somebody else. */
+  async probe(port: number): Promise<PortState> {
+    const addr = { host: this.opts.host, port };
+    if (!(await portIsListening(this.opts.host, port))) {
+      return (await portIsFree(this.opts.host, port + BUS_PORT_OFFSET))
+        ? { kind: 'free' }
+        : { kind: 'foreign', detail: `nothing on ${port} but its cluster bus port ${port + BUS_PORT_OFFSET} is taken` };
+    }
+    try {
+      return await withNode(addr, async (node) => {
+        const server = parseInfo(await textCommand(node, 'INFO', 'server'));
+        const configFile = server.config_file ? resolve(server.config_file) : '';
+        if (configFile !== this.confPath(port)) {
+          return { kind: 'foreign', detail: `a Redis server with config "${server.config_file || 'none'}"` } as const;
+        }
+        const info = parseInfo(await textCommand(node, 'CLUSTER', 'INFO'));
+        const repl = parseInfo(await textCommand(node, 'INFO', 'replication'));
+        return {
+          kind: 'ours',
+          pid: Number(server.process_id) || null,
+          role: repl.role === 'slave' ? 'replica' : (repl.role ?? 'unknown'),
+          clusterState: info.cluster_state ?? 'unknown',
+          knownNodes: Number(info.cluster_known_nodes) || 0,
+        } as const;
+      });
+    } catch (err) {
+      return { kind: 'foreign', detail: `something that is not a Red K Redis node (${(err as Error).message})` };
+    }
+  }
+
+  async status(): Promise<NodeStatus[]> {
+    return Promise.all(this.plan.ports.map(async (port) => ({ port, state: await this.probe(port) })));
+  }
+
+  private writeConf(port: number): void {
+    const dir = this.nodeDir(port);
+    mkdirSync(dir, { recursive: true });
+    const lines = [
+      `# written by Red K desktop; regenerated on every start`,
+      `port ${port}`,
+      `bind ${this.opts.host}`,
+      `daemonize yes`,
+      `pidfile ${quoteConf(join(dir, 'redis.pid'))}`,
+      `logfile ${quoteConf(join(dir, 'redis.log'))}`,
+      `dir ${quoteConf(dir)}`,
+      `cluster-enabled yes`,
+      `cluster-config-file nodes.conf`,
+      `cluster-node-timeout ${this.opts.nodeTimeoutMs}`,
+      `cluster-replica-validity-factor 10`,
+      `cluster-require-full-coverage no`,
+      `appendonly yes`,
+      `appendfsync everysec`,
+      `save ""`,
+      `maxmemory ${this.opts.maxmemory}`,
+      `maxmemory-policy ${this.opts.maxmemoryPolicy}`,
+    ];
+    writeFileSync(this.confPath(port), lines.join('\n') + '\n');
+  }
+
+  private async startNode(port: number): Promise<void> {
+    this.writeConf(port);
+    try {
+      await run(this.opts.serverPath, [this.confPath(port)], { timeout: 10_000 });
+    } catch (err) {
+      throw new AppError('cluster_unavailable', `redis-server on port ${port} did not start: ${(err as Error).message}. See ${join(this.nodeDir(port), 'redis.log')}.`);
+    }
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const state = await this.probe(port);
+      if (state.kind === 'ours') {
+        this.progress(`started redis-server ${this.opts.host}:${port} (pid ${state.pid ?? '?'})`);
+        return;
+      }
+      if (Date.now() > deadline) {
+        const logFile = join(this.nodeDir(port), 'redis.log');
+        const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join(' | ') : 'no log';
+        throw new AppError('cluster_unavailable', `redis-server on port ${port} did not answer within 10 s (${tail}).`);
+      }
+      await sleep(100);
+    }
+  }
+
+  private node(port: number) {
+    return { host: this.opts.host, port };
+  }
+
+  private async nodeId(port: number): Promise<string> {
+    return withNode(this.node(port), (n) => textCommand(n, 'CLUSTER', 'MYID'));
+  }
+
+  /**
+   * Brings the running nodes to the C1 shape, doing only what is missing, so it is safe on a
+   * fresh cluster, a restarted one (nodes.conf remembers everything) and a half-built one.
+   */
+  private async converge(): Promise<void> {
+    const { masters, replicas } = this.plan;
+    const first = this.node(masters[0]!.port);
+    const nodesText = await withNode(first, (n) => textCommand(n, 'CLUSTER', 'NODES'));
+    const assigned = parseClusterNodes(nodesText).some((n) => n.slots.length > 0);
+    const perNodeAssigned = await Promise.all(
+      this.plan.ports.map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO')).cluster_slots_assigned) || 0)),
+    );
+    if (!assigned && perNodeAssigned.every((n) => n === 0)) {
+      this.progress('assigning slots ' + masters.map((m) => `${m.slots.start}-${m.slots.end} -> :${m.port}`).join(', '));
+      for (const [i, port] of this.plan.ports.entries()) {
+        await withNode(this.node(port), (n) => n.call('CLUSTER', 'SET-CONFIG-EPOCH', String(i + 1)).catch(() => undefined));
+      }
+      for (const m of masters) {
+        await withNode(this.node(m.port), (n) => n.call('CLUSTER', 'ADDSLOTSRANGE', String(m.slots.start), String(m.slots.end)));
+      }
+    }
+
+    const known = await Promise.all(
+      this.plan.ports.map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO')).cluster_known_nodes) || 0)),
+    );
+    if (known.some((k) => k < NODE_COUNT)) {
+      this.progress('joining the 6 nodes (CLUSTER MEET)');
+      await withNode(first, async (n) => {
+        for (const port of this.plan.ports.slice(1)) await n.call('CLUSTER', 'MEET', this.opts.host, String(port));
+      });
+      await this.waitFor('every node to know the other five', async () => {
+        const counts = await Promise.all(
+          this.plan.ports.map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO')).cluster_known_nodes) || 0)),
+        );
+        return counts.every((c) => c >= NODE_COUNT);
+      });
+    }
+
+    for (const r of replicas) {
+      const view = parseClusterNodes(await withNode(this.node(r.port), (n) => textCommand(n, 'CLUSTER', 'NODES')));
+      const me = view.find((n) => n.port === r.port);
+      if (!me || me.role === 'replica' || me.slots.length > 0) continue;
+      // A slotless master on a replica port: attach it to whoever owns its planned master's slots now.
+      const planned = masters.find((m) => m.port === r.masterPort)!;
+      const owner = view.find((n) => n.role === 'master' && n.slots.some((s) => s.start <= planned.slots.start && planned.slots.start <= s.end));
+      if (!owner) continue;
+      this.progress(`attaching replica :${r.port} to master :${owner.port}`);
+      await this.waitFor(`:${r.port} to accept CLUSTER REPLICATE`, async () => {
+        try {
+          await withNode(this.node(r.port), (n) => n.call('CLUSTER', 'REPLICATE', owner.id));
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    }
+  }
+
+  private async waitFor(what: string, check: () => Promise<boolean>, timeoutMs = this.opts.readyTimeoutMs ?? 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await check().catch(() => false)) return;
+      if (Date.now() > deadline) throw new AppError('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}.`);
+      await sleep(200);
+    }
+  }
+
+  private async healthy(): Promise<boolean> {
+    const checks = await Promise.all(
+      this.plan.ports.map((port) =>
+        withNode(this.node(port), async (n) => {
+          const info = parseInfo(await textCommand(n, 'CLUSTER', 'INFO'));
+          const repl = parseInfo(await textCommand(n, 'INFO', 'replication'));
+          const linkOk = repl.role !== 'slave' || repl.master_link_status === 'up';
+          return info.cluster_state === 'ok' && Number(info.cluster_known_nodes) >= NODE_COUNT && linkOk;
+        }).catch(() => false),
+      ),
+    );
+    return checks.every(Boolean);
+  }
+
+  async up(): Promise<UpResult> {
+    const began = Date.now();
+    const version = await this.checkServer();
+    const states = await this.status();
+    const foreign = states.filter((s) => s.state.kind === 'foreign');
+    if (foreign.length > 0) {
+      const list = foreign.map((s) => `${s.port}: ${(s.state as { detail: string }).detail}`).join('; ');
+      throw new AppError(
+        'conflict',
+        `Cannot start the embedded cluster on ports ${this.plan.ports[0]}-${this.plan.ports[NODE_COUNT - 1]}: in use by another program (${list}). Stop it or choose another port base (--port-base / REDK_REDIS_PORT_BASE).`,
+      );
+    }
+    const seeds = this.plan.ports.map((port) => this.node(port));
+    if (states.every((s) => s.state.kind === 'ours') && (await this.healthy())) {
+      this.progress(`reusing the healthy cluster on ${this.opts.host}:${this.plan.ports[0]}-${this.plan.ports[NODE_COUNT - 1]} (${this.clusterDir})`);
+      return { reused: true, started: [], seeds, tookMs: Date.now() - began };
+    }
+    this.progress(`starting a 6-node Redis ${version} cluster on ${this.opts.host}:${this.plan.ports[0]}-${this.plan.ports[NODE_COUNT - 1]} (data in ${this.clusterDir})`);
+    const toStart = states.filter((s) => s.state.kind === 'free').map((s) => s.port);
+    await Promise.all(toStart.map((port) => this.startNode(port)));
+    await this.converge();
+    this.progress('waiting for cluster_state:ok on every node and replicas in sync');
+    await this.waitFor('cluster_state:ok on all 6 nodes', () => this.healthy());
+    this.progress(`cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    return { reused: false, started: toStart, seeds, tookMs: Date.now() - began };
+  }
+
+  /** Stops our nodes (SHUTDOWN keeps the AOF), waits for each process to exit, leaves others alone. */
+  async down(): Promise<{ stopped: number[]; skipped: { port: number; reason: string }[] }> {
+    const states = await this.status();
+    const stopped: number[] = [];
+    const skipped: { port: number; reason: string }[] = [];
+    await Promise.all(
+      states.map(async ({ port, state }) => {
+        if (state.kind === 'free') return;
+        if (state.kind === 'foreign') {
+          skipped.push({ port, reason: state.detail });
+          return;
+        }
+        await withNode(this.node(port), (n) => n.call('SHUTDOWN').catch(() => undefined)).catch(() => undefined);
+        await this.waitForExit(port, state.pid);
+        stopped.push(port);
+        this.progress(`stopped redis-server ${this.opts.host}:${port}`);
+      }),
+    );
+    return { stopped: stopped.sort((a, b) => a - b), skipped };
+  }
+
+  private async waitForExit(port: number, pid: number | null): Promise<void> {
+    const alive = () => {
+      if (pid === null) return false;
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 10_000;
+    while (alive() && Date.now() < deadline) await sleep(50);
+    if (alive() && pid !== null) {
+      this.opts.log.warn(`redis-server :${port} (pid ${pid}) ignored SHUTDOWN for 10 s; killing it`);
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+}

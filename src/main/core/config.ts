@@ -1,0 +1,157 @@
+/**
+ * The one config loader: defaults < `<dataDir>/config.json` (or REDK_CONFIG) < environment <
+ * explicit overrides (CLI flags). The result is validated; a bad value names its source.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const hostPort = z.string().regex(/^[A-Za-z0-9_.-]+:\d{1,5}$/, 'host:port');
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1),
+  redis: z.strictObject({
+    /** embedded: the app runs its own 6 redis-server processes; external: connect to seeds. */
+    mode: z.enum(['embedded', 'external']).default('embedded'),
+    host: z.string().default('127.0.0.1'),
+    /** Masters on base..base+2, replicas on base+3..base+5, cluster bus on port+10000. */
+    portBase: z.number().int().min(1024).max(55525).default(7000),
+    /** The seed uses 15000 (≈18 s failovers); 5000 keeps local drills short. */
+    nodeTimeoutMs: z.number().int().min(500).max(120_000).default(5000),
+    maxmemory: z.string().regex(/^\d+(kb|mb|gb)?$/i, 'like 256mb').default('256mb'),
+    /** R2: volatile-lru evicts only keys with a TTL (caches), never the like counters. */
+    maxmemoryPolicy: z
+      .enum(['volatile-lru', 'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'noeviction'])
+      .default('volatile-lru'),
+    serverPath: z.string().default('redis-server'),
+    /** Leave the embedded cluster running when the app quits (it is reused next start). */
+    keepRunning: z.boolean().default(false),
+    seeds: z.array(hostPort).default([]),
+    /** External clusters behind NAT (Docker): announced address -> reachable address. */
+    natMap: z.record(z.string(), z.strictObject({ host: z.string(), port: z.number().int() })).optional(),
+    password: z.string().optional(),
+    /** L3: where reads go. master = always fresh; slave/all = spread reads to replicas. */
+    scaleReads: z.enum(['master', 'slave', 'all']).default('master'),
+  }).prefault({}),
+  http: z.strictObject({
+    port: z.number().int().min(0).max(65535).default(7390),
+    token: z.string().min(8, 'at least 8 characters').optional(),
+  }).prefault({}),
+  stores: z.strictObject({
+    mongoUrl: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// URL').optional(),
+    neo4jUrl: z.string().regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\//, 'a neo4j:// or bolt:// URL').optional(),
+    neo4jUser: z.string().optional(),
+    neo4jPassword: z.string().optional(),
+  }).prefault({}),
+  sync: z.strictObject({
+    intervalMs: z.number().int().min(1000).default(300_000),
+  }).prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type ConfigOverrides = DeepPartial<z.input<typeof configSchema>>;
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'redk-desktop');
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'redk-desktop');
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'redk-desktop');
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw new AppError('invalid_input', `${name}=${raw} is not a whole number.`);
+  return value;
+}
+
+function jsonFrom(env: NodeJS.ProcessEnv, name: string): unknown {
+  const raw = env[name];
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new AppError('invalid_input', `${name} is not valid JSON.`);
+  }
+}
+
+/** Only the keys that are set, so that merging never overwrites a file value with undefined. */
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
+  const seeds = env.REDK_REDIS_SEEDS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const keep = env.REDK_KEEP_CLUSTER;
+  return {
+    ...defined({ dataDir: env.REDK_DATA_DIR || undefined }),
+    redis: defined({
+      mode: seeds && seeds.length > 0 ? ('external' as const) : undefined,
+      seeds,
+      portBase: intFrom(env, 'REDK_REDIS_PORT_BASE'),
+      nodeTimeoutMs: intFrom(env, 'REDK_REDIS_NODE_TIMEOUT'),
+      serverPath: env.REDK_REDIS_SERVER || undefined,
+      maxmemory: env.REDK_REDIS_MAXMEMORY || undefined,
+      maxmemoryPolicy: (env.REDK_REDIS_POLICY || undefined) as Config['redis']['maxmemoryPolicy'] | undefined,
+      scaleReads: (env.REDK_REDIS_SCALE_READS || undefined) as Config['redis']['scaleReads'] | undefined,
+      natMap: jsonFrom(env, 'REDK_REDIS_NAT_MAP') as Config['redis']['natMap'],
+      password: env.REDK_REDIS_PASSWORD || undefined,
+      keepRunning: keep === undefined || keep === '' ? undefined : keep === '1' || keep === 'true',
+    }),
+    http: defined({ port: intFrom(env, 'REDK_HTTP_PORT'), token: env.REDK_TOKEN || undefined }),
+    stores: defined({
+      mongoUrl: env.REDK_MONGO_URL || undefined,
+      neo4jUrl: env.REDK_NEO4J_URL || undefined,
+      neo4jUser: env.REDK_NEO4J_USER || undefined,
+      neo4jPassword: env.REDK_NEO4J_PASSWORD || undefined,
+    }),
+    sync: defined({ intervalMs: intFrom(env, 'REDK_SYNC_INTERVAL_MS') }),
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function mergeConfig(...layers: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (!isPlainObject(layer)) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined || key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+      const prev = out[key];
+      out[key] = isPlainObject(prev) && isPlainObject(value) ? mergeConfig(prev, value) : value;
+    }
+  }
+  return out;
+}
+
+function readConfigFile(path: string): unknown {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new AppError('invalid_input', `Config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const fromEnv = configFromEnv(env);
+  const dataDir = overrides.dataDir ?? fromEnv.dataDir ?? defaultDataDir(env);
+  const filePath = env.REDK_CONFIG || join(dataDir, 'config.json');
+  const fromFile = readConfigFile(filePath);
+  const merged = mergeConfig({ dataDir }, fromFile, fromEnv, overrides, { dataDir });
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new AppError('invalid_input', `Configuration is invalid (defaults < ${filePath} < REDK_* env < flags): ${problems}`);
+  }
+  const config = parsed.data;
+  if (config.redis.mode === 'external' && config.redis.seeds.length === 0) {
+    throw new AppError('invalid_input', 'redis.mode is "external" but no seeds are set (REDK_REDIS_SEEDS=host:port,...).');
+  }
+  return config;
+}

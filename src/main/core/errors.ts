@@ -1,0 +1,42 @@
+import { errorStatus, type ErrorCode, type RpcErrorBody } from '../../shared/errors';
+
+/**
+ * The one error type the engine throws on purpose. Its message is written for the person using
+ * the app ("Redis node 127.0.0.1:7002 is down"), its code is stable for the renderer to branch on.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues?: RpcErrorBody['issues'];
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; issues?: RpcErrorBody['issues'] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = options?.issues;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+
+  toBody(): RpcErrorBody {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+}
+
+export function notImplemented(method: string, feature: string): AppError {
+  return new AppError('not_implemented', `${method} is not available yet: ${feature} is not built in this version.`);
+}
+
+/** Turns anything thrown into an AppError without losing a readable message. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/CLUSTERDOWN|ECONNREFUSED|Connection is closed|None of startup nodes is available|Failed to refresh slots cache|MaxRetriesPerRequest/i.test(message)) {
+    return new AppError('cluster_unavailable', `The Redis Cluster cannot serve this request right now: ${message}`, { cause: err });
+  }
+  if (/timed? ?out/i.test(message)) {
+    return new AppError('timeout', message, { cause: err });
+  }
+  return new AppError('internal', `Unexpected engine error: ${message}`, { cause: err });
+}

@@ -1,0 +1,125 @@
+/**
+ * The ONE typed API between the engine (Electron main / web shell) and the renderer.
+ * Adding a method is one entry here plus one handler in src/main/core/handlers.ts; the preload,
+ * the web shell and the renderer client are all derived from this object.
+ */
+import { z } from 'zod';
+import { idSchema, usernameSchema } from './names';
+import type {
+  Alert,
+  ClusterMetrics,
+  Comment,
+  Conversation,
+  DrillResult,
+  DrillStep,
+  EngineInfo,
+  FailoverResult,
+  KeySlotInfo,
+  Message,
+  Post,
+  Stats,
+  Suggestion,
+  SyncStatus,
+  Topology,
+  TrendingEntry,
+  User,
+} from './types';
+
+export interface MethodDef<I extends z.ZodType, O> {
+  input: I;
+  /** Phantom: carries the output type, never set at runtime. */
+  readonly output?: O;
+}
+
+/** `returns<T>()(schema)` declares a method whose input is `schema` and whose output is T. */
+function returns<O>() {
+  return <I extends z.ZodType>(input: I): MethodDef<I, O> => ({ input });
+}
+
+const none = z.strictObject({});
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const feedKind = z.enum(['all', 'following', 'self']);
+const followPair = z.strictObject({ follower: usernameSchema, followee: usernameSchema });
+
+export const contract = {
+  'engine.info': returns<EngineInfo>()(none),
+
+  'cluster.topology': returns<Topology>()(none),
+  'cluster.keyslot': returns<KeySlotInfo>()(z.strictObject({ key: z.string().min(1).max(1024) })),
+  'cluster.metrics': returns<ClusterMetrics>()(none),
+  'cluster.alerts': returns<Alert[]>()(none),
+  'cluster.failover': returns<FailoverResult>()(
+    z.strictObject({ nodeId: z.string().regex(/^[0-9a-f]{40}$/, 'a 40-character node id') }),
+  ),
+  'cluster.drill': returns<DrillResult>()(
+    z.strictObject({ port: z.number().int().min(1).max(65535).optional() }),
+  ),
+
+  'users.create': returns<User>()(
+    z.strictObject({ username: usernameSchema, displayName: text(64) }),
+  ),
+  'users.get': returns<User>()(z.strictObject({ username: usernameSchema })),
+  'posts.create': returns<{ id: string }>()(z.strictObject({ author: usernameSchema, text: text(500) })),
+  'posts.get': returns<Post>()(z.strictObject({ id: idSchema })),
+  'likes.like': returns<{ changed: boolean; count: number }>()(
+    z.strictObject({ postId: idSchema, username: usernameSchema }),
+  ),
+  'likes.unlike': returns<{ changed: boolean; count: number }>()(
+    z.strictObject({ postId: idSchema, username: usernameSchema }),
+  ),
+  'feeds.get': returns<Post[]>()(z.strictObject({ username: usernameSchema, kind: feedKind })),
+  'follows.follow': returns<{ changed: boolean }>()(followPair),
+  'follows.unfollow': returns<{ changed: boolean }>()(followPair),
+  'suggestions.get': returns<Suggestion[]>()(z.strictObject({ username: usernameSchema })),
+  'comments.add': returns<Comment>()(
+    z.strictObject({ postId: idSchema, author: usernameSchema, text: text(500) }),
+  ),
+  'comments.list': returns<Comment[]>()(z.strictObject({ postId: idSchema })),
+  'messages.send': returns<Message>()(
+    z.strictObject({ from: usernameSchema, to: usernameSchema, text: text(2000) }),
+  ),
+  'messages.list': returns<Message[]>()(z.strictObject({ a: usernameSchema, b: usernameSchema })),
+  'messages.read': returns<{ unread: number }>()(z.strictObject({ username: usernameSchema, other: usernameSchema })),
+  'conversations.list': returns<Conversation[]>()(z.strictObject({ username: usernameSchema })),
+  'trending.get': returns<TrendingEntry[]>()(z.strictObject({ window: z.enum(['all', '1h', '24h']) })),
+  'stats.get': returns<Stats>()(none),
+  'sync.now': returns<{ synced: number }>()(none),
+  'sync.status': returns<SyncStatus>()(none),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+/** What a caller sends (before validation: defaults optional). */
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+/** What a handler receives (after validation). */
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = NonNullable<Contract[M]['output']>;
+
+export const methodNames = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Events the engine pushes (IPC channel `redk:event` / WebSocket `/events`). */
+export interface EventMap {
+  'cluster.topology': Topology;
+  'cluster.alerts': Alert[];
+  'cluster.failover': DrillStep;
+  'messages.new': Message;
+  'sync.progress': SyncStatus;
+}
+export type EventName = keyof EventMap;
+export interface EngineEvent<E extends EventName = EventName> {
+  event: E;
+  data: EventMap[E];
+}
+
+/** The typed client both shells expose to the renderer. */
+export interface RedkClient {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (data: EventMap[E]) => void): () => void;
+}
+
+/** Names used by the Electron glue; kept here so preload and main cannot drift apart. */
+export const IPC_CHANNELS = { rpc: 'redk:rpc', event: 'redk:event' } as const;

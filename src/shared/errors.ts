@@ -1,0 +1,37 @@
+/**
+ * Error codes every layer agrees on. The renderer shows `message`; it may branch on `code`.
+ * The HTTP status is what the web shell answers with (IPC carries the same code and message).
+ */
+export const errorStatus = {
+  bad_request: 400,
+  invalid_input: 400,
+  invalid_username: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  unknown_method: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  internal: 500,
+  not_implemented: 501,
+  cluster_unavailable: 503,
+  store_unavailable: 503,
+  timeout: 504,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface RpcErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Field-level problems for invalid input: path and what is wrong. */
+  issues?: { path: string; message: string }[];
+}
+
+export type RpcResponse<T> = { ok: true; data: T } | { ok: false; error: RpcErrorBody };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorStatus, value);
+}

@@ -1,0 +1,203 @@
+/** Values that cross the contract. Plain data only: they travel over IPC and JSON alike. */
+
+export interface SlotRange {
+  start: number;
+  end: number;
+}
+
+export type NodeRole = 'master' | 'replica';
+/** Health as the cluster itself reports it (CLUSTER NODES flags). */
+export type NodeHealth = 'ok' | 'pfail' | 'fail' | 'handshake' | 'noaddr';
+
+export interface ClusterNodeInfo {
+  id: string;
+  /** host:port as clients reach it. */
+  address: string;
+  host: string;
+  port: number;
+  role: NodeRole;
+  /** For a replica, the id of its master. */
+  masterId: string | null;
+  health: NodeHealth;
+  linkState: 'connected' | 'disconnected';
+  flags: string[];
+  slots: SlotRange[];
+  configEpoch: number;
+}
+
+export interface Topology {
+  /** cluster_state from CLUSTER INFO of the node that answered. */
+  state: 'ok' | 'fail' | 'unknown';
+  slotsAssigned: number;
+  slotsOk: number;
+  knownNodes: number;
+  currentEpoch: number;
+  /** Which node answered (CLUSTER NODES is read from one reachable node). */
+  observedFrom: string;
+  observedAt: number;
+  mode: 'embedded' | 'external';
+  nodes: ClusterNodeInfo[];
+}
+
+export interface KeySlotInfo {
+  key: string;
+  /** The part inside the first `{...}` that decides the slot, or null when the whole key does. */
+  hashTag: string | null;
+  slot: number;
+  master: { id: string; address: string } | null;
+  replicas: { id: string; address: string }[];
+}
+
+export interface NodeMetrics {
+  id: string;
+  address: string;
+  role: NodeRole;
+  reachable: boolean;
+  error?: string;
+  usedMemory: number;
+  usedMemoryHuman: string;
+  maxmemory: number;
+  maxmemoryHuman: string;
+  maxmemoryPolicy: string;
+  memFragmentationRatio: number;
+  totalCommandsProcessed: number;
+  opsPerSec: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  /** hits / (hits + misses); null before any lookup. */
+  hitRate: number | null;
+  connectedClients: number;
+  keys: number;
+  /** Replicas only: link to the master. */
+  masterLinkStatus: 'up' | 'down' | null;
+  replicationOffset: number;
+}
+
+export interface ClusterMetrics {
+  at: number;
+  clusterState: 'ok' | 'fail' | 'unknown';
+  slotsAssigned: number;
+  knownNodes: number;
+  nodes: NodeMetrics[];
+}
+
+export type AlertRule =
+  | 'memory_high'
+  | 'fragmentation_high'
+  | 'hit_rate_low'
+  | 'cluster_state'
+  | 'replica_link_down'
+  | 'node_unreachable';
+
+export interface Alert {
+  rule: AlertRule;
+  severity: 'warning' | 'critical';
+  /** host:port, or null for cluster-wide rules. */
+  node: string | null;
+  message: string;
+  value: number | string;
+  threshold: number | string;
+  at: number;
+}
+
+export interface FailoverResult {
+  nodeId: string;
+  address: string;
+  promoted: boolean;
+  tookMs: number;
+  previousMaster: string | null;
+}
+
+export interface DrillStep {
+  at: number;
+  /** ms since the drill started */
+  t: number;
+  step: string;
+  detail: string;
+}
+
+export interface DrillResult {
+  nodeTimeoutMs: number;
+  stoppedPort: number;
+  promotedAddress: string | null;
+  unavailableMs: number | null;
+  attempted: number;
+  acked: number;
+  failed: number;
+  lostAcked: number;
+  timeline: DrillStep[];
+}
+
+export interface User {
+  username: string;
+  displayName: string;
+  createdAt: number;
+  followers: number;
+  following: number;
+  posts: number;
+}
+
+export interface Post {
+  id: string;
+  author: string;
+  text: string;
+  createdAt: number;
+  likesCount: number;
+  commentsCount: number;
+}
+
+export interface Comment {
+  id: string;
+  postId: string;
+  author: string;
+  text: string;
+  createdAt: number;
+}
+
+export interface Message {
+  id: string;
+  from: string;
+  to: string;
+  text: string;
+  sentAt: number;
+}
+
+export interface Conversation {
+  with: string;
+  lastMessageAt: number;
+  unread: number;
+}
+
+export interface Suggestion {
+  username: string;
+  score: number;
+  mutualConnections: number;
+  followersCount: number;
+}
+
+export interface TrendingEntry {
+  postId: string;
+  score: number;
+}
+
+export interface Stats {
+  postsCount: number;
+  usersCount: number;
+}
+
+export interface SyncStatus {
+  running: boolean;
+  lastRunAt: number | null;
+  lastSynced: number;
+  lastError: string | null;
+  pending: number;
+  intervalMs: number;
+}
+
+export interface EngineInfo {
+  version: string;
+  shell: 'electron' | 'web';
+  cluster: { mode: 'embedded' | 'external'; seeds: string[]; nodeTimeoutMs: number };
+  stores: { documents: string; graph: string };
+  dataDir: string;
+}
