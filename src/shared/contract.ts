@@ -120,6 +120,3 @@ export interface RedkClient {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (data: EventMap[E]) => void): () => void;
 }
-
-/** Names used by the Electron glue; kept here so preload and main cannot drift apart. */
-export const IPC_CHANNELS = { rpc: 'redk:rpc', event: 'redk:event' } as const;

@@ -16,6 +16,7 @@ import type { Logger } from '../log';
 import { BUS_PORT_OFFSET, NODE_COUNT, planCluster, type ClusterPlan } from './layout';
 import { textCommand, withNode } from './node-client';
 import { parseClusterNodes, parseInfo } from './nodes-parser';
+import { processAlive } from './process-alive';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -355,15 +356,7 @@ export class ClusterLauncher {
   }
 
   private async waitForExit(port: number, pid: number | null): Promise<void> {
-    const alive = () => {
-      if (pid === null) return false;
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const alive = () => pid !== null && processAlive(pid);
     const deadline = Date.now() + 10_000;
     while (alive() && Date.now() < deadline) await sleep(50);
     if (alive() && pid !== null) {

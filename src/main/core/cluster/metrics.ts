@@ -1,0 +1,115 @@
+/** O1 metrics per node from INFO, and the O2 alert rules over them (pure, tested alone). */
+import type { Alert, ClusterMetrics, ClusterNodeInfo, NodeMetrics } from '../../../shared/types';
+import { parseInfo } from './nodes-parser';
+
+const num = (value: string | undefined): number => {
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+};
+
+/** Builds one node's metrics from the text of a plain `INFO` (memory, stats, clients, replication, keyspace). */
+export function nodeMetricsFromInfo(node: Pick<ClusterNodeInfo, 'id' | 'address' | 'role'>, infoText: string): NodeMetrics {
+  const info = parseInfo(infoText);
+  const hits = num(info.keyspace_hits);
+  const misses = num(info.keyspace_misses);
+  const keys = /keys=(\d+)/.exec(info.db0 ?? '');
+  const link = info.master_link_status;
+  return {
+    id: node.id,
+    address: node.address,
+    role: node.role,
+    reachable: true,
+    usedMemory: num(info.used_memory),
+    usedMemoryHuman: info.used_memory_human ?? '',
+    maxmemory: num(info.maxmemory),
+    maxmemoryHuman: info.maxmemory_human ?? '',
+    maxmemoryPolicy: info.maxmemory_policy ?? '',
+    memFragmentationRatio: num(info.mem_fragmentation_ratio),
+    totalCommandsProcessed: num(info.total_commands_processed),
+    opsPerSec: num(info.instantaneous_ops_per_sec),
+    keyspaceHits: hits,
+    keyspaceMisses: misses,
+    hitRate: hits + misses > 0 ? hits / (hits + misses) : null,
+    connectedClients: num(info.connected_clients),
+    keys: keys ? Number(keys[1]) : 0,
+    masterLinkStatus: link === 'up' || link === 'down' ? link : null,
+    replicationOffset: num(info.master_repl_offset),
+  };
+}
+
+export function unreachableNode(node: Pick<ClusterNodeInfo, 'id' | 'address' | 'role'>, error: string): NodeMetrics {
+  return {
+    ...nodeMetricsFromInfo(node, ''),
+    reachable: false,
+    error,
+  };
+}
+
+export const ALERT_THRESHOLDS = {
+  memoryRatio: 0.8,
+  fragmentation: 1.5,
+  hitRate: 0.5,
+  /**
+   * Below these, the ratio rules measure noise: an idle node's fragmentation ratio is huge
+   * because the allocator's baseline dwarfs a few KB of data (Redis's own MEMORY DOCTOR skips
+   * fragmentation under 5 MB for the same reason), and a hit rate over a handful of lookups
+   * says nothing.
+   */
+  fragmentationMinUsedBytes: 5 * 1024 * 1024,
+  hitRateMinLookups: 100,
+} as const;
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+/** O2: used_memory > 80% of maxmemory; fragmentation > 1.5; hit rate < 50%; cluster_state != ok; replica link down. */
+export function evaluateAlerts(metrics: ClusterMetrics, t = ALERT_THRESHOLDS): Alert[] {
+  const at = metrics.at;
+  const alerts: Alert[] = [];
+  if (metrics.clusterState !== 'ok') {
+    alerts.push({
+      rule: 'cluster_state', severity: 'critical', node: null, at,
+      message: `cluster_state is ${metrics.clusterState}: some slots have no reachable master`,
+      value: metrics.clusterState, threshold: 'ok',
+    });
+  }
+  for (const n of metrics.nodes) {
+    if (!n.reachable) {
+      alerts.push({
+        rule: 'node_unreachable', severity: 'critical', node: n.address, at,
+        message: `Redis node ${n.address} (${n.role}) does not answer: ${n.error ?? 'unreachable'}`,
+        value: 'down', threshold: 'up',
+      });
+      continue;
+    }
+    if (n.maxmemory > 0 && n.usedMemory / n.maxmemory > t.memoryRatio) {
+      const ratio = n.usedMemory / n.maxmemory;
+      alerts.push({
+        rule: 'memory_high', severity: ratio > 0.95 ? 'critical' : 'warning', node: n.address, at,
+        message: `${n.address} uses ${n.usedMemoryHuman} of ${n.maxmemoryHuman} (${pct(ratio)}); ${n.maxmemoryPolicy} eviction is near`,
+        value: Number(ratio.toFixed(3)), threshold: t.memoryRatio,
+      });
+    }
+    if (n.usedMemory >= t.fragmentationMinUsedBytes && n.memFragmentationRatio > t.fragmentation) {
+      alerts.push({
+        rule: 'fragmentation_high', severity: 'warning', node: n.address, at,
+        message: `${n.address} memory fragmentation ratio is ${n.memFragmentationRatio.toFixed(2)}`,
+        value: n.memFragmentationRatio, threshold: t.fragmentation,
+      });
+    }
+    if (n.hitRate !== null && n.keyspaceHits + n.keyspaceMisses >= t.hitRateMinLookups && n.hitRate < t.hitRate) {
+      alerts.push({
+        rule: 'hit_rate_low', severity: 'warning', node: n.address, at,
+        message: `${n.address} cache hit rate is ${pct(n.hitRate)} (${n.keyspaceHits} hits, ${n.keyspaceMisses} misses)`,
+        value: Number(n.hitRate.toFixed(3)), threshold: t.hitRate,
+      });
+    }
+    if (n.role === 'replica' && n.masterLinkStatus === 'down') {
+      alerts.push({
+        rule: 'replica_link_down', severity: 'critical', node: n.address, at,
+        message: `replica ${n.address} has lost its link to its master (master_link_status:down)`,
+        value: 'down', threshold: 'up',
+      });
+    }
+  }
+  return alerts;
+}

@@ -1,0 +1,121 @@
+/**
+ * The engine: everything the Electron main process hosts, runnable in plain Node.
+ * start() brings up (or reuses, or connects to) the cluster, then the services, the contract
+ * router and the live monitor; stop() undoes exactly what start() did.
+ */
+import type { Cluster } from 'ioredis';
+import type { EngineInfo } from '../../shared/types';
+import { createClusterClient, NodePool, waitReady } from './cluster/client';
+import { ClusterLauncher, launcherOptionsFrom } from './cluster/launcher';
+import { ClusterMonitor } from './cluster/monitor';
+import type { Config } from './config';
+import { AppError } from './errors';
+import { EventBus } from './events';
+import { createHandlers } from './handlers';
+import type { Logger } from './log';
+import { RpcRouter } from './rpc/router';
+import { ClusterService } from './services/cluster-service';
+
+export const ENGINE_VERSION = '0.1.0';
+
+export interface EngineOptions {
+  log: Logger;
+  shell: EngineInfo['shell'];
+  onProgress?: (line: string) => void;
+  /** Poll period of the live topology monitor. */
+  monitorIntervalMs?: number;
+}
+
+interface EngineParts {
+  config: Config;
+  log: Logger;
+  events: EventBus;
+  client: Cluster;
+  pool: NodePool;
+  monitor: ClusterMonitor;
+  launcher: ClusterLauncher | null;
+  /** Only a cluster this engine started is stopped with it. */
+  ownsCluster: boolean;
+  clusterService: ClusterService;
+  info: EngineInfo;
+}
+
+export class Engine {
+  readonly events: EventBus;
+  readonly router: RpcRouter;
+  readonly clusterService: ClusterService;
+  readonly config: Config;
+
+  private constructor(private readonly parts: EngineParts) {
+    this.events = parts.events;
+    this.config = parts.config;
+    this.clusterService = parts.clusterService;
+    this.router = new RpcRouter(createHandlers({ cluster: parts.clusterService, info: () => parts.info }), parts.log.child('rpc'));
+  }
+
+  static async start(config: Config, opts: EngineOptions): Promise<Engine> {
+    const log = opts.log;
+    let launcher: ClusterLauncher | null = null;
+    let seeds: { host: string; port: number }[];
+    let owns = false;
+    if (config.redis.mode === 'embedded') {
+      launcher = new ClusterLauncher(launcherOptionsFrom(config, log.child('cluster'), opts.onProgress));
+      const up = await launcher.up();
+      seeds = up.seeds;
+      owns = !up.reused;
+    } else {
+      seeds = config.redis.seeds.map((s) => {
+        const at = s.lastIndexOf(':');
+        return { host: s.slice(0, at), port: Number(s.slice(at + 1)) };
+      });
+      log.info(`connecting to the external cluster at ${config.redis.seeds.join(', ')}`);
+    }
+    const client = createClusterClient({
+      seeds,
+      scaleReads: config.redis.scaleReads,
+      natMap: config.redis.natMap,
+      password: config.redis.password,
+      log: log.child('redis'),
+    });
+    const pool = new NodePool(config.redis.natMap, config.redis.password);
+    try {
+      await waitReady(client, 30_000);
+    } catch (err) {
+      client.disconnect();
+      pool.close();
+      throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${seeds.map((s) => `${s.host}:${s.port}`).join(', ')}: ${(err as Error).message}`);
+    }
+    const service = new ClusterService(pool, seeds.map((s) => `${s.host}:${s.port}`), config.redis.mode);
+    const events = new EventBus();
+    const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
+    const info: EngineInfo = {
+      version: ENGINE_VERSION,
+      shell: opts.shell,
+      cluster: { mode: config.redis.mode, seeds: seeds.map((s) => `${s.host}:${s.port}`), nodeTimeoutMs: config.redis.nodeTimeoutMs },
+      stores: { documents: 'not configured', graph: 'not configured' },
+      dataDir: config.dataDir,
+    };
+    const engine = new Engine({ config, log, events, client, pool, monitor, launcher, ownsCluster: owns, clusterService: service, info });
+    monitor.start();
+    await monitor.tick();
+    log.info(`engine ready (${config.redis.mode} cluster, reads from ${config.redis.scaleReads})`);
+    return engine;
+  }
+
+  /** The cluster client for data work (ioredis Cluster). */
+  get redis(): Cluster {
+    return this.parts.client;
+  }
+
+  async stop(): Promise<void> {
+    const { monitor, client, pool, launcher, ownsCluster, config, log } = this.parts;
+    monitor.stop();
+    await client.quit().catch(() => client.disconnect());
+    pool.close();
+    if (launcher && ownsCluster && !config.redis.keepRunning) {
+      await launcher.down();
+    } else if (launcher) {
+      log.info('leaving the embedded cluster running (it was already running, or keepRunning is set)');
+    }
+  }
+}

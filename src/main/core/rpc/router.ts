@@ -1,0 +1,58 @@
+/**
+ * The boundary every call crosses, from IPC and HTTP alike: method name checked against the
+ * contract, input validated with the contract's schema, handler errors turned into codes.
+ * dispatch() never throws, so one bad payload cannot take the engine down (R5).
+ */
+import type { z } from 'zod';
+import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../../shared/contract';
+import { errorStatus, type RpcErrorBody, type RpcResponse } from '../../../shared/errors';
+import { AppError, toAppError } from '../errors';
+import type { Logger } from '../log';
+
+export type Handlers = {
+  [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
+};
+
+export interface DispatchResult {
+  status: number;
+  body: RpcResponse<unknown>;
+}
+
+function fail(error: RpcErrorBody): DispatchResult {
+  return { status: errorStatus[error.code], body: { ok: false, error } };
+}
+
+/** Maps zod issues to our codes: a field that says which code it wants (usernames) wins. */
+export function validationError(method: string, error: z.ZodError): AppError {
+  const issues = error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
+  const wantsUsername = error.issues.some((i) => (i as { params?: { code?: string } }).params?.code === 'invalid_username');
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new AppError(wantsUsername ? 'invalid_username' : 'invalid_input', `Invalid input for ${method}: ${summary}`, { issues });
+}
+
+export class RpcRouter {
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly log: Logger,
+  ) {}
+
+  async dispatch(method: string, rawInput: unknown): Promise<DispatchResult> {
+    if (typeof method !== 'string' || !isMethodName(method)) {
+      const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method;
+      return fail({ code: 'unknown_method', message: `Unknown method "${shown}".` });
+    }
+    const parsed = contract[method].input.safeParse(rawInput ?? {});
+    if (!parsed.success) return fail(validationError(method, parsed.error).toBody());
+    try {
+      const handler = this.handlers[method] as (input: unknown) => Promise<unknown>;
+      const data = await handler(parsed.data);
+      return { status: 200, body: { ok: true, data } };
+    } catch (err) {
+      const appError = toAppError(err);
+      if (appError.status >= 500 && appError.code !== 'not_implemented') {
+        this.log.warn(`${method} failed: ${appError.code}: ${appError.message}`);
+      }
+      return fail(appError.toBody());
+    }
+  }
+}

@@ -1,0 +1,110 @@
+/** ClusterService: what the `cluster.*` contract methods call. */
+import type { Alert, ClusterMetrics, FailoverResult, KeySlotInfo, Topology } from '../../../shared/types';
+import { type NodePool } from '../cluster/client';
+import { keySlotInfo } from '../cluster/keyslot';
+import { evaluateAlerts, nodeMetricsFromInfo, unreachableNode } from '../cluster/metrics';
+import { textCommand } from '../cluster/node-client';
+import { parseClusterNodes, parseInfo } from '../cluster/nodes-parser';
+import { AppError } from '../errors';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class ClusterService {
+  private last: Topology | null = null;
+
+  constructor(
+    private readonly pool: NodePool,
+    private readonly seeds: string[],
+    private readonly mode: 'embedded' | 'external',
+  ) {}
+
+  /** Addresses worth asking, most recently seen first, then the configured seeds. */
+  private candidates(): string[] {
+    const known = this.last?.nodes.filter((n) => n.health === 'ok').map((n) => n.address) ?? [];
+    return [...new Set([...known, ...this.seeds, ...(this.last?.nodes.map((n) => n.address) ?? [])])];
+  }
+
+  /** CLUSTER NODES + CLUSTER INFO from the first node that answers. */
+  async topology(): Promise<Topology> {
+    const tried: string[] = [];
+    for (const address of this.candidates()) {
+      try {
+        const node = await this.pool.ready(address, 800);
+        const [nodesText, infoText] = await Promise.all([
+          textCommand(node, 'CLUSTER', 'NODES'),
+          textCommand(node, 'CLUSTER', 'INFO'),
+        ]);
+        const info = parseInfo(infoText);
+        const state = info.cluster_state === 'ok' || info.cluster_state === 'fail' ? info.cluster_state : 'unknown';
+        this.last = {
+          state,
+          slotsAssigned: Number(info.cluster_slots_assigned) || 0,
+          slotsOk: Number(info.cluster_slots_ok) || 0,
+          knownNodes: Number(info.cluster_known_nodes) || 0,
+          currentEpoch: Number(info.cluster_current_epoch) || 0,
+          observedFrom: address,
+          observedAt: Date.now(),
+          mode: this.mode,
+          nodes: parseClusterNodes(nodesText),
+        };
+        return this.last;
+      } catch (err) {
+        tried.push(`${address} (${(err as Error).message})`);
+      }
+    }
+    throw new AppError('cluster_unavailable', `No Redis node answers CLUSTER NODES; tried ${tried.join(', ') || 'no address'}.`);
+  }
+
+  async keyslot(key: string): Promise<KeySlotInfo> {
+    return keySlotInfo(key, await this.topology());
+  }
+
+  async metrics(): Promise<ClusterMetrics> {
+    const topology = await this.topology();
+    const nodes = await Promise.all(
+      topology.nodes.map(async (n) => {
+        try {
+          const node = await this.pool.ready(n.address, 500);
+          return nodeMetricsFromInfo(n, await textCommand(node, 'INFO'));
+        } catch (err) {
+          return unreachableNode(n, (err as Error).message);
+        }
+      }),
+    );
+    return { at: Date.now(), clusterState: topology.state, slotsAssigned: topology.slotsAssigned, knownNodes: topology.knownNodes, nodes };
+  }
+
+  async alerts(): Promise<Alert[]> {
+    return evaluateAlerts(await this.metrics());
+  }
+
+  /**
+   * Graceful manual failover: CLUSTER FAILOVER on a replica makes it take over its master's slots
+   * after catching up with the master's replication stream, so no acknowledged write is lost.
+   */
+  async failover(nodeId: string, timeoutMs = 15_000): Promise<FailoverResult> {
+    const began = Date.now();
+    const topology = await this.topology();
+    const target = topology.nodes.find((n) => n.id === nodeId);
+    if (!target) throw new AppError('not_found', `No node with id ${nodeId} is in the cluster.`);
+    if (target.role !== 'replica') {
+      throw new AppError('invalid_input', `${target.address} is a master; run a failover on one of its replicas to promote it.`);
+    }
+    const previous = topology.nodes.find((n) => n.id === target.masterId);
+    const node = await this.pool.ready(target.address);
+    await node.call('CLUSTER', 'FAILOVER');
+    for (;;) {
+      const now = await this.topology().catch(() => null);
+      const me = now?.nodes.find((n) => n.id === nodeId);
+      const old = now?.nodes.find((n) => n.id === previous?.id);
+      // Done when the new master owns the slots and the old one follows it, as seen by the cluster.
+      if (me?.role === 'master' && me.slots.length > 0 && (!old || old.masterId === nodeId)) {
+        return { nodeId, address: target.address, promoted: true, tookMs: Date.now() - began, previousMaster: previous?.address ?? null };
+      }
+      if (Date.now() - began > timeoutMs) {
+        return { nodeId, address: target.address, promoted: false, tookMs: Date.now() - began, previousMaster: previous?.address ?? null };
+      }
+      await sleep(100);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Electron glue only: the window, its security settings and the IPC wiring. Everything else is
+ * the engine in ./core, which runs the same way in plain Node for the web shell and the tests.
+ */
+import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IPC_CHANNELS } from '../shared/ipc';
+import { loadConfig } from './core/config';
+import { Engine } from './core/engine';
+import { createLogger } from './core/log';
+import { CONTENT_SECURITY_POLICY } from './web/static-files';
+
+const log = createLogger('electron');
+const here = dirname(fileURLToPath(import.meta.url));
+let engine: Engine | null = null;
+let window: BrowserWindow | null = null;
+
+const rendererUrl = process.env.ELECTRON_RENDERER_URL
+  ? new URL(process.env.ELECTRON_RENDERER_URL).href
+  : pathToFileURL(join(here, '../renderer/index.html')).href;
+
+/** IPC is answered only for our own window showing our own page (R4). */
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const frameUrl = event.senderFrame?.url ?? '';
+  return window !== null && event.sender.id === window.webContents.id && frameUrl.split('#')[0] === rendererUrl.split('#')[0];
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Red K',
+    show: false,
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => {
+    window = null;
+  });
+  void window.loadURL(rendererUrl);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (url !== rendererUrl) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.whenReady().then(async () => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  try {
+    engine = await Engine.start(loadConfig(), { log, shell: 'electron' });
+  } catch (err) {
+    dialog.showErrorBox('Red K could not start its data layer', (err as Error).message);
+    app.exit(1);
+    return;
+  }
+  const running = engine;
+  ipcMain.handle(IPC_CHANNELS.rpc, async (event, method: unknown, input: unknown) => {
+    if (!trustedSender(event)) {
+      return { ok: false, error: { code: 'forbidden', message: 'This page may not call the engine.' } };
+    }
+    return (await running.router.dispatch(typeof method === 'string' ? method : '', input)).body;
+  });
+  running.events.on((payload) => {
+    if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANNELS.event, payload);
+  });
+  createWindow();
+});
+
+app.on('window-all-closed', () => app.quit());
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !engine) return;
+  quitting = true;
+  event.preventDefault();
+  const stopping = engine;
+  engine = null;
+  stopping
+    .stop()
+    .catch((err: unknown) => log.error(`stopping the engine: ${(err as Error).message}`))
+    .finally(() => app.quit());
+});

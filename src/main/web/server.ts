@@ -1,0 +1,231 @@
+/**
+ * The web shell (E3, A1): the built renderer plus the contract over HTTP and a WebSocket,
+ * bound to loopback, guarded by a per-run token, a Host check (DNS rebinding) and an Origin
+ * check (other sites in the same browser).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { errorStatus, type ErrorCode, type RpcResponse } from '../../shared/errors';
+import { AppError } from '../core/errors';
+import type { EventBus } from '../core/events';
+import type { Logger } from '../core/log';
+import type { RpcRouter } from '../core/rpc/router';
+import { resolveStaticFile, sendStaticFile } from './static-files';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebShellOptions {
+  router: RpcRouter;
+  events: EventBus;
+  log: Logger;
+  /** Folder with the built renderer (index.html and assets/). */
+  staticDir: string;
+  port: number;
+  token?: string;
+  host?: string;
+}
+
+export interface WebShell {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sendJson(res: ServerResponse, status: number, body: RpcResponse<unknown>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, code: ErrorCode, message: string): void {
+  sendJson(res, errorStatus[code], { ok: false, error: { code, message } });
+}
+
+/** Reads the body up to `limit` bytes; past it, answers 413 without buffering the rest. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new AppError('payload_too_large', `Request body is ${declared} bytes; the limit is ${limit}.`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new AppError('payload_too_large', `Request body is over the ${limit}-byte limit.`));
+        req.pause();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body);
+  return JSON.parse(text);
+}
+
+export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? newToken();
+  const log = opts.log;
+  if (!existsSync(join(opts.staticDir, 'index.html'))) {
+    throw new AppError('not_found', `The renderer is not built (${join(opts.staticDir, 'index.html')} is missing). Run "npm run build" first.`);
+  }
+  let port = opts.port;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+
+  /** Shared by HTTP and WebSocket: Host must be ours; Origin, when a browser sends one, too. */
+  const checkHostAndOrigin = (req: IncomingMessage): AppError | null => {
+    if (!allowedHosts().has(req.headers.host ?? '')) {
+      return new AppError('forbidden', `Host "${req.headers.host ?? ''}" is not this web shell.`);
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) {
+      return new AppError('forbidden', `Origin "${origin}" may not call this engine.`);
+    }
+    return null;
+  };
+
+  const bearer = (req: IncomingMessage): string => {
+    const header = req.headers.authorization ?? '';
+    return header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  };
+
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, method: string) => {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendError(res, 'method_not_allowed', 'Use POST /rpc/<method> with a JSON body.');
+    }
+    if (!sameSecret(bearer(req), token)) {
+      return sendError(res, 'unauthorized', 'Missing or wrong token: send "Authorization: Bearer <token>" (the token is in the URL the engine printed).');
+    }
+    const type = req.headers['content-type'];
+    if (type !== undefined && !/^application\/json\b/i.test(type)) {
+      return sendError(res, 'unsupported_media_type', `Content-Type must be application/json, not "${type}".`);
+    }
+    let input: unknown;
+    try {
+      input = parseJsonBody(await readBody(req, MAX_BODY_BYTES));
+    } catch (err) {
+      if (err instanceof AppError) {
+        res.setHeader('connection', 'close');
+        return sendError(res, err.code, err.message);
+      }
+      return sendError(res, 'bad_request', `The body is not valid UTF-8 JSON: ${(err as Error).message}`);
+    }
+    const result = await opts.router.dispatch(method, input);
+    sendJson(res, result.status, result.body);
+  };
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const refused = checkHostAndOrigin(req);
+    if (refused) return sendError(res, refused.code, refused.message);
+    if (url.startsWith('/rpc/')) {
+      let method: string;
+      try {
+        method = decodeURIComponent(url.slice(5).split('?')[0] ?? '');
+      } catch {
+        return sendError(res, 'bad_request', 'The method name in the URL is not valid.');
+      }
+      handleRpc(req, res, method).catch((err: unknown) => {
+        log.error(`rpc ${method.slice(0, 80)}: ${(err as Error).message}`);
+        if (!res.headersSent) sendError(res, 'internal', 'The engine could not answer this request.');
+      });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendError(res, 'method_not_allowed', `${req.method} is not served here.`);
+    }
+    const file = resolveStaticFile(opts.staticDir, url);
+    if (!file) return sendError(res, 'not_found', `Nothing at ${url.slice(0, 200)}.`);
+    sendStaticFile(res, file);
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const sockets = new Set<WebSocket>();
+  const unsubscribe = opts.events.on((event) => {
+    const text = JSON.stringify(event);
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const refused = checkHostAndOrigin(req);
+    const given = url.searchParams.get('token') ?? '';
+    if (url.pathname !== '/events' || refused || !sameSecret(given, token)) {
+      const status = url.pathname !== '/events' ? '404 Not Found' : refused ? '403 Forbidden' : '401 Unauthorized';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+      // The browser only listens; anything it sends is ignored.
+      ws.on('message', () => undefined);
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new AppError('conflict', `Port ${port} on ${host} is already in use; set REDK_HTTP_PORT to another port (0 picks a free one).`)
+          : err,
+      );
+    });
+    server.listen({ host, port }, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const pingTimer = setInterval(() => {
+    for (const ws of sockets) ws.ping();
+  }, 30_000);
+  pingTimer.unref();
+
+  return {
+    url: `http://${host}:${port}/?token=${encodeURIComponent(token)}`,
+    port,
+    token,
+    close: async () => {
+      clearInterval(pingTimer);
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

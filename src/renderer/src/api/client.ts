@@ -1,0 +1,33 @@
+/** The typed client, derived from the contract: one `call` for every method, one `on` for events. */
+import type { EventMap, EventName, MethodInput, MethodName, MethodOutput, RedkClient } from '../../../shared/contract';
+import type { ErrorCode } from '../../../shared/errors';
+import { detectTransport, type Transport } from './transport';
+
+/** An error the engine answered with; `message` is written for people, `code` for code. */
+export class RpcError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RpcError';
+  }
+}
+
+export function createClient(transport: Transport): RedkClient & { transport: Transport } {
+  return {
+    transport,
+    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+      const response = await transport.invoke(method, input);
+      if (response.ok) return response.data as MethodOutput<M>;
+      throw new RpcError(response.error.code, response.error.message);
+    },
+    on<E extends EventName>(event: E, listener: (data: EventMap[E]) => void): () => void {
+      return transport.subscribe((incoming) => {
+        if (incoming.event === event) listener(incoming.data as EventMap[E]);
+      });
+    },
+  };
+}
+
+export const client = createClient(detectTransport());

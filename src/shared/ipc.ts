@@ -1,0 +1,11 @@
+/**
+ * What travels over Electron IPC. Kept free of runtime dependencies so the sandboxed preload
+ * bundle stays tiny (the preload never validates: the main process does, at the boundary).
+ */
+export const IPC_CHANNELS = { rpc: 'redk:rpc', event: 'redk:event' } as const;
+
+/** The raw bridge the preload exposes as `window.redkBridge`; the renderer wraps it in a RedkClient. */
+export interface RedkBridge {
+  invoke(method: string, input: unknown): Promise<unknown>;
+  subscribe(listener: (event: unknown) => void): () => void;
+}

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/shared/contract';
+import type { ClusterMetrics, FailoverResult, KeySlotInfo, Topology } from '../../src/shared/types';
+import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
+import { Engine } from '../../src/main/core/engine';
+import { silentLogger } from '../../src/main/core/log';
+import { suiteConfig } from '../helpers/cluster';
+
+describe('the engine over a real cluster', () => {
+  let engine: Engine;
+  const events: EngineEvent[] = [];
+  const call = async <T>(method: string, input: unknown = {}): Promise<T> => {
+    const res = await engine.router.dispatch(method, input);
+    if (!res.body.ok) throw new Error(`${method}: ${res.body.error.code} ${res.body.error.message}`);
+    return res.body.data as T;
+  };
+
+  beforeAll(async () => {
+    engine = await Engine.start(suiteConfig(), { log: silentLogger, shell: 'web', monitorIntervalMs: 250 });
+    engine.events.on((e) => events.push(e));
+  });
+  afterAll(async () => {
+    await engine.stop();
+  });
+
+  it('cluster.topology shows 6 nodes, 3 masters owning all 16384 slots', async () => {
+    const t = await call<Topology>('cluster.topology');
+    expect(t.state).toBe('ok');
+    expect(t.nodes).toHaveLength(6);
+    const masters = t.nodes.filter((n) => n.role === 'master');
+    expect(masters).toHaveLength(3);
+    expect(masters.flatMap((m) => m.slots).reduce((n, r) => n + r.end - r.start + 1, 0)).toBe(16384);
+    expect(t.nodes.filter((n) => n.role === 'replica').every((r) => masters.some((m) => m.id === r.masterId))).toBe(true);
+  });
+
+  it('cluster.keyslot agrees with CLUSTER KEYSLOT and names the node that really serves the key', async () => {
+    const { portBase } = suiteConfig().redis;
+    for (const key of ['{user:alice}:feed:all', '{post:42}:likes:count', 'trending:posts', 'a{}b']) {
+      const info = await call<KeySlotInfo>('cluster.keyslot', { key });
+      const slot = await withNode({ host: '127.0.0.1', port: portBase }, (n) => n.call('CLUSTER', 'KEYSLOT', key));
+      expect(info.slot, key).toBe(Number(slot));
+      await engine.redis.set(key, 'x');
+      const owner = await withNode({ host: '127.0.0.1', port: Number(info.master!.address.split(':')[1]) }, (n) => n.call('GET', key).catch((e: Error) => e.message));
+      expect(owner, key).toBe('x');
+      await engine.redis.del(key);
+    }
+    const a = await call<KeySlotInfo>('cluster.keyslot', { key: '{user:bob}:profile' });
+    const b = await call<KeySlotInfo>('cluster.keyslot', { key: '{user:bob}:conversations' });
+    expect(a.slot).toBe(b.slot);
+  });
+
+  it('cluster.metrics reads O1 figures from every node', async () => {
+    const m = await call<ClusterMetrics>('cluster.metrics');
+    expect(m.clusterState).toBe('ok');
+    expect(m.nodes).toHaveLength(6);
+    for (const n of m.nodes) {
+      expect(n.reachable).toBe(true);
+      expect(n.maxmemory).toBe(64 * 1024 * 1024);
+      expect(n.usedMemory).toBeGreaterThan(0);
+      expect(n.totalCommandsProcessed).toBeGreaterThan(0);
+      if (n.role === 'replica') expect(n.masterLinkStatus).toBe('up');
+    }
+  });
+
+  it('cluster.failover promotes a replica gracefully, the monitor pushes the new topology, and it can be undone', async () => {
+    const before = await call<Topology>('cluster.topology');
+    const master = before.nodes.find((n) => n.role === 'master' && n.slots[0]?.start === 5461)!;
+    const replica = before.nodes.find((n) => n.role === 'replica' && n.masterId === master.id)!;
+    await engine.redis.set('{failover}:k', 'kept');
+
+    try {
+    const result = await call<FailoverResult>('cluster.failover', { nodeId: replica.id });
+    expect(result).toMatchObject({ nodeId: replica.id, promoted: true, previousMaster: master.address });
+    const after = await call<Topology>('cluster.topology');
+    const promoted = after.nodes.find((n) => n.id === replica.id)!;
+    expect(promoted.role).toBe('master');
+    expect(promoted.slots).toEqual([{ start: 5461, end: 10922 }]);
+    expect(after.nodes.find((n) => n.id === master.id)!.masterId).toBe(replica.id);
+    expect(await engine.redis.get('{failover}:k')).toBe('kept');
+
+    const deadline = Date.now() + 5000;
+    const pushed = () => events.some((e) => e.event === 'cluster.topology' && (e.data as Topology).nodes.some((n) => n.id === replica.id && n.role === 'master'));
+    while (!pushed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(pushed()).toBe(true);
+    } finally {
+      const back = await call<FailoverResult>('cluster.failover', { nodeId: master.id });
+      expect(back.promoted).toBe(true);
+      await engine.redis.del('{failover}:k');
+    }
+  });
+
+  it('refuses a failover on a master or an unknown node with a clear error', async () => {
+    const t = await call<Topology>('cluster.topology');
+    const master = t.nodes.find((n) => n.role === 'master')!;
+    const res = await engine.router.dispatch('cluster.failover', { nodeId: master.id });
+    expect(res.status).toBe(400);
+    expect(res.body.ok === false && res.body.error.message).toContain('is a master');
+    const unknown = await engine.router.dispatch('cluster.failover', { nodeId: 'f'.repeat(40) });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('social methods that are not built yet say so instead of inventing data', async () => {
+    const res = await engine.router.dispatch('posts.create', { author: 'alice', text: 'hi' });
+    expect(res.status).toBe(501);
+    expect(res.body.ok === false && res.body.error.code).toBe('not_implemented');
+  });
+});

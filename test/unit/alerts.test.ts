@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateAlerts, nodeMetricsFromInfo, unreachableNode } from '../../src/main/core/cluster/metrics';
+import type { ClusterMetrics, NodeMetrics } from '../../src/shared/types';
+
+const MB = 1024 * 1024;
+const node = (over: Partial<NodeMetrics> = {}): NodeMetrics => ({
+  ...nodeMetricsFromInfo({ id: 'n1', address: '127.0.0.1:7000', role: 'master' }, ''),
+  usedMemory: 10 * MB, usedMemoryHuman: '10M', maxmemory: 100 * MB, maxmemoryHuman: '100M', memFragmentationRatio: 1.1,
+  ...over,
+});
+const metrics = (nodes: NodeMetrics[], clusterState: ClusterMetrics['clusterState'] = 'ok'): ClusterMetrics => ({ at: 1, clusterState, slotsAssigned: 16384, knownNodes: 6, nodes });
+const rules = (m: ClusterMetrics) => evaluateAlerts(m).map((a) => a.rule);
+
+describe('O2 alert rules', () => {
+  it('a healthy cluster raises nothing', () => {
+    expect(evaluateAlerts(metrics([node()]))).toEqual([]);
+  });
+
+  it('used memory over 80% of maxmemory warns, over 95% is critical', () => {
+    expect(rules(metrics([node({ usedMemory: 81 * MB })]))).toEqual(['memory_high']);
+    expect(evaluateAlerts(metrics([node({ usedMemory: 96 * MB })]))[0]!.severity).toBe('critical');
+    expect(rules(metrics([node({ usedMemory: 81 * MB, maxmemory: 0 })]))).toEqual([]);
+  });
+
+  it('fragmentation over 1.5 warns once the node holds real data', () => {
+    expect(rules(metrics([node({ memFragmentationRatio: 1.8 })]))).toEqual(['fragmentation_high']);
+    expect(rules(metrics([node({ memFragmentationRatio: 4, usedMemory: 2 * MB })]))).toEqual([]);
+  });
+
+  it('hit rate under 50% warns after enough lookups', () => {
+    expect(rules(metrics([node({ keyspaceHits: 40, keyspaceMisses: 60, hitRate: 0.4 })]))).toEqual(['hit_rate_low']);
+    expect(rules(metrics([node({ keyspaceHits: 4, keyspaceMisses: 6, hitRate: 0.4 })]))).toEqual([]);
+  });
+
+  it('cluster_state other than ok, a replica link down and an unreachable node are critical', () => {
+    const alerts = evaluateAlerts(
+      metrics(
+        [node({ role: 'replica', masterLinkStatus: 'down' }), unreachableNode({ id: 'n2', address: '127.0.0.1:7001', role: 'master' }, 'ECONNREFUSED')],
+        'fail',
+      ),
+    );
+    expect(alerts.map((a) => [a.rule, a.severity, a.node])).toEqual([
+      ['cluster_state', 'critical', null],
+      ['replica_link_down', 'critical', '127.0.0.1:7000'],
+      ['node_unreachable', 'critical', '127.0.0.1:7001'],
+    ]);
+  });
+
+  it('reads INFO into metrics with the hit rate formula hits / (hits + misses)', () => {
+    const m = nodeMetricsFromInfo(
+      { id: 'x', address: 'h:1', role: 'replica' },
+      'used_memory:2048\r\nmaxmemory:4096\r\nkeyspace_hits:3\r\nkeyspace_misses:1\r\nmaster_link_status:up\r\ndb0:keys=12,expires=3,avg_ttl=0\r\ninstantaneous_ops_per_sec:7\r\n',
+    );
+    expect(m).toMatchObject({ usedMemory: 2048, maxmemory: 4096, hitRate: 0.75, masterLinkStatus: 'up', keys: 12, opsPerSec: 7 });
+  });
+});
