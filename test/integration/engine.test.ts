@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/shared/contract';
 import type { ClusterMetrics, FailoverResult, KeySlotInfo, Topology } from '../../src/shared/types';
-import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
+import { withNode } from '../../src/main/core/cluster/node-client';
 import { Engine } from '../../src/main/core/engine';
 import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from '../helpers/cluster';

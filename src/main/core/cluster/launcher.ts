@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import { BUS_PORT_OFFSET, NODE_COUNT, planCluster, type ClusterPlan } from './layout';
+import { BUS_PORT_OFFSET, MASTER_COUNT, NODE_COUNT, planCluster, type ClusterPlan } from './layout';
 import { textCommand, withNode } from './node-client';
 import { parseClusterNodes, parseInfo } from './nodes-parser';
 import { processAlive } from './process-alive';
@@ -300,7 +300,10 @@ export class ClusterLauncher {
           const info = parseInfo(await textCommand(n, 'CLUSTER', 'INFO'));
           const repl = parseInfo(await textCommand(n, 'INFO', 'replication'));
           const linkOk = repl.role !== 'slave' || repl.master_link_status === 'up';
-          return info.cluster_state === 'ok' && Number(info.cluster_known_nodes) >= NODE_COUNT && linkOk;
+          // Every node must already see every replica as one: gossip about roles lags the REPLICATE.
+          const view = parseClusterNodes(await textCommand(n, 'CLUSTER', 'NODES'));
+          const viewOk = view.filter((v) => v.role === 'replica').length === NODE_COUNT - MASTER_COUNT;
+          return info.cluster_state === 'ok' && Number(info.cluster_known_nodes) >= NODE_COUNT && linkOk && viewOk;
         }).catch(() => false),
       ),
     );

@@ -1,0 +1,73 @@
+/**
+ * Runs the real `npm run serve` entry (tsx src/main/cli/serve.ts) as a child process on free
+ * ports in a temp data folder, and stops it (which stops the cluster it started).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, freePortBase } from './ports';
+
+export interface ServeProcess {
+  url: string;
+  port: number;
+  token: string;
+  portBase: number;
+  output: () => string;
+  stop(): Promise<number | null>;
+}
+
+export async function startServe(extraEnv: Record<string, string> = {}, timeoutMs = 120_000): Promise<ServeProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'redk-e2e-'));
+  const portBase = await freePortBase();
+  const port = await freePort();
+  const token = `e2e-${Math.random().toString(36).slice(2)}`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/serve.ts'], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      REDK_DATA_DIR: dataDir,
+      REDK_REDIS_PORT_BASE: String(portBase),
+      REDK_HTTP_PORT: String(port),
+      REDK_TOKEN: token,
+      REDK_REDIS_NODE_TIMEOUT: '2000',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not print its URL in ${timeoutMs} ms:\n${log}`)), timeoutMs);
+    const onData = () => {
+      const match = /Red K web shell: (http:\/\/\S+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before printing its URL:\n${log}`));
+    });
+  });
+  return {
+    url,
+    port,
+    token,
+    portBase,
+    output: () => log,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
