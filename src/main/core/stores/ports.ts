@@ -1,0 +1,141 @@
+/**
+ * The two ports of the systems of record (S1). Adapters: mongo/ + neo4j/ (official drivers) and
+ * embedded/ (PGlite, zero install, serves both). The cache layer and the sync engine see only
+ * these interfaces; one contract test suite (test/stores/) runs against every adapter.
+ *
+ * Times are epoch milliseconds. Ids are strings made by the caller (the engine), so writes are
+ * idempotent: creating what exists reports `false` and changes nothing.
+ */
+
+export interface UserDoc {
+  username: string;
+  displayName: string;
+  createdAt: number;
+}
+
+export interface PostDoc {
+  id: string;
+  author: string;
+  text: string;
+  createdAt: number;
+  /** Written back by the sync engine from the Redis counter (L2). */
+  likesCount: number;
+}
+
+export interface CommentDoc {
+  id: string;
+  postId: string;
+  author: string;
+  text: string;
+  createdAt: number;
+}
+
+export interface MessageDoc {
+  id: string;
+  from: string;
+  to: string;
+  text: string;
+  sentAt: number;
+}
+
+export interface ConversationDoc {
+  /** The other participant. */
+  with: string;
+  lastMessageAt: number;
+}
+
+export interface LikeChange {
+  postId: string;
+  username: string;
+  liked: boolean;
+}
+
+export interface Page {
+  limit: number;
+  /** Return only items strictly older than this createdAt/sentAt (keyset pagination). */
+  before?: number;
+}
+
+export interface DocumentStore {
+  /** "mongo mongodb://…" or "embedded <folder>": shown at startup and in engine.info. */
+  readonly description: string;
+  /** Creates collections/tables and every index the queries below need. Idempotent. */
+  init(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  createUser(user: UserDoc): Promise<boolean>;
+  /** Bulk insert for the seeder; existing usernames are skipped. Returns how many were new. */
+  createUsers(users: UserDoc[]): Promise<number>;
+  getUser(username: string): Promise<UserDoc | null>;
+  /** Usernames in ascending order after `after`, for pickers and scans. */
+  listUsers(limit: number, after?: string): Promise<UserDoc[]>;
+  countUsers(): Promise<number>;
+
+  createPost(post: PostDoc): Promise<boolean>;
+  createPosts(posts: PostDoc[]): Promise<number>;
+  getPost(id: string): Promise<PostDoc | null>;
+  getPosts(ids: string[]): Promise<PostDoc[]>;
+  /** Newest first. `authors` empty means nobody (not everybody). */
+  postsByAuthors(authors: string[], page: Page): Promise<PostDoc[]>;
+  /** Newest first, everybody. */
+  recentPosts(page: Page): Promise<PostDoc[]>;
+  countPosts(): Promise<number>;
+  countPostsBy(author: string): Promise<number>;
+  /** Sets (never adds to) likes_count; unknown post ids are ignored. Returns how many posts changed. */
+  setLikeCounts(counts: { postId: string; count: number }[]): Promise<number>;
+  /** Who liked what, so a counter and its like set can be rebuilt after loss (R2). Idempotent. */
+  recordLikes(changes: LikeChange[]): Promise<void>;
+  likers(postId: string): Promise<string[]>;
+
+  addComment(comment: CommentDoc): Promise<boolean>;
+  addComments(comments: CommentDoc[]): Promise<number>;
+  /** Newest first. */
+  listComments(postId: string, page: Page): Promise<CommentDoc[]>;
+  countComments(postId: string): Promise<number>;
+
+  addMessage(message: MessageDoc): Promise<boolean>;
+  addMessages(messages: MessageDoc[]): Promise<number>;
+  /** Between a and b in either direction, newest first. */
+  listMessages(a: string, b: string, page: Page): Promise<MessageDoc[]>;
+  /** Everyone `username` has exchanged messages with, most recent first. */
+  conversations(username: string, limit: number): Promise<ConversationDoc[]>;
+}
+
+export interface SuggestionDoc {
+  username: string;
+  /** Friends-of-friends ranking: mutual connections weigh most, popularity breaks ties. */
+  score: number;
+  mutualConnections: number;
+  followersCount: number;
+}
+
+export interface GraphStore {
+  readonly description: string;
+  /** Constraints/indexes (unique username). Idempotent. */
+  init(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  addUser(username: string): Promise<void>;
+  addUsers(usernames: string[]): Promise<void>;
+  /** false when a already follows b (or a === b, which is refused by the service before). */
+  follow(follower: string, followee: string): Promise<boolean>;
+  /** Bulk, for the seeder; existing edges are skipped. */
+  followMany(edges: { follower: string; followee: string }[]): Promise<number>;
+  unfollow(follower: string, followee: string): Promise<boolean>;
+  isFollowing(follower: string, followee: string): Promise<boolean>;
+  followers(username: string, limit: number): Promise<string[]>;
+  following(username: string, limit: number): Promise<string[]>;
+  counts(username: string): Promise<{ followers: number; following: number }>;
+  /**
+   * Who `username` might follow: people followed by people they follow, excluding themselves
+   * and people they already follow. score = mutualConnections * 10 + log10(1 + followersCount)
+   * rounded to 2 decimals; ordered by score desc, then username asc.
+   */
+  suggestions(username: string, limit: number): Promise<SuggestionDoc[]>;
+}
+
+export function suggestionScore(mutualConnections: number, followersCount: number): number {
+  return Math.round((mutualConnections * 10 + Math.log10(1 + followersCount)) * 100) / 100;
+}
