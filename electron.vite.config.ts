@@ -1,9 +1,25 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+/** The Lua scripts are read at runtime from lua/ next to the main bundle. */
+function copyLuaScripts(): Plugin {
+  return {
+    name: 'redk-copy-lua',
+    closeBundle() {
+      cpSync(resolve('src/main/core/lua'), resolve('out/main/lua'), {
+        recursive: true,
+        filter: (src) => !/\.[a-z]+$/.test(src) || src.endsWith('.lua'),
+      });
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [copyLuaScripts()],
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },

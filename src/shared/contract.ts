@@ -15,6 +15,7 @@ import type {
   EngineInfo,
   FailoverResult,
   KeySlotInfo,
+  LikeOutcome,
   Message,
   Post,
   Stats,
@@ -61,10 +62,10 @@ export const contract = {
   'users.get': returns<User>()(z.strictObject({ username: usernameSchema })),
   'posts.create': returns<{ id: string }>()(z.strictObject({ author: usernameSchema, text: text(500) })),
   'posts.get': returns<Post>()(z.strictObject({ id: idSchema })),
-  'likes.like': returns<{ changed: boolean; count: number }>()(
+  'likes.like': returns<LikeOutcome>()(
     z.strictObject({ postId: idSchema, username: usernameSchema }),
   ),
-  'likes.unlike': returns<{ changed: boolean; count: number }>()(
+  'likes.unlike': returns<LikeOutcome>()(
     z.strictObject({ postId: idSchema, username: usernameSchema }),
   ),
   'feeds.get': returns<Post[]>()(z.strictObject({ username: usernameSchema, kind: feedKind })),

@@ -146,6 +146,14 @@ export interface Post {
   commentsCount: number;
 }
 
+export interface LikeOutcome {
+  /** False when the user had already liked (like) or had not liked (unlike): nothing changed. */
+  changed: boolean;
+  count: number;
+  /** A replica acknowledged the write (WAIT), so a failover cannot lose it: the UI may show "saved" (R3). */
+  durable: boolean;
+}
+
 export interface Comment {
   id: string;
   postId: string;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Engine } from '../../src/main/core/engine';
+import type { Engine } from '../../src/main/core/engine';
 import { silentLogger } from '../../src/main/core/log';
 import { MAX_BODY_BYTES, startWebShell, type WebShell } from '../../src/main/web/server';
-import { suiteConfig } from '../helpers/cluster';
+import { startTestEngine } from '../helpers/engine';
 
 const TOKEN = 'integration-token-123';
 
@@ -43,7 +43,7 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Red K</title>');
 
   beforeAll(async () => {
-    engine = await Engine.start(suiteConfig(), { log: silentLogger, shell: 'web' });
+    ({ engine } = await startTestEngine());
     shell = await startWebShell({ router: engine.router, events: engine.events, log: silentLogger, staticDir, port: 0, token: TOKEN });
   });
   afterAll(async () => {
@@ -126,5 +126,39 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
     engine.events.emit('cluster.alerts', []);
     expect(await received).toEqual({ event: 'cluster.alerts', data: [] });
     ws.close();
+  });
+
+  describe('the social API over HTTP (issue acceptance)', () => {
+    const json = { 'content-type': 'application/json' };
+    const rpc = async <T>(method: string, body: unknown) => {
+      const res = await http(shell.port, `/rpc/${method}`, { headers: json, body: JSON.stringify(body) });
+      if (res.status !== 200) throw new Error(`${method}: ${res.status} ${res.text}`);
+      return (res.json as { data: T }).data;
+    };
+
+    it('50 parallel likes by one user count 1; 40 users count 40; one unlike leaves 39 and trending agrees', async () => {
+      const users = Array.from({ length: 40 }, (_, i) => `fan${i}`);
+      await rpc('users.create', { username: 'poster', displayName: 'Poster' });
+      for (const u of users) await rpc('users.create', { username: u, displayName: u });
+      const { id } = await rpc<{ id: string }>('posts.create', { author: 'poster', text: 'count me' });
+      await Promise.all(Array.from({ length: 50 }, () => rpc('likes.like', { postId: id, username: 'fan0' })));
+      expect((await rpc<{ likesCount: number }>('posts.get', { id })).likesCount).toBe(1);
+      await Promise.all(users.map((u) => rpc('likes.like', { postId: id, username: u })));
+      expect((await rpc<{ likesCount: number }>('posts.get', { id })).likesCount).toBe(40);
+      expect(await rpc('likes.unlike', { postId: id, username: 'fan7' })).toMatchObject({ changed: true, count: 39 });
+      expect((await rpc<{ likesCount: number }>('posts.get', { id })).likesCount).toBe(39);
+      expect(await rpc('trending.get', { window: 'all' })).toEqual([{ postId: id, score: 39 }]);
+    });
+
+    it('refuses a}b{c, x* and a name with a space with invalid_username and writes nothing', async () => {
+      const before = await rpc<{ usersCount: number }>('stats.get', {});
+      for (const username of ['a}b{c', 'x*', 'john smith']) {
+        const res = await http(shell.port, '/rpc/users.create', { headers: json, body: JSON.stringify({ username, displayName: 'Nope' }) });
+        expect([res.status, code(res)], username).toEqual([400, 'invalid_username']);
+      }
+      expect(await rpc('stats.get', {})).toEqual(before);
+      const keysAfter = await engine.redis.nodes('master')[0]!.keys('*a}b{c*');
+      expect(keysAfter).toEqual([]);
+    });
   });
 });

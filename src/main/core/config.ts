@@ -40,6 +40,8 @@ export const configSchema = z.strictObject({
     token: z.string().min(8, 'at least 8 characters').optional(),
   }).prefault({}),
   stores: z.strictObject({
+    /** Folder of the embedded store (PGlite); default <dataDir>/store. */
+    embeddedDir: z.string().optional(),
     mongoUrl: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// URL').optional(),
     neo4jUrl: z.string().regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\//, 'a neo4j:// or bolt:// URL').optional(),
     neo4jUser: z.string().optional(),

@@ -13,8 +13,13 @@ import { AppError } from './errors';
 import { EventBus } from './events';
 import { createHandlers } from './handlers';
 import type { Logger } from './log';
+import { monotonicClock, type Clock } from './ids';
+import { registerScripts } from './lua/scripts';
 import { RpcRouter } from './rpc/router';
 import { ClusterService } from './services/cluster-service';
+import { SocialService } from './services/social-service';
+import { openStores, type Stores } from './stores';
+import { SyncEngine } from './sync/sync-engine';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -24,6 +29,10 @@ export interface EngineOptions {
   onProgress?: (line: string) => void;
   /** Poll period of the live topology monitor. */
   monitorIntervalMs?: number;
+  /** Time source for posts, messages and trending windows (tests move it). */
+  clock?: Clock;
+  /** How often the trending windows are rebuilt from the like log. */
+  trendingIntervalMs?: number;
 }
 
 interface EngineParts {
@@ -37,6 +46,10 @@ interface EngineParts {
   /** Only a cluster this engine started is stopped with it. */
   ownsCluster: boolean;
   clusterService: ClusterService;
+  social: SocialService;
+  sync: SyncEngine;
+  stores: Stores;
+  timers: NodeJS.Timeout[];
   info: EngineInfo;
 }
 
@@ -44,13 +57,22 @@ export class Engine {
   readonly events: EventBus;
   readonly router: RpcRouter;
   readonly clusterService: ClusterService;
+  readonly social: SocialService;
+  readonly sync: SyncEngine;
+  readonly stores: Stores;
   readonly config: Config;
 
   private constructor(private readonly parts: EngineParts) {
     this.events = parts.events;
     this.config = parts.config;
     this.clusterService = parts.clusterService;
-    this.router = new RpcRouter(createHandlers({ cluster: parts.clusterService, info: () => parts.info }), parts.log.child('rpc'));
+    this.social = parts.social;
+    this.sync = parts.sync;
+    this.stores = parts.stores;
+    this.router = new RpcRouter(
+      createHandlers({ cluster: parts.clusterService, social: parts.social, sync: parts.sync, info: () => parts.info }),
+      parts.log.child('rpc'),
+    );
   }
 
   static async start(config: Config, opts: EngineOptions): Promise<Engine> {
@@ -86,17 +108,35 @@ export class Engine {
       throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${seeds.map((s) => `${s.host}:${s.port}`).join(', ')}: ${(err as Error).message}`);
     }
     const service = new ClusterService(pool, seeds.map((s) => `${s.host}:${s.port}`), config.redis.mode);
+    let stores: Stores;
+    try {
+      stores = await openStores(config, log.child('stores'));
+    } catch (err) {
+      await client.quit().catch(() => client.disconnect());
+      pool.close();
+      throw err;
+    }
+    registerScripts(client);
     const events = new EventBus();
+    const clock = opts.clock ?? monotonicClock();
+    const sync = new SyncEngine(client, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs });
+    const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock });
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
     const info: EngineInfo = {
       version: ENGINE_VERSION,
       shell: opts.shell,
       cluster: { mode: config.redis.mode, seeds: seeds.map((s) => `${s.host}:${s.port}`), nodeTimeoutMs: config.redis.nodeTimeoutMs },
-      stores: { documents: 'not configured', graph: 'not configured' },
+      stores: { documents: stores.documents.description, graph: stores.graph.description },
       dataDir: config.dataDir,
     };
-    const engine = new Engine({ config, log, events, client, pool, monitor, launcher, ownsCluster: owns, clusterService: service, info });
+    const trendingTimer = setInterval(() => void social.trending.recompute().catch(() => undefined), opts.trendingIntervalMs ?? 60_000);
+    trendingTimer.unref();
+    const engine = new Engine({
+      config, log, events, client, pool, monitor, launcher, ownsCluster: owns, clusterService: service,
+      social, sync, stores, timers: [trendingTimer], info,
+    });
     monitor.start();
+    sync.start();
     await monitor.tick();
     log.info(`engine ready (${config.redis.mode} cluster, reads from ${config.redis.scaleReads})`);
     return engine;
@@ -108,8 +148,11 @@ export class Engine {
   }
 
   async stop(): Promise<void> {
-    const { monitor, client, pool, launcher, ownsCluster, config, log } = this.parts;
+    const { monitor, client, pool, launcher, ownsCluster, config, log, sync, stores, timers } = this.parts;
     monitor.stop();
+    timers.forEach((t) => clearInterval(t));
+    await sync.stop();
+    await stores.close().catch((err: unknown) => log.warn(`closing the stores: ${(err as Error).message}`));
     await client.quit().catch(() => client.disconnect());
     pool.close();
     if (launcher && ownsCluster && !config.redis.keepRunning) {

@@ -1,27 +1,22 @@
 /**
- * One handler per contract method. A method whose feature is not built yet answers a clear
- * not_implemented error (never made-up data) until its module lands.
+ * One handler per contract method: each is a call into a service. Adding a method is one entry
+ * in src/shared/contract.ts plus one line here.
  */
-import type { MethodName } from '../../shared/contract';
 import type { EngineInfo } from '../../shared/types';
 import { notImplemented } from './errors';
 import type { Handlers } from './rpc/router';
 import type { ClusterService } from './services/cluster-service';
+import type { SocialService } from './services/social-service';
+import type { SyncEngine } from './sync/sync-engine';
 
 export interface HandlerDeps {
   cluster: ClusterService;
+  social: SocialService;
+  sync: SyncEngine;
   info: () => EngineInfo;
 }
 
-function pending(method: MethodName, feature: string) {
-  return async (): Promise<never> => {
-    throw notImplemented(method, feature);
-  };
-}
-
-const SOCIAL = 'the social data layer (stores and caches)';
-
-export function createHandlers({ cluster, info }: HandlerDeps): Handlers {
+export function createHandlers({ cluster, social, sync, info }: HandlerDeps): Handlers {
   return {
     'engine.info': async () => info(),
 
@@ -30,27 +25,29 @@ export function createHandlers({ cluster, info }: HandlerDeps): Handlers {
     'cluster.metrics': () => cluster.metrics(),
     'cluster.alerts': () => cluster.alerts(),
     'cluster.failover': ({ nodeId }) => cluster.failover(nodeId),
-    'cluster.drill': pending('cluster.drill', 'the measured failover drill'),
+    'cluster.drill': async () => {
+      throw notImplemented('cluster.drill', 'the measured failover drill');
+    },
 
-    'users.create': pending('users.create', SOCIAL),
-    'users.get': pending('users.get', SOCIAL),
-    'posts.create': pending('posts.create', SOCIAL),
-    'posts.get': pending('posts.get', SOCIAL),
-    'likes.like': pending('likes.like', SOCIAL),
-    'likes.unlike': pending('likes.unlike', SOCIAL),
-    'feeds.get': pending('feeds.get', SOCIAL),
-    'follows.follow': pending('follows.follow', SOCIAL),
-    'follows.unfollow': pending('follows.unfollow', SOCIAL),
-    'suggestions.get': pending('suggestions.get', SOCIAL),
-    'comments.add': pending('comments.add', SOCIAL),
-    'comments.list': pending('comments.list', SOCIAL),
-    'messages.send': pending('messages.send', SOCIAL),
-    'messages.list': pending('messages.list', SOCIAL),
-    'messages.read': pending('messages.read', SOCIAL),
-    'conversations.list': pending('conversations.list', SOCIAL),
-    'trending.get': pending('trending.get', SOCIAL),
-    'stats.get': pending('stats.get', SOCIAL),
-    'sync.now': pending('sync.now', 'the sync engine'),
-    'sync.status': pending('sync.status', 'the sync engine'),
+    'users.create': ({ username, displayName }) => social.createUser(username, displayName),
+    'users.get': ({ username }) => social.getUser(username),
+    'posts.create': ({ author, text }) => social.createPost(author, text),
+    'posts.get': ({ id }) => social.getPost(id),
+    'likes.like': ({ postId, username }) => social.like(postId, username, true),
+    'likes.unlike': ({ postId, username }) => social.like(postId, username, false),
+    'feeds.get': ({ username, kind }) => social.feed(username, kind),
+    'follows.follow': ({ follower, followee }) => social.follow(follower, followee, true),
+    'follows.unfollow': ({ follower, followee }) => social.follow(follower, followee, false),
+    'suggestions.get': ({ username }) => social.suggestionsFor(username),
+    'comments.add': ({ postId, author, text }) => social.addComment(postId, author, text),
+    'comments.list': ({ postId }) => social.listComments(postId),
+    'messages.send': ({ from, to, text }) => social.sendMessage(from, to, text),
+    'messages.list': ({ a, b }) => social.listMessages(a, b),
+    'messages.read': ({ username, other }) => social.readMessages(username, other),
+    'conversations.list': ({ username }) => social.conversations(username),
+    'trending.get': ({ window }) => social.trendingPosts(window),
+    'stats.get': () => social.stats.get(),
+    'sync.now': async () => ({ synced: await sync.syncAll() }),
+    'sync.status': async () => sync.status(),
   };
 }

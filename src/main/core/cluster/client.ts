@@ -29,6 +29,9 @@ export function createClusterClient(opts: ClusterClientOptions): Cluster {
     slotsRefreshInterval: 2000,
     maxRedirections: 16,
     enableReadyCheck: true,
+    // Single-key commands to many slots (fan-out invalidation, per-post counts) are batched
+    // per node automatically instead of one round trip each.
+    enableAutoPipelining: true,
   });
   let lastError = '';
   cluster.on('error', (err: Error) => {

@@ -1,0 +1,39 @@
+/** U4: a post's comments (newest first) and their count, cached 120 s; an add updates both atomically. */
+import type { Cluster } from 'ioredis';
+import type { CommentDoc, DocumentStore } from '../stores/ports';
+import { keys, TTL } from '../keys';
+import { runScript } from '../lua/scripts';
+import { readGrowingList, writeGrowingList } from './cached-list';
+
+export const COMMENTS_LENGTH = 100;
+
+export class CommentCache {
+  constructor(
+    private readonly redis: Cluster,
+    private readonly documents: DocumentStore,
+  ) {}
+
+  async list(postId: string): Promise<CommentDoc[]> {
+    if ((await this.count(postId)) === 0) return [];
+    const key = keys.comments(postId);
+    const cached = await readGrowingList<CommentDoc>(this.redis, key);
+    if (cached) return cached;
+    const fresh = await this.documents.listComments(postId, { limit: COMMENTS_LENGTH });
+    await writeGrowingList(this.redis, key, fresh, TTL.comments);
+    return fresh;
+  }
+
+  async count(postId: string): Promise<number> {
+    const key = keys.commentsCount(postId);
+    const cached = await this.redis.get(key);
+    if (cached !== null) return Number(cached);
+    const count = await this.documents.countComments(postId);
+    await this.redis.set(key, count, 'EX', TTL.comments, 'NX');
+    return count;
+  }
+
+  /** After the store has the comment: push onto the cached list and raise the count in one step. */
+  async onAdded(comment: CommentDoc): Promise<void> {
+    await runScript(this.redis, 'commentAdd', [keys.comments(comment.postId), keys.commentsCount(comment.postId)], [JSON.stringify(comment), COMMENTS_LENGTH, TTL.comments]);
+  }
+}

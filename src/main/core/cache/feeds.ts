@@ -1,0 +1,46 @@
+/**
+ * U1: the three feeds of a user, cached 60 s as lists of posts. Counts are not cached with the
+ * posts: they are read live (likes and comments change far more often than the feed).
+ */
+import type { Cluster } from 'ioredis';
+import type { DocumentStore, GraphStore, PostDoc } from '../stores/ports';
+import { keys, TTL, type FeedKind } from '../keys';
+import { cachedList, deleteKeys } from './cached-list';
+
+export const FEED_LENGTH = 50;
+/** Upper bound on how many followed accounts a following/all feed reads from. */
+export const FEED_MAX_SOURCES = 2000;
+/** Upper bound on followers whose feeds a post invalidates; beyond it their 60 s TTL does the job. */
+export const FANOUT_LIMIT = 100_000;
+
+export type FeedPost = Omit<PostDoc, 'likesCount'>;
+
+export class FeedCache {
+  constructor(
+    private readonly redis: Cluster,
+    private readonly documents: DocumentStore,
+    private readonly graph: GraphStore,
+  ) {}
+
+  async get(username: string, kind: FeedKind): Promise<FeedPost[]> {
+    return cachedList(this.redis, keys.feed(username, kind), TTL.feed, async () => {
+      const authors = kind === 'self' ? [username] : await this.graph.following(username, FEED_MAX_SOURCES);
+      if (kind === 'all') authors.push(username);
+      const posts = await this.documents.postsByAuthors(authors, { limit: FEED_LENGTH });
+      return posts.map(({ id, author, text, createdAt }) => ({ id, author, text, createdAt }));
+    });
+  }
+
+  /** A new post shows in the author's self and all feeds and in every follower's following and all feeds. */
+  async invalidateForPost(author: string): Promise<number> {
+    const followers = await this.graph.followers(author, FANOUT_LIMIT);
+    const stale = [keys.feed(author, 'self'), keys.feed(author, 'all'), ...followers.flatMap((f) => [keys.feed(f, 'following'), keys.feed(f, 'all')])];
+    await deleteKeys(this.redis, stale);
+    return stale.length;
+  }
+
+  /** A follow or unfollow changes what the follower's following and all feeds show. */
+  async invalidateForFollow(follower: string): Promise<void> {
+    await deleteKeys(this.redis, [keys.feed(follower, 'following'), keys.feed(follower, 'all')]);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * U2 + L1 + R3: like counters and like sets, the truth until the sync engine writes them back.
+ * One Lua script per operation on the post's slot makes "refuse a second like" atomic; trending
+ * is updated in a separate, single-key step (global keys live on other slots, K5). A like is
+ * reported durable only after WAIT confirms a replica has it.
+ */
+import calculateSlot from 'cluster-key-slot';
+import type { Cluster } from 'ioredis';
+import type { DocumentStore } from '../stores/ports';
+import { AppError } from '../errors';
+import { keys } from '../keys';
+import { runScript } from '../lua/scripts';
+
+export interface LikeResult {
+  changed: boolean;
+  count: number;
+  /** A replica acknowledged the write (WAIT 1), so a failover cannot lose it (R3). */
+  durable: boolean;
+}
+
+export class LikeCache {
+  constructor(
+    private readonly redis: Cluster,
+    private readonly documents: DocumentStore,
+    /** How long WAIT may block for a replica acknowledgement. */
+    private readonly waitMs = 200,
+  ) {}
+
+  like(postId: string, username: string): Promise<LikeResult> {
+    return this.apply('like', postId, username);
+  }
+
+  unlike(postId: string, username: string): Promise<LikeResult> {
+    return this.apply('unlike', postId, username);
+  }
+
+  private async apply(op: 'like' | 'unlike', postId: string, username: string): Promise<LikeResult> {
+    const scriptKeys = [keys.likesCount(postId), keys.likesUsers(postId)];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // Through the cluster client, so MOVED and ASK (a slot being migrated) are followed.
+      const [changed, count] = await runScript<[number, number]>(this.redis, op, scriptKeys, [username]);
+      if (changed === -1) {
+        await this.hydrate(postId);
+        continue;
+      }
+      const durable = changed === 1 ? (await this.waitForReplica(scriptKeys[0] as string)) >= 1 : true;
+      return { changed: changed === 1, count: Number(count), durable };
+    }
+    throw new AppError('internal', `The like counter of post ${postId} could not be rebuilt.`);
+  }
+
+  /**
+   * WAIT blocks until the replicas have every write sent earlier *on this connection*, so it must
+   * go to the connection the cluster client used for the write: its pool entry for the slot owner.
+   */
+  private async waitForReplica(key: string): Promise<number> {
+    const owner = this.redis.slots[calculateSlot(key)]?.[0];
+    const node = this.redis.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
+    if (!node) return 0;
+    return Number(await node.call('WAIT', '1', String(this.waitMs)));
+  }
+
+  /** Rebuilds a missing counter and like set from the store (R2: never restarted at 0). */
+  async hydrate(postId: string): Promise<void> {
+    const post = await this.documents.getPost(postId);
+    if (!post) throw new AppError('not_found', `Post ${postId} does not exist.`);
+    const likers = await this.documents.likers(postId);
+    // The like records are the better witness (likes_count is written back in batches); a store
+    // that only has counts (imported data) still gives the right number.
+    const count = likers.length > 0 ? likers.length : post.likesCount;
+    await runScript(this.redis, 'hydrateLikes', [keys.likesCount(postId), keys.likesUsers(postId)], [count, ...likers]);
+  }
+
+  /** Current count for display; falls back to the store's likes_count when not cached. */
+  async count(postId: string, storeCount: number): Promise<number> {
+    const value = await this.redis.get(keys.likesCount(postId));
+    return value === null ? storeCount : Number(value);
+  }
+
+  async likedBy(postId: string, username: string): Promise<boolean> {
+    return (await this.redis.sismember(keys.likesUsers(postId), username)) === 1;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * U5: direct messages. One conversation key per pair of users with the names sorted (K3), its
+ * messages cached 300 s (oldest first), an unread HASH per participant, and each user's
+ * conversations as a ZSET by last message time, cached 600 s.
+ *
+ * Unread counts are state, not cache: they carry no TTL (with volatile-lru they are never
+ * evicted) because the store does not keep read receipts.
+ */
+import type { Cluster } from 'ioredis';
+import type { DocumentStore, MessageDoc } from '../stores/ports';
+import { keys, TTL } from '../keys';
+import { runScript } from '../lua/scripts';
+import { readGrowingList, writeGrowingList } from './cached-list';
+
+export const MESSAGES_LENGTH = 200;
+export const CONVERSATIONS_LENGTH = 200;
+
+export class MessageCache {
+  constructor(
+    private readonly redis: Cluster,
+    private readonly documents: DocumentStore,
+  ) {}
+
+  async list(a: string, b: string): Promise<MessageDoc[]> {
+    const key = keys.messages(a, b);
+    const cached = await readGrowingList<MessageDoc>(this.redis, key);
+    if (cached) return cached;
+    const fresh = (await this.documents.listMessages(a, b, { limit: MESSAGES_LENGTH })).reverse();
+    await writeGrowingList(this.redis, key, fresh, TTL.messages);
+    return fresh;
+  }
+
+  /** After the store has the message: append + unread in one step on the conversation's slot. */
+  async onSent(message: MessageDoc): Promise<number> {
+    const unread = await runScript<number>(this.redis, 'dmSend', [keys.messages(message.from, message.to), keys.unread(message.from, message.to)], [JSON.stringify(message), message.to, MESSAGES_LENGTH, TTL.messages]);
+    // Each participant's conversation list lives on its own slot: two single-key updates.
+    await Promise.all(
+      [
+        [message.from, message.to],
+        [message.to, message.from],
+      ].map(async ([owner, other]) => {
+        const key = keys.conversations(owner as string);
+        if ((await this.redis.exists(key)) === 1) await this.redis.zadd(key, message.sentAt, other as string);
+      }),
+    );
+    return Number(unread);
+  }
+
+  async unread(username: string, other: string): Promise<number> {
+    return Number((await this.redis.hget(keys.unread(username, other), username)) ?? 0);
+  }
+
+  async markRead(username: string, other: string): Promise<void> {
+    await this.redis.hset(keys.unread(username, other), username, 0);
+  }
+
+  /** Who `username` talks with, most recent first, with the time of the last message. */
+  async conversations(username: string): Promise<{ with: string; lastMessageAt: number }[]> {
+    const key = keys.conversations(username);
+    const cached = await this.redis.zrevrange(key, 0, CONVERSATIONS_LENGTH - 1, 'WITHSCORES');
+    if (cached.length > 0) {
+      const out: { with: string; lastMessageAt: number }[] = [];
+      for (let i = 0; i < cached.length; i += 2) out.push({ with: cached[i] as string, lastMessageAt: Number(cached[i + 1]) });
+      return out;
+    }
+    const fresh = await this.documents.conversations(username, CONVERSATIONS_LENGTH);
+    if (fresh.length > 0) {
+      await this.redis
+        .multi()
+        .del(key)
+        .zadd(key, ...fresh.flatMap((c) => [c.lastMessageAt, c.with]))
+        .expire(key, TTL.conversations)
+        .exec();
+    }
+    return fresh;
+  }
+}

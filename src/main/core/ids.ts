@@ -1,0 +1,21 @@
+/**
+ * Ids and timestamps made by the engine. Times are strictly increasing within a process, so
+ * "newest first" never has ties; ids sort like their creation time (base36 time + counter +
+ * random), are valid key parts (R1) and are unique across engines.
+ */
+import { randomBytes } from 'node:crypto';
+
+export type Clock = () => number;
+
+export function monotonicClock(source: Clock = Date.now): Clock {
+  let last = 0;
+  return () => {
+    const now = source();
+    last = now > last ? now : last + 1;
+    return last;
+  };
+}
+
+export function newId(at: number): string {
+  return `${at.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
+}

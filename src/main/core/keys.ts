@@ -1,0 +1,81 @@
+/**
+ * Every Redis key is built here and nowhere else (K1-K4). Names and ids are checked first (R1):
+ * a `{` or `}` would move the hash tag, `*?[` would widen a SCAN pattern, `:` would fake a key
+ * family, so two users can never share or break each other's tag.
+ *
+ * Keys of one family share a hash tag, hence a slot, so multi-key work on them (MULTI, Lua,
+ * pipelines) is legal in a cluster (K5). Global keys (K4) carry no tag and are only ever touched
+ * by single-key commands.
+ */
+import { isValidId, isValidUsername } from '../../shared/names';
+import { AppError } from './errors';
+
+export type FeedKind = 'all' | 'following' | 'self';
+export type TrendingWindow = 'all' | '1h' | '24h';
+
+export function checkUsername(name: string): string {
+  if (!isValidUsername(name)) throw new AppError('invalid_username', `"${name.slice(0, 40)}" is not a valid username.`);
+  return name;
+}
+
+export function checkId(id: string): string {
+  if (!isValidId(id)) throw new AppError('invalid_input', `"${id.slice(0, 40)}" is not a valid id.`);
+  return id;
+}
+
+const user = (name: string) => `{user:${checkUsername(name)}}`;
+const post = (id: string) => `{post:${checkId(id)}}`;
+
+/** Both orders of a pair name the same conversation: the usernames are sorted (K3). */
+export function conversationPair(a: string, b: string): [string, string] {
+  checkUsername(a);
+  checkUsername(b);
+  return a < b ? [a, b] : [b, a];
+}
+
+const conv = (a: string, b: string) => {
+  const [x, y] = conversationPair(a, b);
+  return `{conv:${x}::${y}}`;
+};
+
+export const keys = {
+  feed: (name: string, kind: FeedKind) => `${user(name)}:feed:${kind}`,
+  profile: (name: string) => `${user(name)}:profile`,
+  suggestions: (name: string) => `${user(name)}:suggestions`,
+  conversations: (name: string) => `${user(name)}:conversations`,
+
+  likesCount: (id: string) => `${post(id)}:likes:count`,
+  likesUsers: (id: string) => `${post(id)}:likes:users`,
+  comments: (id: string) => `${post(id)}:comments`,
+  commentsCount: (id: string) => `${post(id)}:comments:count`,
+
+  messages: (a: string, b: string) => `${conv(a, b)}:messages`,
+  /** HASH username -> unread count for that participant. */
+  unread: (a: string, b: string) => `${conv(a, b)}:unread`,
+
+  trending: (window: TrendingWindow) => (window === 'all' ? 'trending:posts' : `trending:posts:${window}`),
+  /** ZSET of current likes (member "<postId>|<username>", score = time liked), the source of the windows. */
+  trendingLog: 'trending:likes:log',
+  postsCount: 'global:stats:posts_count',
+  usersCount: 'global:stats:users_count',
+} as const;
+
+/** SCAN pattern for every like counter; ids cannot contain pattern characters, so nothing else matches. */
+export const LIKE_COUNT_PATTERN = '{post:*}:likes:count';
+
+/** The post id inside a like-counter key, or null for any other key. */
+export function postIdOfLikeCountKey(key: string): string | null {
+  const match = /^\{post:([A-Za-z0-9_-]{1,64})\}:likes:count$/.exec(key);
+  return match ? (match[1] as string) : null;
+}
+
+/** Cache lifetimes of the seed (U1-U6), in seconds. */
+export const TTL = {
+  feed: 60,
+  trendingWindow: 300,
+  comments: 120,
+  messages: 300,
+  conversations: 600,
+  suggestions: 600,
+  profile: 600,
+} as const;

@@ -1,0 +1,50 @@
+/**
+ * The Lua scripts, loaded by name from the .lua files next to this module and registered once
+ * with ioredis defineCommand (EVALSHA with a fallback to EVAL on NOSCRIPT). Each script touches
+ * keys of one hash tag only, so it runs on one slot (K5).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChainableCommander, Cluster } from 'ioredis';
+
+export const SCRIPTS = {
+  like: { file: 'like.lua', keys: 2 },
+  unlike: { file: 'unlike.lua', keys: 2 },
+  hydrateLikes: { file: 'hydrate_likes.lua', keys: 2 },
+  zincrFloor: { file: 'zincr_floor.lua', keys: 1 },
+  commentAdd: { file: 'comment_add.lua', keys: 2 },
+  dmSend: { file: 'dm_send.lua', keys: 2 },
+  incrIfExists: { file: 'incr_if_exists.lua', keys: 1 },
+} as const;
+
+export type ScriptName = keyof typeof SCRIPTS;
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Source of one script: next to this file in src/, or under lua/ next to the bundle in out/main. */
+export function loadLua(file: string): string {
+  for (const candidate of [join(here, file), join(here, 'lua', file)]) {
+    if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
+  }
+  throw new Error(`Lua script ${file} not found next to ${here}`);
+}
+
+const commandName = (name: ScriptName) => `redk_${name}`;
+
+export function registerScripts(redis: Cluster): void {
+  for (const [name, def] of Object.entries(SCRIPTS) as [ScriptName, (typeof SCRIPTS)[ScriptName]][]) {
+    redis.defineCommand(commandName(name), { numberOfKeys: def.keys, lua: loadLua(def.file) });
+  }
+}
+
+type Target = Cluster | ChainableCommander;
+
+/** Calls a registered script on the cluster (or queues it on a pipeline). */
+export function runScript<T = unknown>(target: Cluster, name: ScriptName, keys: string[], args: (string | number)[]): Promise<T>;
+export function runScript(target: ChainableCommander, name: ScriptName, keys: string[], args: (string | number)[]): ChainableCommander;
+export function runScript(target: Target, name: ScriptName, keys: string[], args: (string | number)[]): unknown {
+  const fn = (target as unknown as Record<string, (...a: (string | number)[]) => unknown>)[commandName(name)];
+  if (typeof fn !== 'function') throw new Error(`script ${name} is not registered on this client`);
+  return fn.call(target, ...keys, ...args);
+}

@@ -1,0 +1,181 @@
+/**
+ * SocialService: what the social contract methods call. The stores are the systems of record
+ * and are written first; the caches follow with the seed's invalidation rules. Likes are the
+ * exception: the Redis counter is the truth until the sync engine writes it back (U2, L2).
+ */
+import type { Cluster } from 'ioredis';
+import type { Comment, Conversation, Message, Post, Suggestion, TrendingEntry, User } from '../../../shared/types';
+import { CommentCache } from '../cache/comments';
+import { FeedCache } from '../cache/feeds';
+import { LikeCache, type LikeResult } from '../cache/likes';
+import { MessageCache } from '../cache/messages';
+import { ProfileCache } from '../cache/profiles';
+import { StatsCache } from '../cache/stats';
+import { SuggestionCache } from '../cache/suggestions';
+import { TrendingCache } from '../cache/trending';
+import { AppError } from '../errors';
+import type { EventBus } from '../events';
+import { newId, type Clock } from '../ids';
+import { checkUsername, type FeedKind, type TrendingWindow } from '../keys';
+import type { DocumentStore, GraphStore, PostDoc } from '../stores/ports';
+import type { SyncEngine } from '../sync/sync-engine';
+
+export interface SocialDeps {
+  redis: Cluster;
+  documents: DocumentStore;
+  graph: GraphStore;
+  events: EventBus;
+  sync: SyncEngine;
+  clock: Clock;
+  likeWaitMs?: number;
+}
+
+export class SocialService {
+  readonly likes: LikeCache;
+  readonly trending: TrendingCache;
+  readonly feeds: FeedCache;
+  readonly comments: CommentCache;
+  readonly messages: MessageCache;
+  readonly profiles: ProfileCache;
+  readonly suggestions: SuggestionCache;
+  readonly stats: StatsCache;
+  private readonly documents: DocumentStore;
+  private readonly graph: GraphStore;
+
+  constructor(private readonly deps: SocialDeps) {
+    const { redis, documents, graph, clock } = deps;
+    this.documents = documents;
+    this.graph = graph;
+    this.likes = new LikeCache(redis, documents, deps.likeWaitMs);
+    this.trending = new TrendingCache(redis, clock);
+    this.feeds = new FeedCache(redis, documents, graph);
+    this.comments = new CommentCache(redis, documents);
+    this.messages = new MessageCache(redis, documents);
+    this.profiles = new ProfileCache(redis, documents, graph);
+    this.suggestions = new SuggestionCache(redis, graph, this.profiles);
+    this.stats = new StatsCache(redis, documents);
+  }
+
+  private async requireUser(username: string): Promise<User> {
+    const user = await this.profiles.get(checkUsername(username));
+    if (!user) throw new AppError('not_found', `There is no user "${username}".`);
+    return user;
+  }
+
+  private async requirePost(id: string): Promise<PostDoc> {
+    const post = await this.documents.getPost(id);
+    if (!post) throw new AppError('not_found', `There is no post ${id}.`);
+    return post;
+  }
+
+  async createUser(username: string, displayName: string): Promise<User> {
+    const createdAt = this.deps.clock();
+    const created = await this.documents.createUser({ username, displayName, createdAt });
+    if (!created) throw new AppError('conflict', `The username "${username}" is taken.`);
+    await this.graph.addUser(username);
+    await this.stats.onCreated('user');
+    return { username, displayName, createdAt, followers: 0, following: 0, posts: 0 };
+  }
+
+  getUser(username: string): Promise<User> {
+    return this.requireUser(username);
+  }
+
+  async createPost(author: string, text: string): Promise<{ id: string }> {
+    await this.requireUser(author);
+    const createdAt = this.deps.clock();
+    const id = newId(createdAt);
+    await this.documents.createPost({ id, author, text, createdAt, likesCount: 0 });
+    await Promise.all([this.feeds.invalidateForPost(author), this.profiles.invalidate(author), this.stats.onCreated('post')]);
+    return { id };
+  }
+
+  private async withCounts(post: Omit<PostDoc, 'likesCount'> & { likesCount?: number }): Promise<Post> {
+    const [likesCount, commentsCount] = await Promise.all([this.likes.count(post.id, post.likesCount ?? 0), this.comments.count(post.id)]);
+    return { id: post.id, author: post.author, text: post.text, createdAt: post.createdAt, likesCount, commentsCount };
+  }
+
+  async getPost(id: string): Promise<Post> {
+    return this.withCounts(await this.requirePost(id));
+  }
+
+  async feed(username: string, kind: FeedKind): Promise<Post[]> {
+    await this.requireUser(username);
+    return Promise.all((await this.feeds.get(username, kind)).map((p) => this.withCounts(p)));
+  }
+
+  async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {
+    await Promise.all([this.requirePost(postId), this.requireUser(username)]);
+    const result = liked ? await this.likes.like(postId, username) : await this.likes.unlike(postId, username);
+    if (result.changed) {
+      await (liked ? this.trending.onLike(postId, username) : this.trending.onUnlike(postId, username));
+      await this.deps.sync.notify({ postId, username, liked });
+    }
+    return result;
+  }
+
+  async follow(follower: string, followee: string, follow: boolean): Promise<{ changed: boolean }> {
+    if (follower === followee) throw new AppError('invalid_input', 'Nobody can follow or unfollow themselves.');
+    await Promise.all([this.requireUser(follower), this.requireUser(followee)]);
+    const changed = follow ? await this.graph.follow(follower, followee) : await this.graph.unfollow(follower, followee);
+    if (changed) {
+      await Promise.all([
+        this.feeds.invalidateForFollow(follower),
+        this.suggestions.invalidateForFollow(follower),
+        this.profiles.invalidate(follower, followee),
+      ]);
+    }
+    return { changed };
+  }
+
+  async suggestionsFor(username: string): Promise<Suggestion[]> {
+    await this.requireUser(username);
+    return this.suggestions.get(username);
+  }
+
+  async addComment(postId: string, author: string, text: string): Promise<Comment> {
+    await Promise.all([this.requirePost(postId), this.requireUser(author)]);
+    const createdAt = this.deps.clock();
+    const comment = { id: newId(createdAt), postId, author, text, createdAt };
+    await this.documents.addComment(comment);
+    await this.comments.onAdded(comment);
+    return comment;
+  }
+
+  async listComments(postId: string): Promise<Comment[]> {
+    await this.requirePost(postId);
+    return this.comments.list(postId);
+  }
+
+  async sendMessage(from: string, to: string, text: string): Promise<Message> {
+    if (from === to) throw new AppError('invalid_input', 'Messages go to someone else.');
+    await Promise.all([this.requireUser(from), this.requireUser(to)]);
+    const sentAt = this.deps.clock();
+    const message = { id: newId(sentAt), from, to, text, sentAt };
+    await this.documents.addMessage(message);
+    await this.messages.onSent(message);
+    this.deps.events.emit('messages.new', message);
+    return message;
+  }
+
+  async listMessages(a: string, b: string): Promise<Message[]> {
+    await Promise.all([this.requireUser(a), this.requireUser(b)]);
+    return this.messages.list(a, b);
+  }
+
+  async readMessages(username: string, other: string): Promise<{ unread: number }> {
+    await Promise.all([this.requireUser(username), this.requireUser(other)]);
+    await this.messages.markRead(username, other);
+    return { unread: 0 };
+  }
+
+  async conversations(username: string): Promise<Conversation[]> {
+    await this.requireUser(username);
+    const list = await this.messages.conversations(username);
+    return Promise.all(list.map(async (c) => ({ ...c, unread: await this.messages.unread(username, c.with) })));
+  }
+
+  trendingPosts(window: TrendingWindow): Promise<TrendingEntry[]> {
+    return this.trending.get(window);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * L2: writes like counters back to the document store.
+ * - After each like/unlike, the post is marked dirty; a background flush writes its current
+ *   counter (coalesced per post, batched) and who liked it. The queue is bounded: when full,
+ *   notify() waits for the flush (backpressure) instead of growing without end.
+ * - Every `intervalMs` (default 5 min) and on sync.now, a full pass SCANs every master for
+ *   `{post:*}:likes:count` (a cluster SCAN must visit each master) and writes all counters.
+ * Writes set values, never add, so a pass cut off half-way and run again double-counts nothing.
+ */
+import type { Cluster, Redis } from 'ioredis';
+import type { SyncStatus } from '../../../shared/types';
+import type { EventBus } from '../events';
+import { keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey } from '../keys';
+import type { Logger } from '../log';
+import type { DocumentStore, LikeChange } from '../stores/ports';
+
+export interface SyncOptions {
+  intervalMs: number;
+  batchSize?: number;
+  maxPending?: number;
+  flushDelayMs?: number;
+}
+
+export class SyncEngine {
+  private readonly changes = new Map<string, LikeChange>();
+  private readonly dirty = new Set<string>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private periodic: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private fullPass: Promise<number> | null = null;
+  private lastRunAt: number | null = null;
+  private lastSynced = 0;
+  private lastError: string | null = null;
+  private readonly batchSize: number;
+  private readonly maxPending: number;
+  private readonly flushDelayMs: number;
+
+  constructor(
+    private readonly redis: Cluster,
+    private readonly documents: DocumentStore,
+    private readonly events: EventBus,
+    private readonly log: Logger,
+    private readonly opts: SyncOptions,
+  ) {
+    this.batchSize = opts.batchSize ?? 500;
+    this.maxPending = opts.maxPending ?? 50_000;
+    this.flushDelayMs = opts.flushDelayMs ?? 100;
+  }
+
+  start(): void {
+    this.periodic = setInterval(() => void this.syncAll().catch(() => undefined), this.opts.intervalMs);
+    this.periodic.unref();
+  }
+
+  /** Records a like change for the background write; waits only when the queue is full. */
+  async notify(change: LikeChange): Promise<void> {
+    this.changes.set(`${change.postId}|${change.username}`, change);
+    this.dirty.add(change.postId);
+    if (this.changes.size >= this.maxPending) {
+      // The like itself is done in Redis; a failed write is retried, not reported to the liker.
+      await this.flush().catch(() => undefined);
+    } else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null;
+        void this.flush().catch(() => undefined);
+      }, this.flushDelayMs);
+    }
+  }
+
+  get pending(): number {
+    return this.changes.size + this.dirty.size;
+  }
+
+  /** Writes every pending change; concurrent callers share one flush. */
+  flush(): Promise<void> {
+    if (!this.flushing) {
+      this.flushing = this.flushOnce().finally(() => {
+        this.flushing = null;
+      });
+    }
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
+    while (this.changes.size > 0 || this.dirty.size > 0) {
+      const changes = [...this.changes.values()].slice(0, this.batchSize * 4);
+      for (const c of changes) this.changes.delete(`${c.postId}|${c.username}`);
+      const posts = [...this.dirty].slice(0, this.batchSize);
+      for (const p of posts) this.dirty.delete(p);
+      try {
+        if (changes.length > 0) await this.documents.recordLikes(changes);
+        if (posts.length > 0) await this.writeCounts(posts.map((postId) => keys.likesCount(postId)), (key) => this.redis.get(key));
+        this.lastError = null;
+      } catch (err) {
+        // Nothing is dropped: put back what was taken (newer changes win) and try again later.
+        for (const c of changes) {
+          const id = `${c.postId}|${c.username}`;
+          if (!this.changes.has(id)) this.changes.set(id, c);
+        }
+        for (const p of posts) this.dirty.add(p);
+        this.lastError = (err as Error).message;
+        this.log.warn(`sync: background write failed, will retry: ${this.lastError}`);
+        this.emitStatus();
+        setTimeout(() => void this.flush().catch(() => undefined), 2000).unref();
+        throw err;
+      }
+    }
+  }
+
+  /** Reads counters by key and writes them to the store in one bulk call; returns how many were written. */
+  private async writeCounts(counterKeys: string[], read: (key: string) => Promise<string | null>): Promise<number> {
+    const values = await Promise.all(counterKeys.map((key) => read(key)));
+    const counts: { postId: string; count: number }[] = [];
+    counterKeys.forEach((key, i) => {
+      const postId = postIdOfLikeCountKey(key);
+      const value = values[i];
+      if (postId && value !== null && value !== undefined) counts.push({ postId, count: Number(value) });
+    });
+    if (counts.length > 0) await this.documents.setLikeCounts(counts);
+    return counts.length;
+  }
+
+  /** The full pass (periodic and sync.now); concurrent callers share one pass. */
+  syncAll(): Promise<number> {
+    if (!this.fullPass) {
+      this.fullPass = this.fullPassOnce().finally(() => {
+        this.fullPass = null;
+      });
+    }
+    return this.fullPass;
+  }
+
+  private async fullPassOnce(): Promise<number> {
+    const began = Date.now();
+    let synced = 0;
+    try {
+      await this.flush();
+      for (const master of this.redis.nodes('master')) {
+        synced += await this.syncNode(master, (n) => {
+          this.lastSynced = synced + n;
+          this.emitStatus(true);
+        });
+      }
+      this.lastSynced = synced;
+      this.lastError = null;
+      this.log.info(`sync: wrote ${synced} like counters to the store in ${Date.now() - began} ms`);
+      return synced;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      throw err;
+    } finally {
+      this.lastRunAt = Date.now();
+      this.emitStatus();
+    }
+  }
+
+  /** SCANs one master; a key whose slot moved meanwhile (MOVED) is read through the cluster client. */
+  private async syncNode(node: Redis, progress: (n: number) => void): Promise<number> {
+    let cursor = '0';
+    let written = 0;
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', LIKE_COUNT_PATTERN, 'COUNT', this.batchSize);
+      cursor = next;
+      if (found.length > 0) {
+        const replies = (await node.pipeline(found.map((key) => ['get', key])).exec()) ?? [];
+        const direct = new Map(found.map((key, i) => [key, replies[i]] as const));
+        written += await this.writeCounts(found, async (key) => {
+          const [err, value] = direct.get(key) ?? [new Error('no reply'), null];
+          return err ? this.redis.get(key) : (value as string | null);
+        });
+        progress(written);
+      }
+    } while (cursor !== '0');
+    return written;
+  }
+
+  status(): SyncStatus {
+    return {
+      running: this.fullPass !== null,
+      lastRunAt: this.lastRunAt,
+      lastSynced: this.lastSynced,
+      lastError: this.lastError,
+      pending: this.pending,
+      intervalMs: this.opts.intervalMs,
+    };
+  }
+
+  private emitStatus(running = false): void {
+    this.events.emit('sync.progress', { ...this.status(), running: running || this.fullPass !== null });
+  }
+
+  async stop(): Promise<void> {
+    if (this.periodic) clearInterval(this.periodic);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.periodic = null;
+    this.flushTimer = null;
+    await this.flush().catch((err: unknown) => this.log.warn(`sync: ${this.pending} changes not written on stop: ${(err as Error).message}`));
+  }
+}

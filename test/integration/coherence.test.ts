@@ -1,0 +1,165 @@
+/**
+ * Model-based coherence: random sequences of create/follow/unfollow/post/like/unlike/comment/
+ * message/read go to the engine (through the contract router, against the real cluster and the
+ * embedded store) and to a plain in-memory model; after every step every view the app shows
+ * (feeds, counts, profiles, trending, unread, suggestions, stats) must equal the model's.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Conversation, LikeOutcome, Post, Stats, Suggestion, TrendingEntry, User } from '../../src/shared/types';
+import { Engine } from '../../src/main/core/engine';
+import { silentLogger } from '../../src/main/core/log';
+import { suiteConfig } from '../helpers/cluster';
+import { flushCluster } from '../helpers/flush';
+import { SocialModel } from '../helpers/social-model';
+
+const STEPS = Number(process.env.REDK_MODEL_STEPS ?? 2000);
+const SEED = Number(process.env.REDK_MODEL_SEED ?? Date.now() % 1_000_000);
+
+/** mulberry32: a tiny seeded PRNG, so a failing sequence can be replayed with REDK_MODEL_SEED. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('coherence: the engine against an in-memory model', () => {
+  let engine: Engine;
+  let now = Date.UTC(2026, 10, 25, 12);
+  const model = new SocialModel();
+  const random = prng(SEED);
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
+
+  const call = async <T>(method: string, input: unknown): Promise<T> => {
+    const res = await engine.router.dispatch(method, input);
+    if (!res.body.ok) throw new Error(`${method} ${JSON.stringify(input)}: ${res.body.error.code} ${res.body.error.message}`);
+    return res.body.data as T;
+  };
+  const fails = async (method: string, input: unknown) => {
+    const res = await engine.router.dispatch(method, input);
+    return res.body.ok ? null : res.body.error.code;
+  };
+
+  beforeAll(async () => {
+    const config = suiteConfig();
+    config.stores.embeddedDir = mkdtempSync(join(tmpdir(), 'redk-model-store-'));
+    engine = await Engine.start(config, { log: silentLogger, shell: 'web', clock: () => (now += 7), trendingIntervalMs: 3_600_000 });
+    await flushCluster(engine.redis);
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  async function checkViews(step: number, op: string) {
+    const where = `step ${step} (${op}), seed ${SEED}`;
+    for (const u of model.users) {
+      for (const kind of ['all', 'following', 'self'] as const) {
+        const feed = await call<Post[]>('feeds.get', { username: u, kind });
+        const expected = model.feed(u, kind).map((p) => ({ id: p.id, likesCount: p.likers.size, commentsCount: p.comments }));
+        expect(feed.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount })), `${where}: ${kind} feed of ${u}`).toEqual(expected);
+      }
+      const profile = await call<User>('users.get', { username: u });
+      expect([profile.followers, profile.following, profile.posts], `${where}: profile of ${u}`).toEqual([
+        model.followers(u).length,
+        model.following(u).length,
+        model.posts.filter((p) => p.author === u).length,
+      ]);
+      expect(await call<Suggestion[]>('suggestions.get', { username: u }), `${where}: suggestions of ${u}`).toEqual(model.suggestions(u));
+      expect(await call<Conversation[]>('conversations.list', { username: u }), `${where}: conversations of ${u}`).toEqual(model.conversations(u));
+    }
+    for (const window of ['all', '1h', '24h'] as const) {
+      expect(await call<TrendingEntry[]>('trending.get', { window }), `${where}: trending ${window}`).toEqual(model.trending());
+    }
+    expect(await call<Stats>('stats.get', {}), `${where}: stats`).toEqual({ postsCount: model.posts.length, usersCount: model.users.size });
+  }
+
+  it(`${STEPS} random steps leave zero divergences`, async () => {
+    const users = () => [...model.users];
+    let divergences = 0;
+    let stepsRun = 0;
+    const counts: Record<string, number> = {};
+    try {
+      for (let step = 1; step <= STEPS; step++) {
+        stepsRun = step;
+        const roll = random();
+        let op: string;
+        if (model.users.size < 2 || (roll < 0.06 && model.users.size < 7)) {
+          op = 'users.create';
+          const name = `u${model.users.size}${pick(['', '.x', '-y', '_z'])}`;
+          await call('users.create', { username: name, displayName: `User ${name}` });
+          model.users.add(name);
+        } else if (roll < 0.1) {
+          op = 'users.create(invalid)';
+          const bad = pick(['a}b{c', 'x*', 'has space', 'col:on', 'q?', 'br[']);
+          expect(await fails('users.create', { username: bad, displayName: 'Bad' })).toBe('invalid_username');
+        } else if (roll < 0.25) {
+          const [a, b] = [pick(users()), pick(users())];
+          const follow = !model.follows.has(`${a}>${b}`) || random() < 0.3;
+          op = follow ? 'follows.follow' : 'follows.unfollow';
+          if (a === b) {
+            expect(await fails(op, { follower: a, followee: b })).toBe('invalid_input');
+          } else {
+            const res = await call<{ changed: boolean }>(op, { follower: a, followee: b });
+            expect(res.changed).toBe(follow !== model.follows.has(`${a}>${b}`));
+            if (follow) model.follows.add(`${a}>${b}`);
+            else model.follows.delete(`${a}>${b}`);
+          }
+        } else if (roll < 0.4 || model.posts.length === 0) {
+          op = 'posts.create';
+          const author = pick(users());
+          const { id } = await call<{ id: string }>('posts.create', { author, text: `post ${step} by ${author}` });
+          model.posts.push({ id, author, createdAt: now, likers: new Set(), comments: 0 });
+        } else if (roll < 0.65) {
+          const post = pick(model.posts.slice(-30));
+          const user = pick(users());
+          const like = !post.likers.has(user) || random() < 0.2;
+          op = like ? 'likes.like' : 'likes.unlike';
+          const res = await call<LikeOutcome>(op, { postId: post.id, username: user });
+          expect(res.changed).toBe(like !== post.likers.has(user));
+          if (like) post.likers.add(user);
+          else post.likers.delete(user);
+          expect(res.count).toBe(post.likers.size);
+        } else if (roll < 0.75) {
+          op = 'comments.add';
+          const post = pick(model.posts.slice(-30));
+          await call('comments.add', { postId: post.id, author: pick(users()), text: `comment ${step}` });
+          post.comments++;
+          expect((await call<unknown[]>('comments.list', { postId: post.id })).length).toBe(Math.min(post.comments, 100));
+        } else if (roll < 0.9) {
+          const [from, to] = [pick(users()), pick(users())];
+          op = 'messages.send';
+          if (from === to) {
+            expect(await fails(op, { from, to, text: 'hi' })).toBe('invalid_input');
+          } else {
+            const sent = await call<{ sentAt: number }>(op, { from, to, text: `dm ${step}` });
+            model.lastMessage.set(`${from}|${to}`, sent.sentAt);
+            model.lastMessage.set(`${to}|${from}`, sent.sentAt);
+            model.unread.set(`${to}|${from}`, (model.unread.get(`${to}|${from}`) ?? 0) + 1);
+          }
+        } else {
+          op = 'messages.read';
+          const [u, other] = [pick(users()), pick(users())];
+          if (u !== other) {
+            await call(op, { username: u, other });
+            if (model.unread.has(`${u}|${other}`) || model.lastMessage.has(`${u}|${other}`)) model.unread.set(`${u}|${other}`, 0);
+          }
+        }
+        counts[op] = (counts[op] ?? 0) + 1;
+        // After a first divergence model and engine no longer describe the same world: stop there.
+        divergences = 1;
+        await checkViews(step, op);
+        divergences = 0;
+      }
+    } finally {
+      process.stderr.write(`coherence: ${stepsRun} of ${STEPS} steps against the real cluster, ${divergences} divergences, seed ${SEED}, ops ${JSON.stringify(counts)}\n`);
+    }
+    expect(divergences).toBe(0);
+  }, 600_000);
+});

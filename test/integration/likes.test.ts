@@ -1,0 +1,97 @@
+/** L1, R2, R3 and U3 against the real cluster: atomic likes, rebuilt counters, durable acks, windows. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LikeOutcome, Post, TrendingEntry } from '../../src/shared/types';
+import type { Engine } from '../../src/main/core/engine';
+import { keys } from '../../src/main/core/keys';
+import { runScript } from '../../src/main/core/lua/scripts';
+import { startTestEngine } from '../helpers/engine';
+
+describe('likes and trending on the real cluster', () => {
+  let engine: Engine;
+  let call: Awaited<ReturnType<typeof startTestEngine>>['call'];
+  let now = Date.UTC(2026, 10, 25, 12);
+  let postId = '';
+  const users = Array.from({ length: 100 }, (_, i) => `liker${i}`);
+
+  beforeAll(async () => {
+    ({ engine, call } = await startTestEngine({ clock: () => (now += 1) }));
+    await call('users.create', { username: 'author', displayName: 'Author' });
+    for (const u of users) await call('users.create', { username: u, displayName: u });
+    postId = (await call<{ id: string }>('posts.create', { author: 'author', text: 'like me' })).id;
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  it('100 concurrent likes by one user count once', async () => {
+    const results = await Promise.all(Array.from({ length: 100 }, () => call<LikeOutcome>('likes.like', { postId, username: 'liker0' })));
+    expect(results.filter((r) => r.changed)).toHaveLength(1);
+    expect((await call<Post>('posts.get', { id: postId })).likesCount).toBe(1);
+  });
+
+  it('100 concurrent likes by 100 users count 100, each acknowledged by a replica (R3)', async () => {
+    const results = await Promise.all(users.map((username) => call<LikeOutcome>('likes.like', { postId, username })));
+    expect(results.filter((r) => r.changed)).toHaveLength(99);
+    expect(results.every((r) => r.durable)).toBe(true);
+    expect((await call<Post>('posts.get', { id: postId })).likesCount).toBe(100);
+    expect(await engine.redis.scard(keys.likesUsers(postId))).toBe(100);
+    expect(await call<TrendingEntry[]>('trending.get', { window: 'all' })).toEqual([{ postId, score: 100 }]);
+  });
+
+  it('racing likes and unlikes end consistent: counter = like set = trending', async () => {
+    const ops = users.flatMap((username, i) => [
+      call<LikeOutcome>(i % 2 ? 'likes.unlike' : 'likes.like', { postId, username }),
+      call<LikeOutcome>('likes.unlike', { postId, username }),
+      call<LikeOutcome>('likes.like', { postId, username }),
+    ]);
+    await Promise.all(ops);
+    const members = await engine.redis.scard(keys.likesUsers(postId));
+    const counter = Number(await engine.redis.get(keys.likesCount(postId)));
+    expect(counter).toBe(members);
+    const trending = await call<TrendingEntry[]>('trending.get', { window: 'all' });
+    expect(trending[0]?.score ?? 0).toBe(counter);
+  });
+
+  it('a lost counter is rebuilt from the store, never restarted at 0 (R2)', async () => {
+    for (const username of users) await call('likes.unlike', { postId, username });
+    for (const username of users.slice(0, 30)) await call('likes.like', { postId, username });
+    await engine.sync.flush();
+    await engine.redis.del(keys.likesCount(postId), keys.likesUsers(postId));
+    const again = await call<LikeOutcome>('likes.like', { postId, username: 'liker5' });
+    expect(again).toMatchObject({ changed: false, count: 30 });
+    const fresh = await call<LikeOutcome>('likes.like', { postId, username: 'liker50' });
+    expect(fresh).toMatchObject({ changed: true, count: 31 });
+  });
+
+  it('the Lua like refuses a second like and reports a missing counter', async () => {
+    const [count, set] = [keys.likesCount('luatest'), keys.likesUsers('luatest')];
+    expect(await runScript(engine.redis, 'like', [count, set], ['ann'])).toEqual([-1, 0]);
+    await engine.redis.set(count, 0);
+    expect(await runScript(engine.redis, 'like', [count, set], ['ann'])).toEqual([1, 1]);
+    expect(await runScript(engine.redis, 'like', [count, set], ['ann'])).toEqual([0, 1]);
+    expect(await runScript(engine.redis, 'unlike', [count, set], ['bob'])).toEqual([0, 1]);
+    expect(await runScript(engine.redis, 'unlike', [count, set], ['ann'])).toEqual([1, 0]);
+    expect(await runScript(engine.redis, 'hydrateLikes', [count, set], [5, 'x'])).toBe(0);
+  });
+
+  it('the 1 h and 24 h windows forget old likes; all-time keeps them', async () => {
+    const old = (await call<{ id: string }>('posts.create', { author: 'author', text: 'old news' })).id;
+    for (const username of users.slice(0, 3)) await call('likes.like', { postId: old, username });
+    const scoreOf = async (window: 'all' | '1h' | '24h') => (await call<TrendingEntry[]>('trending.get', { window })).find((e) => e.postId === old)?.score;
+    expect(await scoreOf('1h')).toBe(3);
+    now += 2 * 3_600_000;
+    await engine.social.trending.recompute();
+    expect(await scoreOf('1h')).toBeUndefined();
+    expect(await scoreOf('24h')).toBe(3);
+    now += 23 * 3_600_000;
+    await engine.social.trending.recompute();
+    expect(await scoreOf('24h')).toBeUndefined();
+    expect(await scoreOf('all')).toBe(3);
+  });
+
+  it('unknown posts and users are refused with not_found and write nothing', async () => {
+    await expect(call('likes.like', { postId: 'nope', username: 'liker1' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(call('likes.like', { postId, username: 'ghost' })).rejects.toMatchObject({ code: 'not_found' });
+    expect(await engine.redis.exists(keys.likesCount('nope'))).toBe(0);
+  });
+});
