@@ -105,6 +105,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
     }),
     http: defined({ port: intFrom(env, 'REDK_HTTP_PORT'), token: env.REDK_TOKEN || undefined }),
     stores: defined({
+      embeddedDir: env.REDK_STORE_DIR || undefined,
       mongoUrl: env.REDK_MONGO_URL || undefined,
       neo4jUrl: env.REDK_NEO4J_URL || undefined,
       neo4jUser: env.REDK_NEO4J_USER || undefined,
