@@ -30,7 +30,27 @@ export interface RpcErrorBody {
   issues?: { path: string; message: string }[];
 }
 
-export type RpcResponse<T> = { ok: true; data: T } | { ok: false; error: RpcErrorBody };
+/** One Redis command an RPC call caused, for the "what happened in Redis" drawer. */
+export interface RedisTraceEntry {
+  command: string;
+  /** First key argument, or null for keyless commands (WAIT, CLUSTER ...). */
+  key: string | null;
+  slot: number | null;
+  /** host:port of the node that answered. */
+  node: string;
+  ms: number;
+  error?: string;
+}
+
+export interface CallTrace {
+  method: string;
+  ms: number;
+  redis: RedisTraceEntry[];
+  /** More commands ran than are listed. */
+  truncated: number;
+}
+
+export type RpcResponse<T> = { ok: true; data: T; trace?: CallTrace } | { ok: false; error: RpcErrorBody; trace?: CallTrace };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(errorStatus, value);

@@ -1,6 +1,6 @@
 /** The typed client, derived from the contract: one `call` for every method, one `on` for events. */
 import type { EventMap, EventName, MethodInput, MethodName, MethodOutput, RedkClient } from '../../../shared/contract';
-import type { ErrorCode } from '../../../shared/errors';
+import type { CallTrace, ErrorCode } from '../../../shared/errors';
 import { detectTransport, type Transport } from './transport';
 
 /** An error the engine answered with; `message` is written for people, `code` for code. */
@@ -14,11 +14,23 @@ export class RpcError extends Error {
   }
 }
 
-export function createClient(transport: Transport): RedkClient & { transport: Transport } {
+export interface TracedClient extends RedkClient {
+  transport: Transport;
+  /** Every answered call's Redis trace (commands, keys, slots, nodes, times), for the drawer. */
+  onTrace(listener: (trace: CallTrace) => void): () => void;
+}
+
+export function createClient(transport: Transport): TracedClient {
+  const traceListeners = new Set<(trace: CallTrace) => void>();
   return {
     transport,
+    onTrace(listener) {
+      traceListeners.add(listener);
+      return () => traceListeners.delete(listener);
+    },
     async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
       const response = await transport.invoke(method, input);
+      if (response.trace) traceListeners.forEach((l) => l(response.trace as CallTrace));
       if (response.ok) return response.data as MethodOutput<M>;
       throw new RpcError(response.error.code, response.error.message);
     },
