@@ -89,6 +89,19 @@ describe('likes and trending on the real cluster', () => {
     expect(await scoreOf('all')).toBe(3);
   });
 
+  it('answers with a trace of the Redis work: the like script on the post\'s slot, WAIT on the same node', async () => {
+    const res = await engine.router.dispatch('likes.like', { postId, username: 'liker99' });
+    const trace = res.body.trace!;
+    const script = trace.redis.find((e) => e.command === 'EVALSHA like.lua' || e.command === 'EVAL');
+    expect(script?.key).toBe(keys.likesCount(postId));
+    const info = await call<{ slot: number; master: { address: string } }>('cluster.keyslot', { key: keys.likesCount(postId) });
+    expect(script?.slot).toBe(info.slot);
+    expect(script?.node).toBe(info.master.address);
+    const wait = trace.redis.find((e) => e.command === 'WAIT');
+    expect(wait?.node).toBe(info.master.address);
+    expect(trace.ms).toBeGreaterThan(0);
+  });
+
   it('unknown posts and users are refused with not_found and write nothing', async () => {
     await expect(call('likes.like', { postId: 'nope', username: 'liker1' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(call('likes.like', { postId, username: 'ghost' })).rejects.toMatchObject({ code: 'not_found' });

@@ -3,6 +3,7 @@
  * with ioredis defineCommand (EVALSHA with a fallback to EVAL on NOSCRIPT). Each script touches
  * keys of one hash tag only, so it runs on one slot (K5).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,10 +33,19 @@ export function loadLua(file: string): string {
 
 const commandName = (name: ScriptName) => `redk_${name}`;
 
+const fileBySha = new Map<string, string>();
+
 export function registerScripts(redis: Cluster): void {
   for (const [name, def] of Object.entries(SCRIPTS) as [ScriptName, (typeof SCRIPTS)[ScriptName]][]) {
-    redis.defineCommand(commandName(name), { numberOfKeys: def.keys, lua: loadLua(def.file) });
+    const lua = loadLua(def.file);
+    fileBySha.set(createHash('sha1').update(lua).digest('hex'), def.file);
+    redis.defineCommand(commandName(name), { numberOfKeys: def.keys, lua });
   }
+}
+
+/** The .lua file behind an EVALSHA, for traces. */
+export function scriptNameBySha(sha: string): string | null {
+  return fileBySha.get(sha) ?? null;
 }
 
 type Target = Cluster | ChainableCommander;

@@ -8,6 +8,7 @@ import { contract, isMethodName, type MethodName, type MethodOutput, type Parsed
 import { errorStatus, type RpcErrorBody, type RpcResponse } from '../../../shared/errors';
 import { AppError, toAppError } from '../errors';
 import type { Logger } from '../log';
+import { traceRedis } from './redis-trace';
 
 export type Handlers = {
   [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>>;
@@ -43,16 +44,14 @@ export class RpcRouter {
     }
     const parsed = contract[method].input.safeParse(rawInput ?? {});
     if (!parsed.success) return fail(validationError(method, parsed.error).toBody());
-    try {
-      const handler = this.handlers[method] as (input: unknown) => Promise<unknown>;
-      const data = await handler(parsed.data);
-      return { status: 200, body: { ok: true, data } };
-    } catch (err) {
-      const appError = toAppError(err);
-      if (appError.status >= 500 && appError.code !== 'not_implemented') {
-        this.log.warn(`${method} failed: ${appError.code}: ${appError.message}`);
-      }
-      return fail(appError.toBody());
+    const handler = this.handlers[method] as (input: unknown) => Promise<unknown>;
+    const { outcome, trace } = await traceRedis(method, () => handler(parsed.data));
+    if (outcome.status === 'fulfilled') return { status: 200, body: { ok: true, data: outcome.value, trace } };
+    const appError = toAppError(outcome.reason);
+    if (appError.status >= 500 && appError.code !== 'not_implemented') {
+      this.log.warn(`${method} failed: ${appError.code}: ${appError.message}`);
     }
+    const failed = fail(appError.toBody());
+    return { status: failed.status, body: { ...failed.body, trace } };
   }
 }

@@ -1,0 +1,75 @@
+/**
+ * Tables of the embedded store. Keys and usernames use COLLATE "C" so that ordering is by code
+ * point, the same as MongoDB's and Neo4j's string order: "a.b" < "a_b" everywhere, and the
+ * contract tests can expect one order from every adapter. Times are epoch ms in bigint.
+ * Every index matches one query in document-store.ts / graph-store.ts (named in the comment).
+ */
+
+export const documentSchema = `
+CREATE TABLE IF NOT EXISTS users (
+  username     text COLLATE "C" PRIMARY KEY,  -- getUser, listUsers
+  display_name text NOT NULL,
+  created_at   bigint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS posts (
+  id          text COLLATE "C" PRIMARY KEY,   -- getPost(s), setLikeCounts
+  author      text COLLATE "C" NOT NULL,
+  text        text NOT NULL,
+  created_at  bigint NOT NULL,
+  likes_count integer NOT NULL DEFAULT 0
+);
+-- postsByAuthors, countPostsBy
+CREATE INDEX IF NOT EXISTS posts_by_author ON posts (author, created_at DESC, id DESC);
+-- recentPosts
+CREATE INDEX IF NOT EXISTS posts_by_time ON posts (created_at DESC, id DESC);
+
+CREATE TABLE IF NOT EXISTS likes (
+  post_id  text COLLATE "C" NOT NULL,
+  username text COLLATE "C" NOT NULL,
+  PRIMARY KEY (post_id, username)               -- recordLikes, likers
+);
+
+CREATE TABLE IF NOT EXISTS comments (
+  id         text COLLATE "C" PRIMARY KEY,
+  post_id    text COLLATE "C" NOT NULL,
+  author     text COLLATE "C" NOT NULL,
+  text       text NOT NULL,
+  created_at bigint NOT NULL
+);
+-- listComments, countComments
+CREATE INDEX IF NOT EXISTS comments_by_post ON comments (post_id, created_at DESC, id DESC);
+
+CREATE TABLE IF NOT EXISTS messages (
+  id        text COLLATE "C" PRIMARY KEY,
+  sender    text COLLATE "C" NOT NULL,
+  recipient text COLLATE "C" NOT NULL,
+  text      text NOT NULL,
+  sent_at   bigint NOT NULL
+);
+-- listMessages: one conversation whichever way each message went
+CREATE INDEX IF NOT EXISTS messages_by_pair
+  ON messages (LEAST(sender, recipient), GREATEST(sender, recipient), sent_at DESC, id DESC);
+-- conversations
+CREATE INDEX IF NOT EXISTS messages_by_sender ON messages (sender, sent_at);
+CREATE INDEX IF NOT EXISTS messages_by_recipient ON messages (recipient, sent_at);
+`;
+
+export const graphSchema = `
+-- Users added to the graph (addUser), so someone with no edges yet is still a node, as in Neo4j.
+CREATE TABLE IF NOT EXISTS graph_users (
+  username text COLLATE "C" PRIMARY KEY
+);
+
+CREATE TABLE IF NOT EXISTS follows (
+  follower text COLLATE "C" NOT NULL,
+  followee text COLLATE "C" NOT NULL,
+  PRIMARY KEY (follower, followee),             -- follow, isFollowing, following, suggestions
+  CHECK (follower <> followee)
+);
+-- followers, counts, followers_count in suggestions
+CREATE INDEX IF NOT EXISTS follows_by_followee ON follows (followee, follower);
+`;
+
+/** Every table, for tests and tools that need an empty store without a new initdb. */
+export const embeddedTables = ['users', 'posts', 'likes', 'comments', 'messages', 'graph_users', 'follows'] as const;

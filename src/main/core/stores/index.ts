@@ -1,0 +1,48 @@
+/**
+ * Where the systems of record live (S2): a mongodb:// URL puts documents in MongoDB, a neo4j://
+ * or bolt:// URL puts the graph in Neo4j; whatever has no URL is served by the embedded PGlite
+ * database in `stores.embeddedDir` (default `<dataDir>/store`), opened once even when it serves
+ * both sides.
+ */
+import { join } from 'node:path';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { EmbeddedStores } from './embedded/embedded-stores';
+import { createMongoDocumentStore } from './mongo/document-store';
+import { createNeo4jGraphStore } from './neo4j/graph-store';
+import type { DocumentStore, GraphStore } from './ports';
+
+export interface Stores {
+  documents: DocumentStore;
+  graph: GraphStore;
+  close(): Promise<void>;
+}
+
+export async function openStores(config: Config, log: Logger): Promise<Stores> {
+  const { mongoUrl, neo4jUrl, neo4jUser, neo4jPassword, embeddedDir } = config.stores;
+  const opened: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    // Reverse order, and every close attempted even if one fails, so nothing keeps the process alive.
+    const results = await Promise.allSettled(opened.reverse().map((s) => s.close()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  try {
+    let embedded: EmbeddedStores | undefined;
+    if (!mongoUrl || !neo4jUrl) {
+      embedded = await EmbeddedStores.open(embeddedDir ?? join(config.dataDir, 'store'), log.child('embedded'));
+      opened.push(embedded);
+    }
+    const documents = mongoUrl ? await createMongoDocumentStore(mongoUrl, log.child('mongo')) : embedded!.documents;
+    if (mongoUrl) opened.push(documents);
+    const graph = neo4jUrl ? await createNeo4jGraphStore(neo4jUrl, neo4jUser, neo4jPassword, log.child('neo4j')) : embedded!.graph;
+    if (neo4jUrl) opened.push(graph);
+    await documents.init();
+    await graph.init();
+    log.info(`stores: documents in ${documents.description}, graph in ${graph.description}`);
+    return { documents, graph, close: closeAll };
+  } catch (err) {
+    await closeAll().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,57 @@
+import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type BulkWriteResult, type Collection, type Document, type OptionalUnlessRequiredId } from 'mongodb';
+import { chunks } from '../batches';
+
+/** Documents per insertMany/bulkWrite call: well under the 48 MB message limit for our documents. */
+const BATCH = 1000;
+const DUPLICATE_KEY = 11000;
+
+export function isDuplicateKey(err: unknown): boolean {
+  return err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+}
+
+function onlyDuplicates(err: MongoBulkWriteError): boolean {
+  const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+  return errors.length > 0 && errors.every((e) => e.code === DUPLICATE_KEY);
+}
+
+/**
+ * Inserts what is new and skips what exists (unordered, so one duplicate doesn't stop the
+ * batch). Returns how many documents were new, which is what the seeder reports.
+ */
+export async function insertNew<T extends Document>(collection: Collection<T>, docs: OptionalUnlessRequiredId<T>[]): Promise<number> {
+  let inserted = 0;
+  for (const batch of chunks(docs, BATCH)) {
+    try {
+      inserted += (await collection.insertMany(batch, { ordered: false })).insertedCount;
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError) || !onlyDuplicates(err)) throw err;
+      inserted += err.insertedCount;
+    }
+  }
+  return inserted;
+}
+
+/**
+ * Runs upserts/updates/deletes in batches. A duplicate-key error can only come from two
+ * upserts of the same key racing, which leaves the state the caller asked for, so it is not
+ * an error here. Returns the summed results of every batch.
+ */
+export async function bulkWriteAll<T extends Document>(
+  collection: Collection<T>,
+  ops: AnyBulkWriteOperation<T>[],
+): Promise<Pick<BulkWriteResult, 'matchedCount' | 'upsertedCount' | 'deletedCount'>> {
+  const total = { matchedCount: 0, upsertedCount: 0, deletedCount: 0 };
+  for (const batch of chunks(ops, BATCH)) {
+    let result: BulkWriteResult;
+    try {
+      result = await collection.bulkWrite(batch, { ordered: false });
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError) || !onlyDuplicates(err)) throw err;
+      result = err.result;
+    }
+    total.matchedCount += result.matchedCount;
+    total.upsertedCount += result.upsertedCount;
+    total.deletedCount += result.deletedCount;
+  }
+  return total;
+}

@@ -1,0 +1,39 @@
+/**
+ * How the documents look inside MongoDB. Field names follow the seed (`likes_count` on posts,
+ * natural ids as `_id`), so the collections read the same as in the architecture document.
+ * `_id` is the username for users and the caller's id elsewhere: uniqueness comes from the
+ * _id index every MongoDB-wire server has, not from a secondary unique index.
+ */
+import type { CommentDoc, MessageDoc, PostDoc, UserDoc } from '../ports';
+
+export interface UserRecord { _id: string; display_name: string; created_at: number }
+export interface PostRecord { _id: string; author: string; text: string; created_at: number; likes_count: number }
+export interface CommentRecord { _id: string; post_id: string; author: string; text: string; created_at: number }
+/** `pair` is the two usernames in code-point order joined by "::" (as K3 does), one conversation either way. */
+export interface MessageRecord { _id: string; from: string; to: string; pair: string; text: string; sent_at: number }
+export interface LikeRecord { post_id: string; username: string }
+/**
+ * One per participant and partner, kept up to date as messages are added: the MongoDB side of
+ * "a user's conversations" (U5). FerretDB 1.x has no $max accumulator for $group, so this is
+ * not computed from messages at read time; it is also the cheaper read on real MongoDB.
+ */
+export interface ConversationRecord { _id: string; owner: string; with: string; last_message_at: number }
+
+const PAIR_SEPARATOR = '::';
+
+/** ":" is not allowed in usernames (USERNAME_PATTERN), so no two pairs can share a key. */
+export function conversationPair(a: string, b: string): string {
+  return a < b ? `${a}${PAIR_SEPARATOR}${b}` : `${b}${PAIR_SEPARATOR}${a}`;
+}
+
+export const userRecord = (u: UserDoc): UserRecord => ({ _id: u.username, display_name: u.displayName, created_at: u.createdAt });
+export const userDoc = (r: UserRecord): UserDoc => ({ username: r._id, displayName: r.display_name, createdAt: r.created_at });
+
+export const postRecord = (p: PostDoc): PostRecord => ({ _id: p.id, author: p.author, text: p.text, created_at: p.createdAt, likes_count: p.likesCount });
+export const postDoc = (r: PostRecord): PostDoc => ({ id: r._id, author: r.author, text: r.text, createdAt: r.created_at, likesCount: r.likes_count });
+
+export const commentRecord = (c: CommentDoc): CommentRecord => ({ _id: c.id, post_id: c.postId, author: c.author, text: c.text, created_at: c.createdAt });
+export const commentDoc = (r: CommentRecord): CommentDoc => ({ id: r._id, postId: r.post_id, author: r.author, text: r.text, createdAt: r.created_at });
+
+export const messageRecord = (m: MessageDoc): MessageRecord => ({ _id: m.id, from: m.from, to: m.to, pair: conversationPair(m.from, m.to), text: m.text, sent_at: m.sentAt });
+export const messageDoc = (r: MessageRecord): MessageDoc => ({ id: r._id, from: r.from, to: r.to, text: r.text, sentAt: r.sent_at });
