@@ -14,6 +14,7 @@ import type {
   DrillStep,
   EngineInfo,
   FailoverResult,
+  KeyScanPage,
   KeySlotInfo,
   LikeOutcome,
   Message,
@@ -47,13 +48,26 @@ export const contract = {
 
   'cluster.topology': returns<Topology>()(none),
   'cluster.keyslot': returns<KeySlotInfo>()(z.strictObject({ key: z.string().min(1).max(1024) })),
+  'cluster.scan': returns<KeyScanPage>()(
+    z.strictObject({
+      pattern: z.string().min(1).max(200).default('*'),
+      type: z.enum(['string', 'list', 'set', 'zset', 'hash', 'stream']).optional(),
+      /** Opaque, from the previous page; absent for the first page. */
+      cursor: z.string().regex(/^\d{1,3}:\d{1,20}$/).optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+  ),
   'cluster.metrics': returns<ClusterMetrics>()(none),
   'cluster.alerts': returns<Alert[]>()(none),
   'cluster.failover': returns<FailoverResult>()(
     z.strictObject({ nodeId: z.string().regex(/^[0-9a-f]{40}$/, 'a 40-character node id') }),
   ),
   'cluster.drill': returns<DrillResult>()(
-    z.strictObject({ port: z.number().int().min(1).max(65535).optional() }),
+    z.strictObject({
+      port: z.number().int().min(1).max(65535).optional(),
+      /** stop: kill the master (automatic failover); graceful: CLUSTER FAILOVER on its replica. */
+      mode: z.enum(['stop', 'graceful']).optional(),
+    }),
   ),
 
   'users.create': returns<User>()(

@@ -48,6 +48,25 @@ export interface KeySlotInfo {
   replicas: { id: string; address: string }[];
 }
 
+export interface ScannedKey {
+  key: string;
+  type: string;
+  slot: number;
+  /** The master the key was found on. */
+  node: string;
+  /** Milliseconds to live, or -1 without a TTL. */
+  ttlMs: number;
+}
+
+export interface KeyScanPage {
+  keys: ScannedKey[];
+  /** Pass back for the next page; null when every master has been scanned. */
+  cursor: string | null;
+  /** Masters visited so far out of all masters. */
+  mastersDone: number;
+  masters: number;
+}
+
 export interface NodeMetrics {
   id: string;
   address: string;

@@ -3,12 +3,16 @@
  * Headless control of the embedded cluster (E2). The drill lands with the failover panel.
  */
 import { parseArgs } from 'node:util';
+import { connectCluster } from '../core/cluster/connection';
+import { FailoverDrill } from '../core/cluster/drill';
 import { launcherOptionsFrom, ClusterLauncher } from '../core/cluster/launcher';
+import { EventBus } from '../core/events';
 import { loadConfig, type ConfigOverrides } from '../core/config';
 import { createLogger } from '../core/log';
 import { runCli } from './run-cli';
 
-const usage = `usage: npm run cluster -- <up|down|status> [--port-base N] [--data-dir DIR] [--node-timeout MS] [--json]`;
+const usage = `usage: npm run cluster -- <up|down|status|drill> [--port-base N] [--data-dir DIR] [--node-timeout MS] [--json]
+       npm run cluster -- drill [--port P] [--graceful] [--json]   stop master P (default: the owner of slot 0) under load and measure the failover`;
 
 runCli(async () => {
   const { positionals, values } = parseArgs({
@@ -18,11 +22,13 @@ runCli(async () => {
       'data-dir': { type: 'string' },
       'node-timeout': { type: 'string' },
       json: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      graceful: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['up', 'down', 'status'].includes(command)) {
+  if (values.help || !command || !['up', 'down', 'status', 'drill'].includes(command)) {
     process.stderr.write(usage + '\n');
     return values.help ? 0 : 2;
   }
@@ -39,6 +45,28 @@ runCli(async () => {
     const result = await launcher.up();
     print(result, `cluster ${result.reused ? 'reused' : 'up'}: redis-cli -c -p ${config.redis.portBase} cluster info`);
     return 0;
+  }
+  if (command === 'drill') {
+    const connection = await connectCluster(config, log);
+    try {
+      const drill = new FailoverDrill({
+        redis: connection.client, pool: connection.pool, cluster: connection.service, launcher: connection.launcher,
+        nodeTimeoutMs: config.redis.nodeTimeoutMs, events: new EventBus(), log: log.child('drill'),
+      });
+      const result = await drill.run({ port: values.port ? Number(values.port) : undefined, mode: values.graceful ? 'graceful' : 'stop' });
+      const lines = result.timeline.map((s) => `  +${(s.t / 1000).toFixed(2).padStart(6)} s  ${s.step.padEnd(16)} ${s.detail}`);
+      print(
+        result,
+        [
+          `failover drill on :${result.stoppedPort} (cluster-node-timeout ${result.nodeTimeoutMs} ms)`,
+          ...lines,
+          `unavailable for ${result.unavailableMs ?? '?'} ms; ${result.attempted} writes attempted, ${result.acked} acknowledged by a replica, ${result.failed} failed, ${result.lostAcked} acknowledged and lost`,
+        ].join('\n'),
+      );
+      return result.lostAcked === 0 && result.promotedAddress ? 0 : 1;
+    } finally {
+      await connection.close();
+    }
   }
   if (command === 'down') {
     const result = await launcher.down();

@@ -5,18 +5,18 @@
  */
 import type { Cluster } from 'ioredis';
 import type { EngineInfo } from '../../shared/types';
-import { createClusterClient, NodePool, waitReady } from './cluster/client';
-import { ClusterLauncher, launcherOptionsFrom } from './cluster/launcher';
+import type { NodePool } from './cluster/client';
+import { connectCluster } from './cluster/connection';
+import { FailoverDrill } from './cluster/drill';
+import type { ClusterLauncher } from './cluster/launcher';
 import { ClusterMonitor } from './cluster/monitor';
 import type { Config } from './config';
-import { AppError } from './errors';
 import { EventBus } from './events';
 import { createHandlers } from './handlers';
 import type { Logger } from './log';
 import { monotonicClock, type Clock } from './ids';
-import { registerScripts } from './lua/scripts';
 import { RpcRouter } from './rpc/router';
-import { ClusterService } from './services/cluster-service';
+import { type ClusterService } from './services/cluster-service';
 import { SocialService } from './services/social-service';
 import { openStores, type Stores } from './stores';
 import { SyncEngine } from './sync/sync-engine';
@@ -48,6 +48,7 @@ interface EngineParts {
   clusterService: ClusterService;
   social: SocialService;
   sync: SyncEngine;
+  drill: FailoverDrill;
   stores: Stores;
   timers: NodeJS.Timeout[];
   info: EngineInfo;
@@ -70,70 +71,40 @@ export class Engine {
     this.sync = parts.sync;
     this.stores = parts.stores;
     this.router = new RpcRouter(
-      createHandlers({ cluster: parts.clusterService, social: parts.social, sync: parts.sync, info: () => parts.info }),
+      createHandlers({ cluster: parts.clusterService, social: parts.social, sync: parts.sync, drill: parts.drill, redis: parts.client, info: () => parts.info }),
       parts.log.child('rpc'),
     );
   }
 
   static async start(config: Config, opts: EngineOptions): Promise<Engine> {
     const log = opts.log;
-    let launcher: ClusterLauncher | null = null;
-    let seeds: { host: string; port: number }[];
-    let owns = false;
-    if (config.redis.mode === 'embedded') {
-      launcher = new ClusterLauncher(launcherOptionsFrom(config, log.child('cluster'), opts.onProgress));
-      const up = await launcher.up();
-      seeds = up.seeds;
-      owns = !up.reused;
-    } else {
-      seeds = config.redis.seeds.map((s) => {
-        const at = s.lastIndexOf(':');
-        return { host: s.slice(0, at), port: Number(s.slice(at + 1)) };
-      });
-      log.info(`connecting to the external cluster at ${config.redis.seeds.join(', ')}`);
-    }
-    const client = createClusterClient({
-      seeds,
-      scaleReads: config.redis.scaleReads,
-      natMap: config.redis.natMap,
-      password: config.redis.password,
-      log: log.child('redis'),
-    });
-    const pool = new NodePool(config.redis.natMap, config.redis.password);
-    try {
-      await waitReady(client, 30_000);
-    } catch (err) {
-      client.disconnect();
-      pool.close();
-      throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${seeds.map((s) => `${s.host}:${s.port}`).join(', ')}: ${(err as Error).message}`);
-    }
-    const service = new ClusterService(pool, seeds.map((s) => `${s.host}:${s.port}`), config.redis.mode);
+    const connection = await connectCluster(config, log, opts.onProgress);
+    const { client, pool, service, launcher } = connection;
     let stores: Stores;
     try {
       stores = await openStores(config, log.child('stores'));
     } catch (err) {
-      await client.quit().catch(() => client.disconnect());
-      pool.close();
+      await connection.close();
       throw err;
     }
-    registerScripts(client);
     const events = new EventBus();
     const clock = opts.clock ?? monotonicClock();
     const sync = new SyncEngine(client, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs });
     const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock });
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
+    const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });
     const info: EngineInfo = {
       version: ENGINE_VERSION,
       shell: opts.shell,
-      cluster: { mode: config.redis.mode, seeds: seeds.map((s) => `${s.host}:${s.port}`), nodeTimeoutMs: config.redis.nodeTimeoutMs },
+      cluster: { mode: config.redis.mode, seeds: connection.seeds, nodeTimeoutMs: config.redis.nodeTimeoutMs },
       stores: { documents: stores.documents.description, graph: stores.graph.description },
       dataDir: config.dataDir,
     };
     const trendingTimer = setInterval(() => void social.trending.recompute().catch(() => undefined), opts.trendingIntervalMs ?? 60_000);
     trendingTimer.unref();
     const engine = new Engine({
-      config, log, events, client, pool, monitor, launcher, ownsCluster: owns, clusterService: service,
-      social, sync, stores, timers: [trendingTimer], info,
+      config, log, events, client, pool, monitor, launcher, ownsCluster: connection.started, clusterService: service,
+      social, sync, drill, stores, timers: [trendingTimer], info,
     });
     monitor.start();
     sync.start();

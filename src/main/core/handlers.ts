@@ -3,7 +3,9 @@
  * in src/shared/contract.ts plus one line here.
  */
 import type { EngineInfo } from '../../shared/types';
-import { notImplemented } from './errors';
+import type { Cluster } from 'ioredis';
+import type { FailoverDrill } from './cluster/drill';
+import { scanCluster } from './cluster/key-scan';
 import type { Handlers } from './rpc/router';
 import type { ClusterService } from './services/cluster-service';
 import type { SocialService } from './services/social-service';
@@ -13,21 +15,22 @@ export interface HandlerDeps {
   cluster: ClusterService;
   social: SocialService;
   sync: SyncEngine;
+  drill: FailoverDrill;
+  redis: Cluster;
   info: () => EngineInfo;
 }
 
-export function createHandlers({ cluster, social, sync, info }: HandlerDeps): Handlers {
+export function createHandlers({ cluster, social, sync, drill, redis, info }: HandlerDeps): Handlers {
   return {
     'engine.info': async () => info(),
 
     'cluster.topology': () => cluster.topology(),
     'cluster.keyslot': ({ key }) => cluster.keyslot(key),
+    'cluster.scan': (input) => scanCluster(redis, input),
     'cluster.metrics': () => cluster.metrics(),
     'cluster.alerts': () => cluster.alerts(),
     'cluster.failover': ({ nodeId }) => cluster.failover(nodeId),
-    'cluster.drill': async () => {
-      throw notImplemented('cluster.drill', 'the measured failover drill');
-    },
+    'cluster.drill': ({ port, mode }) => drill.run({ port, mode }),
 
     'users.create': ({ username, displayName }) => social.createUser(username, displayName),
     'users.get': ({ username }) => social.getUser(username),

@@ -1,0 +1,66 @@
+/**
+ * Brings up (embedded) or locates (external) the cluster and opens the connections to it:
+ * what the engine and the headless drill both stand on.
+ */
+import type { Cluster } from 'ioredis';
+import type { Config } from '../config';
+import { AppError } from '../errors';
+import type { Logger } from '../log';
+import { registerScripts } from '../lua/scripts';
+import { ClusterService } from '../services/cluster-service';
+import { createClusterClient, NodePool, waitReady } from './client';
+import { ClusterLauncher, launcherOptionsFrom } from './launcher';
+
+export interface ClusterConnection {
+  client: Cluster;
+  pool: NodePool;
+  service: ClusterService;
+  launcher: ClusterLauncher | null;
+  seeds: string[];
+  /** This process started the embedded cluster (rather than reusing a running one). */
+  started: boolean;
+  close(): Promise<void>;
+}
+
+function parseSeed(seed: string) {
+  const at = seed.lastIndexOf(':');
+  return { host: seed.slice(0, at), port: Number(seed.slice(at + 1)) };
+}
+
+export async function connectCluster(config: Config, log: Logger, onProgress?: (line: string) => void): Promise<ClusterConnection> {
+  let launcher: ClusterLauncher | null = null;
+  let seeds: { host: string; port: number }[];
+  let started = false;
+  if (config.redis.mode === 'embedded') {
+    launcher = new ClusterLauncher(launcherOptionsFrom(config, log.child('cluster'), onProgress));
+    const up = await launcher.up();
+    seeds = up.seeds;
+    started = !up.reused;
+  } else {
+    seeds = config.redis.seeds.map(parseSeed);
+    log.info(`connecting to the external cluster at ${config.redis.seeds.join(', ')}`);
+  }
+  const addresses = seeds.map((s) => `${s.host}:${s.port}`);
+  const client = createClusterClient({ seeds, scaleReads: config.redis.scaleReads, natMap: config.redis.natMap, password: config.redis.password, log: log.child('redis') });
+  const pool = new NodePool(config.redis.natMap, config.redis.password);
+  try {
+    await waitReady(client, 30_000);
+  } catch (err) {
+    client.disconnect();
+    pool.close();
+    throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${addresses.join(', ')}: ${(err as Error).message}`);
+  }
+  registerScripts(client);
+  return {
+    client,
+    pool,
+    service: new ClusterService(pool, addresses, config.redis.mode),
+    launcher,
+    seeds: addresses,
+    started,
+    close: async () => {
+      await client.quit().catch(() => client.disconnect());
+      pool.close();
+    },
+  };
+}

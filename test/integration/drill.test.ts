@@ -1,0 +1,73 @@
+/** O3/R3: the measured failover drill on the real cluster, and the key explorer's cluster-wide SCAN. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DrillResult, KeyScanPage, Topology } from '../../src/shared/types';
+import type { Engine } from '../../src/main/core/engine';
+import { startTestEngine } from '../helpers/engine';
+
+describe('failover drill and key explorer', () => {
+  let engine: Engine;
+  let call: Awaited<ReturnType<typeof startTestEngine>>['call'];
+  const steps: string[] = [];
+
+  beforeAll(async () => {
+    ({ engine, call } = await startTestEngine());
+    engine.events.on((e) => {
+      if (e.event === 'cluster.failover') steps.push((e.data as { step: string }).step);
+    });
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  it('scans every master with a pattern and a type filter, page by page', async () => {
+    for (let i = 0; i < 60; i++) await engine.redis.set(`{scan:${i}}:s`, 'x');
+    for (let i = 0; i < 10; i++) await engine.redis.sadd(`{scan:${i}}:set`, 'm');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page: KeyScanPage = await call('cluster.scan', { pattern: '{scan:*', type: 'string', limit: 7, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.keys.map((k) => k.key));
+      expect(page.keys.every((k) => k.type === 'string' && k.ttlMs === -1)).toBe(true);
+      cursor = page.cursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 100);
+    expect(new Set(seen).size).toBe(60);
+    const nodes = new Set((await call<KeyScanPage>('cluster.scan', { pattern: '{scan:*', limit: 500 })).keys.map((k) => k.node));
+    expect(nodes.size).toBeGreaterThan(1);
+  });
+
+  it('stops master 1 under load: the replica takes 0-5460, no acknowledged like is lost, the old master rejoins', async () => {
+    const before = await call<Topology>('cluster.topology');
+    const master1 = before.nodes.find((n) => n.role === 'master' && n.slots[0]?.start === 0)!;
+    const replica1 = before.nodes.find((n) => n.masterId === master1.id)!;
+    const result = await call<DrillResult>('cluster.drill', {});
+    process.stderr.write(`drill: node timeout ${result.nodeTimeoutMs} ms, unavailable ${result.unavailableMs} ms, ${result.acked} acked, ${result.lostAcked} lost\n`);
+    expect(result.stoppedPort).toBe(master1.port);
+    expect(result.promotedAddress).toBe(replica1.address);
+    expect(result.lostAcked).toBe(0);
+    expect(result.acked).toBeGreaterThan(0);
+    expect(result.unavailableMs).not.toBeNull();
+    expect(result.unavailableMs!).toBeGreaterThanOrEqual(result.nodeTimeoutMs);
+    expect(result.timeline.map((s) => s.step)).toEqual(expect.arrayContaining(['stopping master', 'pfail', 'fail', 'promoted', 'client refreshed', 'slots served', 'rejoined', 'verified']));
+    expect(steps).toEqual(result.timeline.map((s) => s.step));
+
+    const after = await call<Topology>('cluster.topology');
+    expect(after.nodes.find((n) => n.id === replica1.id)).toMatchObject({ role: 'master', slots: [{ start: 0, end: 5460 }] });
+    expect(after.nodes.find((n) => n.id === master1.id)).toMatchObject({ role: 'replica', masterId: replica1.id, health: 'ok' });
+
+    // Hand the slots back gracefully (no loss) so the rest of the suite sees the C1 layout.
+    const back = await call<{ promoted: boolean }>('cluster.failover', { nodeId: master1.id });
+    expect(back.promoted).toBe(true);
+  }, 120_000);
+
+  it('a graceful drill (CLUSTER FAILOVER) loses nothing and is not unavailable for long', async () => {
+    const result = await call<DrillResult>('cluster.drill', { mode: 'graceful' });
+    process.stderr.write(`graceful drill: ${result.timeline.map((s) => `${s.step}@${s.t}`).join(' ')}\n`);
+    expect(result.lostAcked).toBe(0);
+    expect(result.promotedAddress).not.toBeNull();
+    const t = await call<Topology>('cluster.topology');
+    const promoted = t.nodes.find((n) => n.address === result.promotedAddress)!;
+    await call('cluster.failover', { nodeId: t.nodes.find((n) => n.masterId === promoted.id && n.port === result.stoppedPort)!.id });
+  }, 120_000);
+});
