@@ -71,5 +71,7 @@ describe('RpcRouter: the contract boundary', () => {
   it('treats a missing input as {} for methods without parameters', async () => {
     expect((await router.dispatch('cluster.topology', undefined)).status).toBe(200);
     expect((await router.dispatch('cluster.keyslot', undefined)).status).toBe(400);
+    // JSON null is a value, not "no input": refused, so `null` can never trigger an action.
+    expect((await router.dispatch('cluster.topology', null)).status).toBe(400);
   });
 });

@@ -42,7 +42,7 @@ export class RpcRouter {
       const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method;
       return fail({ code: 'unknown_method', message: `Unknown method "${shown}".` });
     }
-    const parsed = contract[method].input.safeParse(rawInput ?? {});
+    const parsed = contract[method].input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) return fail(validationError(method, parsed.error).toBody());
     const handler = this.handlers[method] as (input: unknown) => Promise<unknown>;
     const { outcome, trace } = await traceRedis(method, () => handler(parsed.data));
