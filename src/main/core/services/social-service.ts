@@ -105,7 +105,9 @@ export class SocialService {
   }
 
   async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {
-    await Promise.all([this.requirePost(postId), this.requireUser(username)]);
+    // The post is not looked up in the store here: a like counter only exists for a post that
+    // does, and a missing counter is rebuilt from the store (which refuses an unknown post).
+    await this.requireUser(username);
     const result = liked ? await this.likes.like(postId, username) : await this.likes.unlike(postId, username);
     if (result.changed) {
       await (liked ? this.trending.onLike(postId, username) : this.trending.onUnlike(postId, username));

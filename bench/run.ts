@@ -1,0 +1,204 @@
+/**
+ * `npm run bench [-- --json] [-- --users N] [-- --quick]`: the engine's operations against raw
+ * Redis on the same embedded cluster, in one process, at the same concurrency. Prints ops/s,
+ * p50/p99 and the ratio to the raw baseline, and whether each target of the issue holds.
+ * Every loop is bounded in count and time; everything started here is stopped at the end.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request, Agent } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { ClusterLauncher, launcherOptionsFrom } from '../src/main/core/cluster/launcher';
+import calculateSlot from 'cluster-key-slot';
+import { loadConfig } from '../src/main/core/config';
+import { runScript } from '../src/main/core/lua/scripts';
+import { Engine } from '../src/main/core/engine';
+import { createLogger, silentLogger } from '../src/main/core/log';
+import { seedDemoData, seedSize, usernameOf } from '../src/main/core/seed/demo-data';
+import { startWebShell } from '../src/main/web/server';
+import { freePortBase } from '../test/helpers/ports';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    users: { type: 'string', default: '100000' },
+    quick: { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '32' },
+  },
+});
+const log = createLogger('bench', values.json ? 'warn' : 'info');
+const CONCURRENCY = Number(values.concurrency);
+const SECONDS = values.quick ? 2 : 5;
+const MAX_OPS = values.quick ? 5_000 : 50_000;
+
+interface Measure {
+  name: string;
+  ops: number;
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  baseline?: string;
+  ratio?: number;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Runs `op(i)` with `concurrency` in flight until MAX_OPS or SECONDS, timing each call. */
+async function measure(name: string, op: (i: number) => Promise<unknown>, concurrency = CONCURRENCY, maxOps = MAX_OPS): Promise<Measure> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  let firstError = '';
+  const began = performance.now();
+  const deadline = began + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < maxOps && performance.now() < deadline) {
+        const i = next++;
+        const t = performance.now();
+        try {
+          await op(i);
+        } catch (err) {
+          errors++;
+          firstError ||= (err as Error).message;
+        }
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - began) / 1000;
+  latencies.sort((a, b) => a - b);
+  if (errors) log.warn(`${name}: ${errors} errors, first: ${firstError}`);
+  return { name, ops: latencies.length, opsPerSec: Math.round(latencies.length / elapsed), p50Ms: round(pct(latencies, 50)), p99Ms: round(pct(latencies, 99)), errors };
+}
+
+function rpcOnce(agent: Agent, port: number, token: string, method: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: `/rpc/${method}`, method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'redk-bench-'));
+  const portBase = await freePortBase();
+  const config = loadConfig({ dataDir, redis: { portBase } }, { REDK_DATA_DIR: dataDir });
+  const results: Measure[] = [];
+  const figures: Record<string, number> = {};
+  let engine: Engine | null = null;
+  try {
+    log.info(`embedded cluster on ${portBase}-${portBase + 5}, data in ${dataDir}`);
+    // The first start creates the cluster; the second reuses it, as the app does on its next launch.
+    config.redis.keepRunning = true;
+    let t = performance.now();
+    engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
+    await engine.router.dispatch('cluster.topology', {});
+    figures.engineColdStartToTopologyMs = Math.round(performance.now() - t);
+    await engine.stop();
+    t = performance.now();
+    engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
+    await engine.router.dispatch('cluster.topology', {});
+    figures.engineWarmStartToTopologyMs = Math.round(performance.now() - t);
+    const e = engine;
+    const call = async (method: string, input: unknown) => {
+      const res = await e.router.dispatch(method, input);
+      if (!res.body.ok) throw new Error(`${method}: ${res.body.error.code} ${res.body.error.message}`);
+      return res.body.data;
+    };
+
+    const users = Number(values.users);
+    log.info(`seeding ${users} users of demo data into the embedded store ...`);
+    t = performance.now();
+    await seedDemoData(e.stores, seedSize(users), () => undefined);
+    figures.seedSeconds = round((performance.now() - t) / 1000, 1);
+    figures.seedUsers = users;
+
+    // Raw baselines on the same cluster client, same concurrency.
+    const raw = await measure('raw INCR (ioredis cluster)', (i) => e.redis.incr(`{bench:${i % 1000}}:n`));
+    results.push(raw);
+    const rawGet = await measure('raw GET (ioredis cluster)', (i) => e.redis.get(`{bench:${i % 1000}}:n`));
+    results.push(rawGet);
+
+    // likes.like through the engine (validation, Lua like, WAIT 1, trending, sync queue).
+    const posts = await Promise.all(Array.from({ length: 200 }, (_, i) => call('posts.create', { author: usernameOf(i % users), text: `bench ${i}` }) as Promise<{ id: string }>));
+    // 200 active users (their profiles get cached, as for people using the app) x 200 posts.
+    const likers = Math.min(200, users);
+    const rawLike = await measure('raw Lua like + WAIT 1 (same commands, no engine)', async (i) => {
+      const key = `{rawlike:${i % 200}}`;
+      await e.redis.set(`${key}:likes:count`, 0, 'NX');
+      await runScript(e.redis, 'like', [`${key}:likes:count`, `${key}:likes:users`], [`u${i}`]);
+      const owner = e.redis.slots[calculateSlot(`${key}:likes:count`)]?.[0];
+      await e.redis.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner)?.call('WAIT', '1', '200');
+    });
+    results.push({ ...rawLike, baseline: raw.name, ratio: round(rawLike.opsPerSec / raw.opsPerSec, 2) });
+    const like = await measure('likes.like (engine, in-process)', (i) => call('likes.like', { postId: posts[i % posts.length]!.id, username: usernameOf(Math.floor(i / posts.length) % likers) }));
+    results.push({ ...like, baseline: raw.name, ratio: round(like.opsPerSec / raw.opsPerSec, 2) });
+
+    const reader = usernameOf(1);
+    await call('feeds.get', { username: reader, kind: 'all' });
+    const feedCached = await measure('feeds.get cached (engine, in-process, 1 in flight)', () => call('feeds.get', { username: reader, kind: 'all' }), 1);
+    results.push(feedCached);
+    const feedCachedLoad = await measure('feeds.get cached (engine, in-process)', () => call('feeds.get', { username: reader, kind: 'all' }));
+    results.push({ ...feedCachedLoad, baseline: rawGet.name, ratio: round(feedCachedLoad.opsPerSec / rawGet.opsPerSec, 3) });
+    const feedCold = await measure('feeds.get cold (engine, in-process)', async (i) => {
+      const u = usernameOf(100 + (i % 5000));
+      await e.redis.del(`{user:${u}}:feed:all`);
+      return call('feeds.get', { username: u, kind: 'all' });
+    });
+    results.push({ ...feedCold, baseline: rawGet.name, ratio: round(feedCold.opsPerSec / rawGet.opsPerSec, 3) });
+
+    const star = usernameOf(0);
+    const followers = (await e.stores.graph.counts(star)).followers;
+    const post = await measure(`posts.create with fan-out to ${followers} followers`, () => call('posts.create', { author: star, text: 'hello followers' }), 4, 200);
+    results.push({ ...post, baseline: raw.name, ratio: round(post.opsPerSec / raw.opsPerSec, 4) });
+    const dm = await measure('messages.send (engine, in-process)', (i) => call('messages.send', { from: usernameOf(i % 1000), to: usernameOf(1000 + (i % 1000)), text: 'bench dm' }));
+    results.push({ ...dm, baseline: raw.name, ratio: round(dm.opsPerSec / raw.opsPerSec, 3) });
+    const trending = await measure('trending.get all (engine, in-process)', () => call('trending.get', { window: 'all' }));
+    results.push({ ...trending, baseline: rawGet.name, ratio: round(trending.opsPerSec / rawGet.opsPerSec, 3) });
+
+    // RPC round trip over loopback HTTP (keep-alive), the web shell's transport.
+    const staticDir = mkdtempSync(join(tmpdir(), 'redk-bench-web-'));
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
+    const shell = await startWebShell({ router: e.router, events: e.events, log: silentLogger, staticDir, port: 0, token: 'bench-token-123' });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const rpc = await measure('RPC round trip engine.info (HTTP loopback, 1 in flight)', () => rpcOnce(agent, shell.port, 'bench-token-123', 'engine.info', '{}'), 1);
+    results.push(rpc);
+    agent.destroy();
+    await shell.close();
+
+    figures.rssMbWith100kDemo = Math.round(process.memoryUsage().rss / 1024 / 1024);
+    const targets = [
+      { target: 'likes.like >= 50% of raw INCR throughput', holds: (like.opsPerSec / raw.opsPerSec) >= 0.5, value: `${round((like.opsPerSec / raw.opsPerSec) * 100, 1)}%` },
+      { target: 'cached feeds.get p99 <= 2 ms', holds: feedCached.p99Ms <= 2, value: `${feedCached.p99Ms} ms` },
+      { target: 'RPC round trip p50 <= 1 ms', holds: rpc.p50Ms <= 1, value: `${rpc.p50Ms} ms` },
+      { target: `engine RSS <= 400 MB with the ${users}-user demo`, holds: figures.rssMbWith100kDemo <= 400, value: `${figures.rssMbWith100kDemo} MB` },
+    ];
+    const report = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version }, concurrency: CONCURRENCY, seconds: SECONDS, results, figures, targets };
+    if (values.json) {
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    } else {
+      const line = (m: Measure) =>
+        `${m.name.padEnd(58)} ${String(m.opsPerSec).padStart(8)} ops/s  p50 ${String(m.p50Ms).padStart(7)} ms  p99 ${String(m.p99Ms).padStart(7)} ms${m.ratio !== undefined ? `  x${m.ratio} of ${m.baseline}` : ''}${m.errors ? `  (${m.errors} errors)` : ''}`;
+      process.stdout.write(`\nRed K bench: concurrency ${CONCURRENCY}, ${SECONDS} s or ${MAX_OPS} ops per figure\n${results.map(line).join('\n')}\n`);
+      process.stdout.write(`\n${Object.entries(figures).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n`);
+      process.stdout.write(targets.map((t) => `${t.holds ? 'HOLDS ' : 'MISSED'}  ${t.target}: ${t.value}`).join('\n') + '\n');
+    }
+  } finally {
+    await engine?.stop().catch(() => undefined);
+    await new ClusterLauncher(launcherOptionsFrom(config, silentLogger)).down();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
