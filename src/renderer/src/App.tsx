@@ -1,25 +1,32 @@
-import { client } from './api/client';
+import { useEffect } from 'react';
 import { ClusterOverview } from './components/ClusterOverview';
+import { ErrorBoundary } from './components/common/ErrorBoundary';
+import { SocialScreen } from './components/social/SocialScreen';
+import { RedisDrawer } from './components/trace/RedisDrawer';
+import { TopBar } from './components/TopBar';
+import { startSocialSession } from './store/lifecycle';
+import { useNav } from './store/nav';
+import { useSession } from './store/session';
+import { useTrace } from './store/trace';
 
 export function App() {
+  const section = useNav((s) => s.section);
+  const drawerOpen = useTrace((s) => s.open);
+  const username = useSession((s) => s.user?.username);
+  const screen = useNav((s) => s.screen);
+  useEffect(() => void useSession.getState().restore(), []);
+  // The session lives above the sections: live messages keep arriving while the Cluster tab is open.
+  useEffect(() => (username ? startSocialSession(username) : undefined), [username]);
   return (
-    <div className="app">
-      <header className="topbar">
-        <h1>
-          Red <span className="k">K</span>
-        </h1>
-        <nav aria-label="Sections">
-          <span className="tab tab-active" aria-current="page">
-            Cluster
-          </span>
-        </nav>
-        <span className="muted shell" data-testid="shell-kind">
-          {client.transport.kind === 'electron' ? 'desktop' : 'web shell'}
-        </span>
-      </header>
-      <main>
-        <ClusterOverview />
-      </main>
+    <div className={`app${drawerOpen ? ' with-drawer' : ''}`}>
+      <TopBar />
+      <div className="workspace">
+        <main className={`main-${section}`}>
+          {/* Moving to another screen leaves a crashed one behind. */}
+          <ErrorBoundary resetKey={`${section}:${JSON.stringify(screen)}:${username ?? ''}`}>{section === 'social' ? <SocialScreen /> : <ClusterOverview />}</ErrorBoundary>
+        </main>
+        <RedisDrawer />
+      </div>
     </div>
   );
 }

@@ -265,21 +265,22 @@ export class ClusterLauncher {
     }
 
     for (const r of replicas) {
-      const view = parseClusterNodes(await withNode(this.node(r.port), (n) => textCommand(n, 'CLUSTER', 'NODES')));
-      const me = view.find((n) => n.port === r.port);
-      if (!me || me.role === 'replica' || me.slots.length > 0) continue;
-      // A slotless master on a replica port: attach it to whoever owns its planned master's slots now.
       const planned = masters.find((m) => m.port === r.masterPort)!;
-      const owner = view.find((n) => n.role === 'master' && n.slots.some((s) => s.start <= planned.slots.start && planned.slots.start <= s.end));
-      if (!owner) continue;
-      this.progress(`attaching replica :${r.port} to master :${owner.port}`);
-      await this.waitFor(`:${r.port} to accept CLUSTER REPLICATE`, async () => {
-        try {
-          await withNode(this.node(r.port), (n) => n.call('CLUSTER', 'REPLICATE', owner.id));
-          return true;
-        } catch {
-          return false;
-        }
+      let attachedTo = '';
+      // Gossip may not yet have told this node who owns its master's slots: wait until it knows,
+      // rather than skipping it (a skipped replica would leave the cluster one replica short).
+      await this.waitFor(`:${r.port} to become a replica`, async () => {
+        const view = parseClusterNodes(await withNode(this.node(r.port), (n) => textCommand(n, 'CLUSTER', 'NODES')));
+        const me = view.find((n) => n.port === r.port);
+        if (!me) return false;
+        if (me.role === 'replica' || me.slots.length > 0) return true;
+        // A slotless master on a replica port: attach it to whoever owns its planned master's slots now.
+        const owner = view.find((n) => n.role === 'master' && n.slots.some((s) => s.start <= planned.slots.start && planned.slots.start <= s.end));
+        if (!owner) return false;
+        if (attachedTo !== owner.id) this.progress(`attaching replica :${r.port} to master :${owner.port}`);
+        attachedTo = owner.id;
+        await withNode(this.node(r.port), (n) => n.call('CLUSTER', 'REPLICATE', owner.id));
+        return true;
       });
     }
   }

@@ -1,0 +1,72 @@
+/** The signed-in user's three feeds (U1) and the composer that adds to them. */
+import { create } from 'zustand';
+import { client } from '../api/client';
+import { readable, type ReadableError } from '../api/errors';
+import { idle, type Loadable } from '../lib/status';
+import { keepPosts } from './posts';
+import { me, useSession } from './session';
+
+export type FeedKind = 'all' | 'following' | 'self';
+export const FEED_KINDS: FeedKind[] = ['all', 'following', 'self'];
+
+type Lists = Record<FeedKind, Loadable<string[]>>;
+const emptyLists = (): Lists => ({ all: idle([]), following: idle([]), self: idle([]) });
+
+interface FeedState {
+  kind: FeedKind;
+  lists: Lists;
+  posting: boolean;
+  postError: ReadableError | null;
+  select(kind: FeedKind): void;
+  load(kind?: FeedKind): Promise<void>;
+  /** Posts, then reloads the feed on screen (the engine invalidated the cached ones). */
+  publish(text: string): Promise<boolean>;
+  /** A follow or a new post changed what feeds show: reload the one on screen, the others when opened. */
+  invalidate(): void;
+  reset(): void;
+}
+
+export const useFeed = create<FeedState>((set, get) => ({
+  kind: 'all',
+  lists: emptyLists(),
+  posting: false,
+  postError: null,
+  select(kind) {
+    set({ kind });
+    if (get().lists[kind].status !== 'ready') void get().load(kind);
+  },
+  async load(kind = get().kind) {
+    const username = me();
+    if (!username) return;
+    const setList = (list: Partial<Loadable<string[]>>) =>
+      set((s) => (me() === username ? { lists: { ...s.lists, [kind]: { ...s.lists[kind], ...list } } } : s));
+    setList({ status: 'loading', error: null });
+    try {
+      const posts = await client.call('feeds.get', { username, kind });
+      setList({ data: keepPosts(posts), status: 'ready' });
+    } catch (err) {
+      setList({ status: 'error', error: readable(err) });
+    }
+  },
+  async publish(text) {
+    const author = me();
+    if (!author) return false;
+    set({ posting: true, postError: null });
+    try {
+      await client.call('posts.create', { author, text });
+      set({ posting: false });
+      get().invalidate();
+      void useSession.getState().refresh();
+      return true;
+    } catch (err) {
+      set({ posting: false, postError: readable(err) });
+      return false;
+    }
+  },
+  invalidate() {
+    const { kind, lists } = get();
+    set({ lists: { ...emptyLists(), [kind]: lists[kind] } });
+    void get().load(kind);
+  },
+  reset: () => set({ kind: 'all', lists: emptyLists(), posting: false, postError: null }),
+}));

@@ -1,0 +1,54 @@
+/**
+ * Follow and unfollow, from a profile or a suggestion. The engine does not say whether the
+ * signed-in user follows someone, so what they did is remembered on this machine and corrected
+ * by the answers (a follow that changes nothing means they already followed).
+ */
+import { create } from 'zustand';
+import { client } from '../api/client';
+import { readable, type ReadableError } from '../api/errors';
+import { loadJson, saveJson } from '../lib/storage';
+import { useDiscover } from './discover';
+import { useFeed } from './feed';
+import { useProfile } from './profile';
+import { me, useSession } from './session';
+
+const storageKey = (username: string) => `redk.follows.${username}`;
+
+interface FollowsState {
+  owner: string | null;
+  following: Record<string, boolean>;
+  busy: Record<string, boolean>;
+  errors: Record<string, ReadableError>;
+  load(username: string): void;
+  setFollowing(other: string, follow: boolean): Promise<void>;
+  reset(): void;
+}
+
+export const useFollows = create<FollowsState>((set, get) => ({
+  owner: null,
+  following: {},
+  busy: {},
+  errors: {},
+  load: (username) => set({ owner: username, following: loadJson(storageKey(username), {}), busy: {}, errors: {} }),
+  async setFollowing(other, follow) {
+    const username = me();
+    if (!username || get().busy[other]) return;
+    set((s) => ({ busy: { ...s.busy, [other]: true }, errors: Object.fromEntries(Object.entries(s.errors).filter(([k]) => k !== other)) }));
+    try {
+      const pair = { follower: username, followee: other };
+      await client.call(follow ? 'follows.follow' : 'follows.unfollow', pair);
+      if (me() !== username) return;
+      const following = { ...get().following, [other]: follow };
+      saveJson(storageKey(username), following);
+      set((s) => ({ following, busy: { ...s.busy, [other]: false } }));
+      // What a follow changes elsewhere: the feeds, the suggestions and both users' counts.
+      useFeed.getState().invalidate();
+      void useDiscover.getState().loadSuggestions();
+      void useSession.getState().refresh();
+      if (useProfile.getState().username === other) void useProfile.getState().reload();
+    } catch (err) {
+      set((s) => ({ busy: { ...s.busy, [other]: false }, errors: { ...s.errors, [other]: readable(err) } }));
+    }
+  },
+  reset: () => set({ owner: null, following: {}, busy: {}, errors: {} }),
+}));
