@@ -3,12 +3,14 @@
  * the engine in ./core, which runs the same way in plain Node for the web shell and the tests.
  */
 import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNELS } from '../shared/ipc';
 import { loadConfig } from './core/config';
 import { Engine } from './core/engine';
 import { createLogger } from './core/log';
+import { isTrustedSender, mayNavigate, SECURE_WEB_PREFERENCES } from './electron-policy';
 import { CONTENT_SECURITY_POLICY } from './web/static-files';
 
 const log = createLogger('electron');
@@ -20,10 +22,13 @@ const rendererUrl = process.env.ELECTRON_RENDERER_URL
   ? new URL(process.env.ELECTRON_RENDERER_URL).href
   : pathToFileURL(join(here, '../renderer/index.html')).href;
 
-/** IPC is answered only for our own window showing our own page (R4). */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
-  const frameUrl = event.senderFrame?.url ?? '';
-  return window !== null && event.sender.id === window.webContents.id && frameUrl.split('#')[0] === rendererUrl.split('#')[0];
+  const frame = event.senderFrame;
+  return isTrustedSender(
+    { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame === event.sender.mainFrame },
+    window?.webContents.id ?? null,
+    rendererUrl,
+  );
 }
 
 function createWindow(): void {
@@ -32,14 +37,7 @@ function createWindow(): void {
     height: 820,
     title: 'Red K',
     show: false,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: { preload: join(here, '../preload/index.cjs'), ...SECURE_WEB_PREFERENCES },
   });
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => {
@@ -50,7 +48,10 @@ function createWindow(): void {
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
-    if (url !== rendererUrl) event.preventDefault();
+    if (!mayNavigate(url, rendererUrl)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!mayNavigate(url, rendererUrl)) event.preventDefault();
   });
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -61,6 +62,9 @@ app.whenReady().then(async () => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  // A packaged build may carry its own redis-server (extraResources); an explicit setting wins.
+  const bundledRedis = join(process.resourcesPath, 'redis', process.platform === 'win32' ? 'redis-server.exe' : 'redis-server');
+  if (app.isPackaged && !process.env.REDK_REDIS_SERVER && existsSync(bundledRedis)) process.env.REDK_REDIS_SERVER = bundledRedis;
   try {
     engine = await Engine.start(loadConfig(), { log, shell: 'electron' });
   } catch (err) {
