@@ -24,6 +24,17 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'stores',
+          include: ['test/stores/**/*.test.ts'],
+          environment: 'node',
+          // Each file starts its own Java/Go server; on 2 cores they must not overlap.
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

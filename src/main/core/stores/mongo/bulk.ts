@@ -1,7 +1,7 @@
-import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type BulkWriteResult, type Collection, type Document, type OptionalUnlessRequiredId } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { chunks } from '../batches';
 
-/** Documents per insertMany/bulkWrite call: well under the 48 MB message limit for our documents. */
+/** Documents per insertMany call: well under the 48 MB message limit for our documents. */
 const BATCH = 1000;
 const DUPLICATE_KEY = 11000;
 
@@ -29,29 +29,4 @@ export async function insertNew<T extends Document>(collection: Collection<T>, d
     }
   }
   return inserted;
-}
-
-/**
- * Runs upserts/updates/deletes in batches. A duplicate-key error can only come from two
- * upserts of the same key racing, which leaves the state the caller asked for, so it is not
- * an error here. Returns the summed results of every batch.
- */
-export async function bulkWriteAll<T extends Document>(
-  collection: Collection<T>,
-  ops: AnyBulkWriteOperation<T>[],
-): Promise<Pick<BulkWriteResult, 'matchedCount' | 'upsertedCount' | 'deletedCount'>> {
-  const total = { matchedCount: 0, upsertedCount: 0, deletedCount: 0 };
-  for (const batch of chunks(ops, BATCH)) {
-    let result: BulkWriteResult;
-    try {
-      result = await collection.bulkWrite(batch, { ordered: false });
-    } catch (err) {
-      if (!(err instanceof MongoBulkWriteError) || !onlyDuplicates(err)) throw err;
-      result = err.result;
-    }
-    total.matchedCount += result.matchedCount;
-    total.upsertedCount += result.upsertedCount;
-    total.deletedCount += result.deletedCount;
-  }
-  return total;
 }

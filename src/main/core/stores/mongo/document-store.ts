@@ -1,19 +1,20 @@
 import type { Collection, Db, Filter, MongoClient } from 'mongodb';
 import type { Logger } from '../../log';
-import { lastPerKey } from '../batches';
+import { chunks, lastPerKey } from '../batches';
 import type { CommentDoc, ConversationDoc, DocumentStore, LikeChange, MessageDoc, Page, PostDoc, UserDoc } from '../ports';
 import { guardOutages, redactUrl } from '../unavailable';
-import { bulkWriteAll, insertNew, isDuplicateKey } from './bulk';
+import { insertNew, isDuplicateKey } from './bulk';
 import { connectMongo, isMongoOutage, type MongoConnectOptions } from './connect';
-import { conversationUpdates } from './conversations';
 import { ensureIndexes } from './indexes';
 import {
-  commentDoc, commentRecord, conversationPair, messageDoc, messageRecord, postDoc, postRecord, userDoc, userRecord,
-  type CommentRecord, type ConversationRecord, type LikeRecord, type MessageRecord, type PostRecord, type UserRecord,
+  commentDoc, commentRecord, conversationPair, likeId, likeRecord, messageDoc, messageRecord, postDoc, postRecord, userDoc, userRecord,
+  type CommentRecord, type LikeRecord, type MessageRecord, type PostRecord, type UserRecord,
 } from './records';
 
 /** Newest first, with the id as a tie-break so equal timestamps always come back in one order. */
 const NEWEST_POSTS = { created_at: -1, _id: -1 } as const;
+/** Ids per $in list in one updateMany/deleteMany. */
+const ID_BATCH = 1000;
 
 function olderThan<K extends string>(field: K, page: Page): Partial<Record<K, { $lt: number }>> {
   return page.before === undefined ? {} : ({ [field]: { $lt: page.before } } as Record<K, { $lt: number }>);
@@ -21,8 +22,8 @@ function olderThan<K extends string>(field: K, page: Page): Partial<Record<K, { 
 
 /**
  * The DocumentStore port on MongoDB (official driver). Queries stay within what MongoDB-wire
- * servers such as FerretDB 1.x and mongo-java-server implement: find/sort/limit, $in, $lt,
- * countDocuments, and bulkWrite with upserts ($setOnInsert, $set, $max). No aggregation.
+ * servers such as FerretDB 1.x and mongo-java-server implement: find/sort/limit, $in, $lt, $or,
+ * countDocuments, insertMany, updateMany and deleteMany. No aggregation pipeline of ours.
  */
 class MongoDocumentStore implements DocumentStore {
   readonly description: string;
@@ -31,7 +32,6 @@ class MongoDocumentStore implements DocumentStore {
   private readonly comments: Collection<CommentRecord>;
   private readonly messages: Collection<MessageRecord>;
   private readonly likes: Collection<LikeRecord>;
-  private readonly conversationsOf: Collection<ConversationRecord>;
 
   constructor(private readonly client: MongoClient, private readonly db: Db, url: string, private readonly log: Logger) {
     this.description = `mongo ${redactUrl(url)} (database ${db.databaseName})`;
@@ -40,7 +40,6 @@ class MongoDocumentStore implements DocumentStore {
     this.comments = db.collection('comments');
     this.messages = db.collection('messages');
     this.likes = db.collection('likes');
-    this.conversationsOf = db.collection('conversations');
   }
 
   async init(): Promise<void> {
@@ -121,28 +120,35 @@ class MongoDocumentStore implements DocumentStore {
     return this.posts.countDocuments({ author });
   }
 
+  /**
+   * Posts that get the same count share one updateMany: counts are small numbers that repeat a
+   * lot, so a sync of thousands of posts is a few dozen round trips. The $ne filter makes
+   * "matched" mean "changed" on every server, whatever it reports as modified.
+   */
   async setLikeCounts(counts: { postId: string; count: number }[]): Promise<number> {
-    // The $ne filter makes "matched" mean "changed" on every server, whether or not it
-    // reports no-op updates as modified.
-    const result = await bulkWriteAll(
-      this.posts,
-      lastPerKey(counts, (c) => c.postId).map((c) => ({
-        updateOne: { filter: { _id: c.postId, likes_count: { $ne: c.count } }, update: { $set: { likes_count: c.count } } },
-      })),
-    );
-    return result.matchedCount;
+    const idsByCount = new Map<number, string[]>();
+    for (const { postId, count } of lastPerKey(counts, (c) => c.postId)) {
+      const ids = idsByCount.get(count) ?? [];
+      ids.push(postId);
+      idsByCount.set(count, ids);
+    }
+    let changed = 0;
+    for (const [count, ids] of idsByCount) {
+      for (const batch of chunks(ids, ID_BATCH)) {
+        const result = await this.posts.updateMany({ _id: { $in: batch }, likes_count: { $ne: count } }, { $set: { likes_count: count } });
+        changed += result.matchedCount;
+      }
+    }
+    return changed;
   }
 
+  /** Inserts and deletes by key rather than upserts: one statement per batch on every server. */
   async recordLikes(changes: LikeChange[]): Promise<void> {
-    await bulkWriteAll(
-      this.likes,
-      lastPerKey(changes, (c) => `${c.postId}\n${c.username}`).map((c) => {
-        const key = { post_id: c.postId, username: c.username };
-        return c.liked
-          ? { updateOne: { filter: key, update: { $setOnInsert: key }, upsert: true } }
-          : { deleteOne: { filter: key } };
-      }),
-    );
+    const final = lastPerKey(changes, (c) => likeId(c.postId, c.username));
+    await insertNew(this.likes, final.filter((c) => c.liked).map(likeRecord));
+    for (const ids of chunks(final.filter((c) => !c.liked).map((c) => likeId(c.postId, c.username)), ID_BATCH)) {
+      await this.likes.deleteMany({ _id: { $in: ids } });
+    }
   }
 
   async likers(postId: string): Promise<string[]> {
@@ -172,16 +178,12 @@ class MongoDocumentStore implements DocumentStore {
     return this.comments.countDocuments({ post_id: postId });
   }
 
-  async addMessage(message: MessageDoc): Promise<boolean> {
-    const added = await insertOneIfNew(this.messages, messageRecord(message));
-    await bulkWriteAll(this.conversationsOf, conversationUpdates([message]));
-    return added;
+  addMessage(message: MessageDoc): Promise<boolean> {
+    return insertOneIfNew(this.messages, messageRecord(message));
   }
 
-  async addMessages(messages: MessageDoc[]): Promise<number> {
-    const added = await insertNew(this.messages, messages.map(messageRecord));
-    await bulkWriteAll(this.conversationsOf, conversationUpdates(messages));
-    return added;
+  addMessages(messages: MessageDoc[]): Promise<number> {
+    return insertNew(this.messages, messages.map(messageRecord));
   }
 
   async listMessages(a: string, b: string, page: Page): Promise<MessageDoc[]> {
@@ -194,15 +196,36 @@ class MongoDocumentStore implements DocumentStore {
     return found.map(messageDoc);
   }
 
+  /**
+   * Computed from the messages, newest first, stopping once `limit` partners are known (and no
+   * later message could tie with the last one). FerretDB 1.x has no $max accumulator for
+   * $group, and a per-message upsert of a summary costs a commit each there; the cache (U5)
+   * keeps this off the hot path.
+   */
   async conversations(username: string, limit: number): Promise<ConversationDoc[]> {
     if (limit <= 0) return [];
-    const found = await this.conversationsOf
-      .find({ owner: username })
-      .sort({ last_message_at: -1, with: 1 })
-      .limit(limit)
-      .toArray();
-    return found.map((c) => ({ with: c.with, lastMessageAt: c.last_message_at }));
+    const latest = new Map<string, number>();
+    let cutoff: number | undefined;
+    const cursor = this.messages
+      .find({ $or: [{ from: username }, { to: username }] }, { projection: { from: 1, to: 1, sent_at: 1 } })
+      .sort({ sent_at: -1, _id: -1 })
+      .batchSize(500);
+    try {
+      for await (const m of cursor) {
+        if (cutoff !== undefined && m.sent_at < cutoff) break;
+        const other = m.from === username ? m.to : m.from;
+        if (!latest.has(other)) latest.set(other, m.sent_at);
+        if (latest.size === limit) cutoff = m.sent_at;
+      }
+    } finally {
+      await cursor.close();
+    }
+    return [...latest]
+      .map(([other, at]) => ({ with: other, lastMessageAt: at }))
+      .sort((a, b) => b.lastMessageAt - a.lastMessageAt || (a.with < b.with ? -1 : a.with > b.with ? 1 : 0))
+      .slice(0, limit);
   }
+
 }
 
 async function insertOneIfNew<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {

@@ -2,8 +2,8 @@ import type { Db, IndexSpecification } from 'mongodb';
 import type { Logger } from '../../log';
 
 /**
- * One index per query shape in document-store.ts. Users, posts, comments and messages are
- * looked up by `_id` (the natural id), which every server indexes uniquely already.
+ * One index per query shape in document-store.ts. Users, posts, comments, messages and likes
+ * are looked up by `_id` (the natural id), which every server indexes uniquely already.
  */
 const indexes: Record<string, { key: IndexSpecification; name: string; unique?: boolean }[]> = {
   posts: [
@@ -11,9 +11,13 @@ const indexes: Record<string, { key: IndexSpecification; name: string; unique?: 
     { key: { created_at: -1, _id: -1 }, name: 'newest' }, // recentPosts
   ],
   comments: [{ key: { post_id: 1, created_at: -1, _id: -1 }, name: 'by_post_newest' }], // listComments, countComments
-  messages: [{ key: { pair: 1, sent_at: -1, _id: -1 }, name: 'by_pair_newest' }], // listMessages
-  conversations: [{ key: { owner: 1, last_message_at: -1, with: 1 }, name: 'by_owner_latest' }], // conversations
-  likes: [{ key: { post_id: 1, username: 1 }, name: 'one_like_per_user', unique: true }], // recordLikes, likers
+  messages: [
+    { key: { pair: 1, sent_at: -1, _id: -1 }, name: 'by_pair_newest' }, // listMessages
+    { key: { from: 1, sent_at: -1 }, name: 'by_sender_newest' }, // conversations
+    { key: { to: 1, sent_at: -1 }, name: 'by_recipient_newest' }, // conversations
+  ],
+  // likers; unique as a second guard besides the "<postId>::<username>" _id
+  likes: [{ key: { post_id: 1, username: 1 }, name: 'one_like_per_user', unique: true }],
 };
 
 export async function ensureIndexes(db: Db, log: Logger): Promise<void> {

@@ -4,26 +4,25 @@
  * `_id` is the username for users and the caller's id elsewhere: uniqueness comes from the
  * _id index every MongoDB-wire server has, not from a secondary unique index.
  */
-import type { CommentDoc, MessageDoc, PostDoc, UserDoc } from '../ports';
+import type { CommentDoc, LikeChange, MessageDoc, PostDoc, UserDoc } from '../ports';
 
 export interface UserRecord { _id: string; display_name: string; created_at: number }
 export interface PostRecord { _id: string; author: string; text: string; created_at: number; likes_count: number }
 export interface CommentRecord { _id: string; post_id: string; author: string; text: string; created_at: number }
 /** `pair` is the two usernames in code-point order joined by "::" (as K3 does), one conversation either way. */
 export interface MessageRecord { _id: string; from: string; to: string; pair: string; text: string; sent_at: number }
-export interface LikeRecord { post_id: string; username: string }
-/**
- * One per participant and partner, kept up to date as messages are added: the MongoDB side of
- * "a user's conversations" (U5). FerretDB 1.x has no $max accumulator for $group, so this is
- * not computed from messages at read time; it is also the cheaper read on real MongoDB.
- */
-export interface ConversationRecord { _id: string; owner: string; with: string; last_message_at: number }
+/** `_id` is "<postId>::<username>", so a like is inserted (or deleted) by key, never upserted. */
+export interface LikeRecord { _id: string; post_id: string; username: string }
 
 const PAIR_SEPARATOR = '::';
 
-/** ":" is not allowed in usernames (USERNAME_PATTERN), so no two pairs can share a key. */
+/** ":" is allowed in neither usernames nor ids (names.ts), so no two pairs can share a key. */
 export function conversationPair(a: string, b: string): string {
   return a < b ? `${a}${PAIR_SEPARATOR}${b}` : `${b}${PAIR_SEPARATOR}${a}`;
+}
+
+export function likeId(postId: string, username: string): string {
+  return `${postId}${PAIR_SEPARATOR}${username}`;
 }
 
 export const userRecord = (u: UserDoc): UserRecord => ({ _id: u.username, display_name: u.displayName, created_at: u.createdAt });
@@ -37,3 +36,5 @@ export const commentDoc = (r: CommentRecord): CommentDoc => ({ id: r._id, postId
 
 export const messageRecord = (m: MessageDoc): MessageRecord => ({ _id: m.id, from: m.from, to: m.to, pair: conversationPair(m.from, m.to), text: m.text, sent_at: m.sentAt });
 export const messageDoc = (r: MessageRecord): MessageDoc => ({ id: r._id, from: r.from, to: r.to, text: r.text, sentAt: r.sent_at });
+
+export const likeRecord = (c: LikeChange): LikeRecord => ({ _id: likeId(c.postId, c.username), post_id: c.postId, username: c.username });

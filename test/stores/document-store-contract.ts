@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import type { DocumentStore, PostDoc, UserDoc } from '../../src/main/core/stores/ports';
+import { describeConversationContract } from './conversation-contract';
+import { codePointSorted, unusualUsernames, useFreshStore, type StoreFactory } from './fixture';
+
+const T0 = 1_700_000_000_000;
+
+export const user = (username: string, at = T0): UserDoc => ({ username, displayName: `${username} display`, createdAt: at });
+export const post = (id: string, author: string, at: number, likesCount = 0): PostDoc => ({ id, author, text: `text of ${id}`, createdAt: at, likesCount });
+const ids = (posts: PostDoc[]) => posts.map((p) => p.id);
+
+export function describeDocumentStoreContract(name: string, factory: StoreFactory<DocumentStore>): void {
+  describe(`DocumentStore contract: ${name}`, () => {
+    const store = useFreshStore(factory);
+
+    it('starts empty, answers ping, and init can run again without losing data', async () => {
+      expect(await store().countUsers()).toBe(0);
+      await store().ping();
+      await store().createUser(user('alice'));
+      await store().init();
+      expect(await store().getUser('alice')).toEqual(user('alice'));
+    });
+
+    describe('users', () => {
+      it('creating a user that exists reports false and keeps the first one', async () => {
+        expect(await store().createUser(user('alice'))).toBe(true);
+        expect(await store().createUser({ username: 'alice', displayName: 'Impostor', createdAt: T0 + 5 })).toBe(false);
+        expect(await store().getUser('alice')).toEqual(user('alice'));
+        expect(await store().countUsers()).toBe(1);
+      });
+
+      it('createUsers counts only usernames that were new, repeats inside one batch included', async () => {
+        await store().createUser(user('alice'));
+        expect(await store().createUsers([user('alice'), user('bob'), user('carol'), user('bob')])).toBe(2);
+        expect(await store().createUsers([])).toBe(0);
+        expect(await store().countUsers()).toBe(3);
+      });
+
+      it('getUser returns null for someone unknown', async () => {
+        expect(await store().getUser('nobody')).toBeNull();
+      });
+
+      it('listUsers pages through usernames in code-point order after a cursor', async () => {
+        await store().createUsers(unusualUsernames.map((u) => user(u)));
+        const all = codePointSorted(unusualUsernames);
+        expect((await store().listUsers(100)).map((u) => u.username)).toEqual(all);
+        const first = await store().listUsers(3);
+        expect(first.map((u) => u.username)).toEqual(all.slice(0, 3));
+        const next = await store().listUsers(3, first[2]!.username);
+        expect(next.map((u) => u.username)).toEqual(all.slice(3, 6));
+        expect(await store().listUsers(10, all[all.length - 1])).toEqual([]);
+      });
+
+      it('bulk inserts larger than one batch count every new row exactly once', async () => {
+        const many = Array.from({ length: 12_000 }, (_, i) => user(`u${i}`, T0 + i));
+        expect(await store().createUsers(many.slice(0, 7000))).toBe(7000);
+        expect(await store().createUsers(many)).toBe(5000);
+        expect(await store().countUsers()).toBe(12_000);
+        expect(await store().getUser('u11999')).toEqual(user('u11999', T0 + 11_999));
+      });
+    });
+
+    describe('posts', () => {
+      it('creating a post twice keeps the first and reports false; createPosts counts only new ids', async () => {
+        expect(await store().createPost(post('p1', 'alice', T0))).toBe(true);
+        expect(await store().createPost({ ...post('p1', 'bob', T0 + 1), text: 'other' })).toBe(false);
+        expect(await store().createPosts([post('p1', 'alice', T0), post('p2', 'alice', T0 + 1), post('p2', 'alice', T0 + 1)])).toBe(1);
+        expect(await store().createPosts([])).toBe(0);
+        expect(await store().getPost('p1')).toEqual(post('p1', 'alice', T0));
+        expect(await store().countPosts()).toBe(2);
+      });
+
+      it('getPost returns null for an unknown id; getPosts returns known posts in the order asked', async () => {
+        await store().createPosts([post('p1', 'alice', T0), post('p2', 'bob', T0 + 1), post('p3', 'alice', T0 + 2, 7)]);
+        expect(await store().getPost('nope')).toBeNull();
+        expect(await store().getPosts(['p3', 'nope', 'p1'])).toEqual([post('p3', 'alice', T0 + 2, 7), post('p1', 'alice', T0)]);
+        expect(await store().getPosts([])).toEqual([]);
+      });
+
+      it('recentPosts is newest first and `before` pages strictly older posts', async () => {
+        await store().createPosts(Array.from({ length: 5 }, (_, i) => post(`p${i}`, i % 2 ? 'bob' : 'alice', T0 + i * 1000)));
+        const first = await store().recentPosts({ limit: 2 });
+        expect(ids(first)).toEqual(['p4', 'p3']);
+        const second = await store().recentPosts({ limit: 2, before: first[1]!.createdAt });
+        expect(ids(second)).toEqual(['p2', 'p1']);
+        expect(ids(await store().recentPosts({ limit: 10, before: T0 + 1000 }))).toEqual(['p0']);
+        expect(await store().recentPosts({ limit: 10, before: T0 })).toEqual([]);
+      });
+
+      it('postsByAuthors returns only those authors, newest first, paged with `before`', async () => {
+        await store().createPosts([
+          post('a1', 'alice', T0 + 1), post('b1', 'bob', T0 + 2), post('c1', 'carol', T0 + 3),
+          post('a2', 'alice', T0 + 4), post('b2', 'bob', T0 + 5), post('c2', 'carol', T0 + 6),
+        ]);
+        expect(ids(await store().postsByAuthors(['alice', 'bob'], { limit: 10 }))).toEqual(['b2', 'a2', 'b1', 'a1']);
+        expect(ids(await store().postsByAuthors(['alice', 'bob'], { limit: 2, before: T0 + 4 }))).toEqual(['b1', 'a1']);
+        expect(ids(await store().postsByAuthors(['nobody'], { limit: 10 }))).toEqual([]);
+      });
+
+      it('postsByAuthors with no authors returns nothing, not everybody', async () => {
+        await store().createPosts([post('p1', 'alice', T0), post('p2', 'bob', T0 + 1)]);
+        expect(await store().postsByAuthors([], { limit: 10 })).toEqual([]);
+      });
+
+      it('a limit of 0 returns nothing rather than everything', async () => {
+        await store().createPosts([post('p1', 'alice', T0), post('p2', 'bob', T0 + 1)]);
+        expect(await store().recentPosts({ limit: 0 })).toEqual([]);
+        expect(await store().postsByAuthors(['alice'], { limit: 0 })).toEqual([]);
+      });
+
+      it('countPosts counts everybody and countPostsBy one author', async () => {
+        await store().createPosts([post('p1', 'alice', T0), post('p2', 'alice', T0 + 1), post('p3', 'bob', T0 + 2)]);
+        expect(await store().countPosts()).toBe(3);
+        expect(await store().countPostsBy('alice')).toBe(2);
+        expect(await store().countPostsBy('nobody')).toBe(0);
+      });
+    });
+
+    describe('likes', () => {
+      it('setLikeCounts sets the count rather than adding to it and reports only posts that changed', async () => {
+        await store().createPosts([post('p1', 'alice', T0, 3), post('p2', 'bob', T0 + 1)]);
+        expect(await store().setLikeCounts([{ postId: 'p1', count: 5 }, { postId: 'p2', count: 0 }])).toBe(1);
+        expect((await store().getPost('p1'))?.likesCount).toBe(5);
+        expect(await store().setLikeCounts([{ postId: 'p1', count: 5 }])).toBe(0);
+        expect(await store().setLikeCounts([{ postId: 'p1', count: 2 }, { postId: 'p1', count: 9 }])).toBe(1);
+        expect((await store().getPost('p1'))?.likesCount).toBe(9);
+        expect(await store().setLikeCounts([])).toBe(0);
+      });
+
+      it('setLikeCounts ignores unknown post ids and creates nothing', async () => {
+        await store().createPost(post('p1', 'alice', T0));
+        expect(await store().setLikeCounts([{ postId: 'ghost', count: 4 }, { postId: 'p1', count: 1 }])).toBe(1);
+        expect(await store().getPost('ghost')).toBeNull();
+        expect(await store().countPosts()).toBe(1);
+      });
+
+      it('recordLikes is idempotent, the last change for a post and user wins, and likers lists who liked', async () => {
+        await store().recordLikes([
+          { postId: 'p1', username: 'bob', liked: true },
+          { postId: 'p1', username: 'a.b-c_d', liked: true },
+          { postId: 'p1', username: 'carol', liked: true },
+          { postId: 'p1', username: 'carol', liked: false },
+          { postId: 'p2', username: 'bob', liked: true },
+        ]);
+        await store().recordLikes([{ postId: 'p1', username: 'bob', liked: true }]);
+        expect(await store().likers('p1')).toEqual(['a.b-c_d', 'bob']);
+        await store().recordLikes([{ postId: 'p1', username: 'bob', liked: false }, { postId: 'p1', username: 'nobody', liked: false }]);
+        expect(await store().likers('p1')).toEqual(['a.b-c_d']);
+        expect(await store().likers('p2')).toEqual(['bob']);
+        expect(await store().likers('unknown')).toEqual([]);
+        await store().recordLikes([]);
+      });
+    });
+
+    describe('comments', () => {
+      it('adding a comment twice keeps one; addComments counts only new ids', async () => {
+        const c = { id: 'c1', postId: 'p1', author: 'bob', text: 'nice', createdAt: T0 };
+        expect(await store().addComment(c)).toBe(true);
+        expect(await store().addComment({ ...c, text: 'changed' })).toBe(false);
+        expect(await store().addComments([c, { ...c, id: 'c2' }, { ...c, id: 'c2' }])).toBe(1);
+        expect(await store().addComments([])).toBe(0);
+        expect(await store().listComments('p1', { limit: 10 })).toEqual([{ ...c, id: 'c2' }, c]);
+      });
+
+      it('listComments is newest first for one post, paged with `before`; countComments counts that post only', async () => {
+        await store().addComments([
+          ...Array.from({ length: 4 }, (_, i) => ({ id: `c${i}`, postId: 'p1', author: 'bob', text: `t${i}`, createdAt: T0 + i })),
+          { id: 'other', postId: 'p2', author: 'bob', text: 'x', createdAt: T0 + 10 },
+        ]);
+        const first = await store().listComments('p1', { limit: 3 });
+        expect(first.map((c) => c.id)).toEqual(['c3', 'c2', 'c1']);
+        expect((await store().listComments('p1', { limit: 3, before: first[2]!.createdAt })).map((c) => c.id)).toEqual(['c0']);
+        expect(await store().countComments('p1')).toBe(4);
+        expect(await store().countComments('none')).toBe(0);
+      });
+    });
+
+    describeConversationContract(store);
+
+    it('usernames with unusual but valid characters round-trip through every collection', async () => {
+      const name = 'a.b-c_d';
+      expect(await store().createUser(user(name))).toBe(true);
+      expect(await store().createUser(user(name))).toBe(false);
+      await store().createPost(post('p1', name, T0));
+      await store().addComment({ id: 'c1', postId: 'p1', author: name, text: 'hi', createdAt: T0 });
+      await store().addMessage({ id: 'm1', from: name, to: 'a_b', text: 'hi', sentAt: T0 });
+      expect(await store().getUser(name)).toEqual(user(name));
+      expect(ids(await store().postsByAuthors([name], { limit: 5 }))).toEqual(['p1']);
+      expect(await store().countPostsBy(name)).toBe(1);
+      expect((await store().listComments('p1', { limit: 5 }))[0]?.author).toBe(name);
+      expect(await store().conversations('a_b', 5)).toEqual([{ with: name, lastMessageAt: T0 }]);
+    });
+  });
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/main/core/config';
+import { AppError } from '../../src/main/core/errors';
+import { silentLogger } from '../../src/main/core/log';
+import { EmbeddedStores } from '../../src/main/core/stores/embedded/embedded-stores';
+import { embeddedTables } from '../../src/main/core/stores/embedded/schema';
+import { openStores } from '../../src/main/core/stores';
+import { describeDocumentStoreContract, describeGraphStoreContract } from './store-contract';
+
+const root = mkdtempSync(join(tmpdir(), 'redk-embedded-'));
+let shared: EmbeddedStores;
+
+// One database for the whole file (initdb takes seconds); each test starts from emptied tables.
+beforeAll(async () => {
+  shared = await EmbeddedStores.open(join(root, 'contract'), silentLogger);
+  await shared.documents.init();
+  await shared.graph.init();
+});
+
+afterAll(async () => {
+  await shared?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function emptied<S>(store: S) {
+  await shared.db.exec(`TRUNCATE ${embeddedTables.join(', ')}`);
+  return { store, cleanup: async () => {} };
+}
+
+describeDocumentStoreContract('embedded (PGlite)', () => emptied(shared.documents));
+describeGraphStoreContract('embedded (PGlite)', () => emptied(shared.graph));
+
+describe('embedded store data folder', () => {
+  it('keeps documents and follows after closing and reopening the folder', async () => {
+    const dir = join(root, 'reopen');
+    const first = await EmbeddedStores.open(dir, silentLogger);
+    await first.documents.init();
+    await first.graph.init();
+    await first.documents.createUser({ username: 'alice', displayName: 'Alice', createdAt: 1 });
+    await first.graph.follow('alice', 'bob');
+    await first.close();
+    await first.close();
+
+    const again = await EmbeddedStores.open(dir, silentLogger);
+    try {
+      await again.documents.init();
+      expect(await again.documents.getUser('alice')).toEqual({ username: 'alice', displayName: 'Alice', createdAt: 1 });
+      expect(await again.graph.isFollowing('alice', 'bob')).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('a folder that cannot be created gives store_unavailable naming the folder', async () => {
+    const blocker = join(root, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const dir = join(blocker, 'store');
+    const failure = await EmbeddedStores.open(dir, silentLogger).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(AppError);
+    expect((failure as AppError).code).toBe('store_unavailable');
+    expect((failure as AppError).message).toContain(dir);
+  });
+
+  it('openStores with no URLs serves both ports from one embedded database in <dataDir>/store', async () => {
+    const dataDir = join(root, 'app');
+    const stores = await openStores(loadConfig({ dataDir }, {}), silentLogger);
+    try {
+      expect(stores.documents.description).toBe(`embedded ${join(dataDir, 'store')}`);
+      expect(stores.graph.description).toBe(stores.documents.description);
+      await stores.documents.createUser({ username: 'alice', displayName: 'Alice', createdAt: 1 });
+      await stores.graph.follow('alice', 'bob');
+      expect(await stores.graph.counts('bob')).toEqual({ followers: 1, following: 0 });
+    } finally {
+      await stores.close();
+    }
+  });
+});
