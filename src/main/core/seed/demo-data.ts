@@ -137,8 +137,8 @@ export async function seedDemoData(stores: SeedStores, size: SeedSize, onProgres
   await phase<{ postId: string; likers: string[] }>('likes', likesOf.length, (i) => likesOf[i] ?? null, async (batch) => {
     const changes: LikeChange[] = batch.flatMap((b) => b.likers.map((username) => ({ postId: b.postId, username, liked: true })));
     result.likes += changes.length;
+    // likes_count was written with each post; only who liked what is left to record.
     await stores.documents.recordLikes(changes);
-    await stores.documents.setLikeCounts(batch.map((b) => ({ postId: b.postId, count: b.likers.length })));
     return 0;
   });
   likesOf.length = 0;
