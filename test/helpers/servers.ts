@@ -23,6 +23,8 @@ export interface RunningServer {
 export interface ServerStartOptions {
   /** How long to wait for the READY line; default 120 s. */
   timeoutMs?: number;
+  /** A fixed port (to start a server again where clients expect it); default a free one. */
+  port?: number;
 }
 
 export const NEO4J_TEST_USER = 'neo4j';
@@ -98,7 +100,7 @@ export async function startMongoServer(opts: ServerStartOptions = {}): Promise<R
   return startServer({
     name: 'FerretDB',
     command: binary,
-    args: (dataDir) => ['-port', '0', '-data-dir', dataDir],
+    args: (dataDir) => ['-port', String(opts.port ?? 0), '-data-dir', dataDir],
     readyPattern: /^MONGO_READY (mongodb:\/\/\S+)\r?\n/m,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     spawnHint: PREPARE_HINT,
