@@ -14,27 +14,16 @@ import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from '../helpers/cluster';
 import { flushCluster } from '../helpers/flush';
 import { SocialModel } from '../helpers/social-model';
+import { seededRandom } from '../../src/main/core/seed/random';
 
 const STEPS = Number(process.env.REDK_MODEL_STEPS ?? 2000);
 const SEED = Number(process.env.REDK_MODEL_SEED ?? Date.now() % 1_000_000);
-
-/** mulberry32: a tiny seeded PRNG, so a failing sequence can be replayed with REDK_MODEL_SEED. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('coherence: the engine against an in-memory model', () => {
   let engine: Engine;
   let now = Date.UTC(2026, 10, 25, 12);
   const model = new SocialModel();
-  const random = prng(SEED);
+  const random = seededRandom(SEED);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
 
   const call = async <T>(method: string, input: unknown): Promise<T> => {

@@ -14,20 +14,10 @@ import { startTestEngine } from '../helpers/engine';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../../src/main/core/seed/random';
 
 const CASES = Number(process.env.REDK_FUZZ_CASES ?? 10_000);
 const TOKEN = 'fuzz-token-0123456789';
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const deepObject = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
@@ -97,7 +87,7 @@ describe('fuzz: hostile RPC payloads', () => {
     });
 
   it(`${CASES} hostile payloads each get a 4xx with a code, and the engine keeps serving`, async () => {
-    const random = prng(20261125);
+    const random = seededRandom(20261125);
     const statuses = new Map<number, number>();
     const bad: string[] = [];
     const rssBefore = process.memoryUsage().rss;

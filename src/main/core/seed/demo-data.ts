@@ -7,6 +7,7 @@
  * a long tail), how many accounts a user follows is heavy-tailed too.
  */
 import type { CommentDoc, DocumentStore, GraphStore, LikeChange, MessageDoc, PostDoc, UserDoc } from '../stores/ports';
+import { seededRandom } from './random';
 
 const FIRST = ['ana', 'ben', 'carla', 'dev', 'eli', 'fatima', 'gus', 'hana', 'ivan', 'jade', 'kofi', 'lena', 'mateo', 'nora', 'omar', 'pia', 'quinn', 'rosa', 'sami', 'tara', 'uma', 'vic', 'wen', 'xavi', 'yara', 'zoe'];
 const LAST = ['lopez', 'kim', 'smith', 'garcia', 'ito', 'novak', 'silva', 'okafor', 'rossi', 'müller', 'chen', 'dubois', 'haddad', 'berg', 'patel'];
@@ -30,18 +31,6 @@ export interface SeedProgress {
   phase: string;
   done: number;
   total: number;
-}
-
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Zipf-like rank in [0, n): rank r is chosen with weight about 1/(r+1). */
@@ -76,7 +65,7 @@ export interface SeedResult {
 
 /** Writes the demo data in batches, reporting progress after each batch. */
 export async function seedDemoData(stores: SeedStores, size: SeedSize, onProgress: (p: SeedProgress) => void, seed = 42): Promise<SeedResult> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const n = size.users;
   const result: SeedResult = { users: n, follows: 0, posts: 0, likes: 0, comments: 0, messages: 0, inserted: 0 };
   const at = (i: number) => BASE_TIME + i * 1000;

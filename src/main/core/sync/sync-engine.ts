@@ -14,6 +14,17 @@ import { keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey } from '../keys';
 import type { Logger } from '../log';
 import type { DocumentStore, LikeChange } from '../stores/ports';
 
+/** Wraps an async job so that calls made while it runs share that run instead of starting another. */
+function shareInFlight<T>(job: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  return () => {
+    running ??= job().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}
+
 export interface SyncOptions {
   intervalMs: number;
   batchSize?: number;
@@ -26,8 +37,7 @@ export class SyncEngine {
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
   private periodic: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
-  private fullPass: Promise<number> | null = null;
+  private fullPassRunning = false;
   private lastRunAt: number | null = null;
   private lastSynced = 0;
   private lastError: string | null = null;
@@ -72,14 +82,7 @@ export class SyncEngine {
   }
 
   /** Writes every pending change; concurrent callers share one flush. */
-  flush(): Promise<void> {
-    if (!this.flushing) {
-      this.flushing = this.flushOnce().finally(() => {
-        this.flushing = null;
-      });
-    }
-    return this.flushing;
-  }
+  readonly flush: () => Promise<void> = shareInFlight(() => this.flushOnce());
 
   private async flushOnce(): Promise<void> {
     while (this.changes.size > 0 || this.dirty.size > 0) {
@@ -121,14 +124,14 @@ export class SyncEngine {
   }
 
   /** The full pass (periodic and sync.now); concurrent callers share one pass. */
-  syncAll(): Promise<number> {
-    if (!this.fullPass) {
-      this.fullPass = this.fullPassOnce().finally(() => {
-        this.fullPass = null;
-      });
+  readonly syncAll: () => Promise<number> = shareInFlight(async () => {
+    this.fullPassRunning = true;
+    try {
+      return await this.fullPassOnce();
+    } finally {
+      this.fullPassRunning = false;
     }
-    return this.fullPass;
-  }
+  });
 
   private async fullPassOnce(): Promise<number> {
     const began = Date.now();
@@ -176,7 +179,7 @@ export class SyncEngine {
 
   status(): SyncStatus {
     return {
-      running: this.fullPass !== null,
+      running: this.fullPassRunning,
       lastRunAt: this.lastRunAt,
       lastSynced: this.lastSynced,
       lastError: this.lastError,
@@ -186,7 +189,7 @@ export class SyncEngine {
   }
 
   private emitStatus(running = false): void {
-    this.events.emit('sync.progress', { ...this.status(), running: running || this.fullPass !== null });
+    this.events.emit('sync.progress', { ...this.status(), running: running || this.fullPassRunning });
   }
 
   async stop(): Promise<void> {
