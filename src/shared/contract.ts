@@ -75,14 +75,15 @@ export const contract = {
   ),
   'users.get': returns<User>()(z.strictObject({ username: usernameSchema })),
   'posts.create': returns<{ id: string }>()(z.strictObject({ author: usernameSchema, text: text(500) })),
-  'posts.get': returns<Post>()(z.strictObject({ id: idSchema })),
+  /** With `viewer`, each post also says whether that user liked it (likedByMe). */
+  'posts.get': returns<Post>()(z.strictObject({ id: idSchema, viewer: usernameSchema.optional() })),
   'likes.like': returns<LikeOutcome>()(
     z.strictObject({ postId: idSchema, username: usernameSchema }),
   ),
   'likes.unlike': returns<LikeOutcome>()(
     z.strictObject({ postId: idSchema, username: usernameSchema }),
   ),
-  'feeds.get': returns<Post[]>()(z.strictObject({ username: usernameSchema, kind: feedKind })),
+  'feeds.get': returns<Post[]>()(z.strictObject({ username: usernameSchema, kind: feedKind, viewer: usernameSchema.optional() })),
   'follows.follow': returns<{ changed: boolean }>()(followPair),
   'follows.unfollow': returns<{ changed: boolean }>()(followPair),
   'suggestions.get': returns<Suggestion[]>()(z.strictObject({ username: usernameSchema })),

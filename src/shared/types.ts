@@ -163,6 +163,8 @@ export interface Post {
   createdAt: number;
   likesCount: number;
   commentsCount: number;
+  /** Present when the call named a viewer: whether that user has liked the post. */
+  likedByMe?: boolean;
 }
 
 export interface LikeOutcome {

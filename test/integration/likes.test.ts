@@ -63,6 +63,18 @@ describe('likes and trending on the real cluster', () => {
     expect(fresh).toMatchObject({ changed: true, count: 31 });
   });
 
+  it('tells a viewer whether they liked a post, also when the like set had to be rebuilt', async () => {
+    const { id } = await call<{ id: string }>('posts.create', { author: 'author', text: 'seen by whom?' });
+    await call('likes.like', { postId: id, username: 'liker1' });
+    expect(await call<Post>('posts.get', { id, viewer: 'liker1' })).toMatchObject({ likesCount: 1, likedByMe: true });
+    expect(await call<Post>('posts.get', { id, viewer: 'liker2' })).toMatchObject({ likesCount: 1, likedByMe: false });
+    expect((await call<Post>('posts.get', { id })).likedByMe).toBeUndefined();
+    await engine.sync.flush();
+    await engine.redis.del(keys.likesCount(id), keys.likesUsers(id));
+    const feed = await call<Post[]>('feeds.get', { username: 'author', kind: 'self', viewer: 'liker1' });
+    expect(feed.find((p) => p.id === id)).toMatchObject({ likesCount: 1, likedByMe: true });
+  });
+
   it('the Lua like refuses a second like and reports a missing counter', async () => {
     const [count, set] = [keys.likesCount('luatest'), keys.likesUsers('luatest')];
     expect(await runScript(engine.redis, 'like', [count, set], ['ann'])).toEqual([-1, 0]);

@@ -77,7 +77,9 @@ export class LikeCache {
     return value === null ? storeCount : Number(value);
   }
 
+  /** Whether `username` liked the post; the like set is rebuilt from the store first if missing. */
   async likedBy(postId: string, username: string): Promise<boolean> {
+    if ((await this.redis.exists(keys.likesCount(postId))) === 0) await this.hydrate(postId);
     return (await this.redis.sismember(keys.likesUsers(postId), username)) === 1;
   }
 }

@@ -90,18 +90,23 @@ export class SocialService {
     return { id };
   }
 
-  private async withCounts(post: Omit<PostDoc, 'likesCount'> & { likesCount?: number }): Promise<Post> {
+  private async withCounts(post: Omit<PostDoc, 'likesCount'> & { likesCount?: number }, viewer?: string): Promise<Post> {
+    // The viewer's state first: it rebuilds a missing like set, so the count read after agrees.
+    const likedByMe = viewer === undefined ? undefined : await this.likes.likedBy(post.id, viewer);
     const [likesCount, commentsCount] = await Promise.all([this.likes.count(post.id, post.likesCount ?? 0), this.comments.count(post.id)]);
-    return { id: post.id, author: post.author, text: post.text, createdAt: post.createdAt, likesCount, commentsCount };
+    const out: Post = { id: post.id, author: post.author, text: post.text, createdAt: post.createdAt, likesCount, commentsCount };
+    if (likedByMe !== undefined) out.likedByMe = likedByMe;
+    return out;
   }
 
-  async getPost(id: string): Promise<Post> {
-    return this.withCounts(await this.requirePost(id));
+  async getPost(id: string, viewer?: string): Promise<Post> {
+    if (viewer !== undefined) await this.requireUser(viewer);
+    return this.withCounts(await this.requirePost(id), viewer);
   }
 
-  async feed(username: string, kind: FeedKind): Promise<Post[]> {
-    await this.requireUser(username);
-    return Promise.all((await this.feeds.get(username, kind)).map((p) => this.withCounts(p)));
+  async feed(username: string, kind: FeedKind, viewer?: string): Promise<Post[]> {
+    await Promise.all([this.requireUser(username), viewer === undefined ? null : this.requireUser(viewer)]);
+    return Promise.all((await this.feeds.get(username, kind)).map((p) => this.withCounts(p, viewer)));
   }
 
   async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {
