@@ -73,7 +73,8 @@ export const contract = {
   'users.create': returns<User>()(
     z.strictObject({ username: usernameSchema, displayName: text(64) }),
   ),
-  'users.get': returns<User>()(z.strictObject({ username: usernameSchema })),
+  /** With `viewer`, also whether that user follows this one (followedByViewer). */
+  'users.get': returns<User>()(z.strictObject({ username: usernameSchema, viewer: usernameSchema.optional() })),
   'posts.create': returns<{ id: string }>()(z.strictObject({ author: usernameSchema, text: text(500) })),
   /** With `viewer`, each post also says whether that user liked it (likedByMe). */
   'posts.get': returns<Post>()(z.strictObject({ id: idSchema, viewer: usernameSchema.optional() })),

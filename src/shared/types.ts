@@ -154,6 +154,8 @@ export interface User {
   followers: number;
   following: number;
   posts: number;
+  /** Present when the call named a viewer: whether the viewer follows this user. */
+  followedByViewer?: boolean;
 }
 
 export interface Post {

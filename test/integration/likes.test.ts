@@ -75,6 +75,14 @@ describe('likes and trending on the real cluster', () => {
     expect(feed.find((p) => p.id === id)).toMatchObject({ likesCount: 1, likedByMe: true });
   });
 
+  it('tells a viewer whether they follow a profile', async () => {
+    await call('follows.follow', { follower: 'liker3', followee: 'author' });
+    expect(await call<{ followedByViewer?: boolean; followers: number }>('users.get', { username: 'author', viewer: 'liker3' })).toMatchObject({ followedByViewer: true, followers: 1 });
+    expect((await call<{ followedByViewer?: boolean }>('users.get', { username: 'author', viewer: 'liker4' })).followedByViewer).toBe(false);
+    await call('follows.unfollow', { follower: 'liker3', followee: 'author' });
+    expect((await call<{ followedByViewer?: boolean }>('users.get', { username: 'author', viewer: 'liker3' })).followedByViewer).toBe(false);
+  });
+
   it('the Lua like refuses a second like and reports a missing counter', async () => {
     const [count, set] = [keys.likesCount('luatest'), keys.likesUsers('luatest')];
     expect(await runScript(engine.redis, 'like', [count, set], ['ann'])).toEqual([-1, 0]);

@@ -33,7 +33,7 @@ export function createHandlers({ cluster, social, sync, drill, redis, info }: Ha
     'cluster.drill': ({ port, mode }) => drill.run({ port, mode }),
 
     'users.create': ({ username, displayName }) => social.createUser(username, displayName),
-    'users.get': ({ username }) => social.getUser(username),
+    'users.get': ({ username, viewer }) => social.getUser(username, viewer),
     'posts.create': ({ author, text }) => social.createPost(author, text),
     'posts.get': ({ id, viewer }) => social.getPost(id, viewer),
     'likes.like': ({ postId, username }) => social.like(postId, username, true),

@@ -77,8 +77,11 @@ export class SocialService {
     return { username, displayName, createdAt, followers: 0, following: 0, posts: 0 };
   }
 
-  getUser(username: string): Promise<User> {
-    return this.requireUser(username);
+  async getUser(username: string, viewer?: string): Promise<User> {
+    const user = await this.requireUser(username);
+    if (viewer === undefined) return user;
+    await this.requireUser(viewer);
+    return { ...user, followedByViewer: viewer !== username && (await this.graph.isFollowing(viewer, username)) };
   }
 
   async createPost(author: string, text: string): Promise<{ id: string }> {
