@@ -1,6 +1,6 @@
-import { useEffect } from 'react';
-import { ClusterOverview } from './components/ClusterOverview';
+import { lazy, Suspense, useEffect } from 'react';
 import { ErrorBoundary } from './components/common/ErrorBoundary';
+import { Loading } from './components/common/States';
 import { SocialScreen } from './components/social/SocialScreen';
 import { RedisDrawer } from './components/trace/RedisDrawer';
 import { TopBar } from './components/TopBar';
@@ -8,6 +8,9 @@ import { startSocialSession } from './store/lifecycle';
 import { useNav } from './store/nav';
 import { useSession } from './store/session';
 import { useTrace } from './store/trace';
+
+// The inspector brings the graph and chart libraries: load them when the Cluster section opens.
+const ClusterScreen = lazy(() => import('./components/cluster/ClusterScreen').then((m) => ({ default: m.ClusterScreen })));
 
 export function App() {
   const section = useNav((s) => s.section);
@@ -23,7 +26,15 @@ export function App() {
       <div className="workspace">
         <main className={`main-${section}`}>
           {/* Moving to another screen leaves a crashed one behind. */}
-          <ErrorBoundary resetKey={`${section}:${JSON.stringify(screen)}:${username ?? ''}`}>{section === 'social' ? <SocialScreen /> : <ClusterOverview />}</ErrorBoundary>
+          <ErrorBoundary resetKey={`${section}:${JSON.stringify(screen)}:${username ?? ''}`}>
+            {section === 'social' ? (
+              <SocialScreen />
+            ) : (
+              <Suspense fallback={<Loading>Opening the cluster inspector…</Loading>}>
+                <ClusterScreen />
+              </Suspense>
+            )}
+          </ErrorBoundary>
         </main>
         <RedisDrawer />
       </div>

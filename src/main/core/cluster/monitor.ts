@@ -22,6 +22,7 @@ export class ClusterMonitor {
   private lastAlerts = '';
   private ticks = 0;
   private running = false;
+  private checkingAlerts = false;
 
   constructor(
     private readonly service: ClusterService,
@@ -43,6 +44,19 @@ export class ClusterMonitor {
     this.timer = null;
   }
 
+  private async checkAlerts(): Promise<void> {
+    try {
+      const alerts = await this.service.alerts();
+      const sig = alertSignature(alerts);
+      if (sig !== this.lastAlerts) {
+        this.lastAlerts = sig;
+        this.events.emit('cluster.alerts', alerts);
+      }
+    } catch (err) {
+      this.log.debug(`monitor alerts: ${(err as Error).message}`);
+    }
+  }
+
   async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -54,13 +68,13 @@ export class ClusterMonitor {
         this.lastTopology = signature;
         this.events.emit('cluster.topology', topology);
       }
-      if (this.ticks++ % this.alertsEvery === 0) {
-        const alerts = await this.service.alerts();
-        const sig = alertSignature(alerts);
-        if (sig !== this.lastAlerts) {
-          this.lastAlerts = sig;
-          this.events.emit('cluster.alerts', alerts);
-        }
+      // Alerts ask every node for INFO, and a dead node makes that slow: never let it hold up
+      // the next topology round (the failover panel follows topology changes second by second).
+      if (this.ticks++ % this.alertsEvery === 0 && !this.checkingAlerts) {
+        this.checkingAlerts = true;
+        void this.checkAlerts().finally(() => {
+          this.checkingAlerts = false;
+        });
       }
     } catch (err) {
       this.log.debug(`monitor: ${(err as Error).message}`);

@@ -9,6 +9,14 @@ import { AppError } from '../errors';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** ioredis speaks of streams and offline queues; people want to know the node is not answering. */
+function readableNodeError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|enableOfflineQueue/i.test(message)) return 'not answering (connection refused or closed)';
+  if (/timed? ?out/i.test(message)) return 'not answering in time';
+  return message;
+}
+
 export class ClusterService {
   private last: Topology | null = null;
 
@@ -67,7 +75,7 @@ export class ClusterService {
           const node = await this.pool.ready(n.address, 500);
           return nodeMetricsFromInfo(n, await textCommand(node, 'INFO'));
         } catch (err) {
-          return unreachableNode(n, (err as Error).message);
+          return unreachableNode(n, readableNodeError(err));
         }
       }),
     );

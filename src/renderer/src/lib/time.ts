@@ -19,3 +19,8 @@ export function fullTime(at: number): string {
 export function clockTime(at: number): string {
   return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
+
+/** "13:05:42": for charts and logs where seconds matter. */
+export function clockSeconds(at: number): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

@@ -27,6 +27,10 @@ export const useTrace = create<TraceState>((set) => ({
   clear: () => set({ calls: [] }),
 }));
 
+/** Polled every few seconds by the inspector: listing them would push the user's own calls out. */
+const POLLED = new Set(['cluster.metrics']);
+
 client.onTrace((trace) => {
+  if (POLLED.has(trace.method)) return;
   useTrace.setState((s) => ({ calls: [{ seq: ++seq, at: Date.now(), trace }, ...s.calls].slice(0, KEEP) }));
 });
