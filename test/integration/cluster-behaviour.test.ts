@@ -119,6 +119,17 @@ describe('cluster behaviour seen by the engine', () => {
       expect(res.body.ok === false && res.body.error.message).toMatch(/slot|CLUSTERDOWN/i);
     } finally {
       await (await node(owner.port)).call('CLUSTER', 'ADDSLOTS', String(slot));
+      // Make the claim win everywhere, and wait until every node's view agrees (other test files
+      // check the C1 layout from any node).
+      await (await node(owner.port)).call('CLUSTER', 'BUMPEPOCH');
+    }
+    const converged = Date.now() + 20_000;
+    for (;;) {
+      const views = await Promise.all(masters.map((m) => topology(m.port)));
+      const agreed = views.every((v) => v.some((n) => n.id === owner.id && n.slots.some((r) => r.start <= slot && slot <= r.end)));
+      if (agreed) break;
+      if (Date.now() > converged) throw new Error(`slot ${slot} did not converge back to ${owner.address}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
     const deadline = Date.now() + 20_000;
     for (;;) {

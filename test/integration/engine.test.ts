@@ -99,9 +99,11 @@ describe('the engine over a real cluster', () => {
     expect(unknown.status).toBe(404);
   });
 
-  it('social methods that are not built yet say so instead of inventing data', async () => {
-    const res = await engine.router.dispatch('posts.create', { author: 'alice', text: 'hi' });
-    expect(res.status).toBe(501);
-    expect(res.body.ok === false && res.body.error.code).toBe('not_implemented');
+  it('refuses a post by an unknown author with not_found and writes nothing', async () => {
+    const before = (await call<{ postsCount: number }>('stats.get')).postsCount;
+    const res = await engine.router.dispatch('posts.create', { author: 'nobody-here', text: 'hi' });
+    expect(res.status).toBe(404);
+    expect(res.body.ok === false && res.body.error.code).toBe('not_found');
+    expect((await call<{ postsCount: number }>('stats.get')).postsCount).toBe(before);
   });
 });

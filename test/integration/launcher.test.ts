@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClusterLauncher, type LauncherOptions } from '../../src/main/core/cluster/launcher';
 import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
 import { parseClusterNodes, parseInfo } from '../../src/main/core/cluster/nodes-parser';
@@ -19,23 +19,6 @@ const options = (portBase: number, dataDir: string, extra: Partial<LauncherOptio
 describe('the embedded cluster launcher (C1-C3, E1)', () => {
   const { portBase, dataDir } = inject('cluster');
   const suite = new ClusterLauncher(options(portBase, dataDir));
-
-  it('builds 3 masters with the C1 slot ranges and each replica on master port + 3', async () => {
-    const nodes = parseClusterNodes(await withNode({ host, port: portBase }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
-    expect(nodes).toHaveLength(6);
-    const masters = nodes.filter((n) => n.role === 'master');
-    expect(masters.map((m) => [m.port, m.slots])).toEqual([
-      [portBase, [{ start: 0, end: 5460 }]],
-      [portBase + 1, [{ start: 5461, end: 10922 }]],
-      [portBase + 2, [{ start: 10923, end: 16383 }]],
-    ]);
-    for (const replica of nodes.filter((n) => n.role === 'replica')) {
-      const master = nodes.find((n) => n.id === replica.masterId);
-      expect(master?.port).toBe(replica.port - 3);
-    }
-    const info = parseInfo(await withNode({ host, port: portBase + 4 }, (n) => textCommand(n, 'CLUSTER', 'INFO')));
-    expect(info).toMatchObject({ cluster_state: 'ok', cluster_slots_assigned: '16384', cluster_known_nodes: '6', cluster_size: '3' });
-  });
 
   it('runs every node with AOF, the configured eviction policy and failover settings (C2, C3)', async () => {
     const config = await withNode({ host, port: portBase + 3 }, async (n) =>
@@ -94,14 +77,42 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
     await expect(launcher.up()).rejects.toMatchObject({ code: 'cluster_unavailable', message: expect.stringMatching(/apt-get install redis-server.*REDK_REDIS_SERVER/) });
   });
 
-  it('stops every process on down, and a restart rejoins the same nodes from nodes.conf', async () => {
-    const base = await freePortBase();
-    const dir = mkdtempSync(join(tmpdir(), 'redk-down-'));
-    const launcher = new ClusterLauncher(options(base, dir));
-    try {
+  describe('a fresh cluster of its own', () => {
+    let base = 0;
+    let dir = '';
+    let launcher: ClusterLauncher;
+    beforeAll(async () => {
+      base = await freePortBase();
+      dir = mkdtempSync(join(tmpdir(), 'redk-fresh-'));
+      launcher = new ClusterLauncher(options(base, dir));
       const first = await launcher.up();
       expect(first.reused).toBe(false);
       expect(first.started).toHaveLength(6);
+    });
+    afterAll(async () => {
+      await launcher.down();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('builds 3 masters with the C1 slot ranges and each replica on master port + 3', async () => {
+      const nodes = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
+      expect(nodes).toHaveLength(6);
+      const masters = nodes.filter((n) => n.role === 'master');
+      expect(masters.map((m) => [m.port, m.slots])).toEqual([
+        [base, [{ start: 0, end: 5460 }]],
+        [base + 1, [{ start: 5461, end: 10922 }]],
+        [base + 2, [{ start: 10923, end: 16383 }]],
+      ]);
+      for (const replica of nodes.filter((n) => n.role === 'replica')) {
+        const master = nodes.find((n) => n.id === replica.masterId);
+        expect(master?.port).toBe(replica.port - 3);
+      }
+      const info = parseInfo(await withNode({ host, port: base + 4 }, (n) => textCommand(n, 'CLUSTER', 'INFO')));
+      expect(info).toMatchObject({ cluster_state: 'ok', cluster_slots_assigned: '16384', cluster_known_nodes: '6', cluster_size: '3' });
+    });
+
+
+    it('stops every process on down, and a restart rejoins the same nodes from nodes.conf', async () => {
       const ids = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES'))).map((n) => n.id).sort();
       const pids = (await launcher.status()).map((s) => (s.state.kind === 'ours' ? s.state.pid : null));
 
@@ -114,9 +125,6 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
       expect(second.reused).toBe(false);
       const again = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES'))).map((n) => n.id).sort();
       expect(again).toEqual(ids);
-    } finally {
-      await launcher.down();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

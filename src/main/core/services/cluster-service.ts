@@ -90,7 +90,7 @@ export class ClusterService {
    * Graceful manual failover: CLUSTER FAILOVER on a replica makes it take over its master's slots
    * after catching up with the master's replication stream, so no acknowledged write is lost.
    */
-  async failover(nodeId: string, timeoutMs = 15_000): Promise<FailoverResult> {
+  async failover(nodeId: string, timeoutMs = 20_000): Promise<FailoverResult> {
     const began = Date.now();
     const topology = await this.topology();
     const target = topology.nodes.find((n) => n.id === nodeId);
@@ -101,7 +101,14 @@ export class ClusterService {
     const previous = topology.nodes.find((n) => n.id === target.masterId);
     const node = await this.pool.ready(target.address);
     await node.call('CLUSTER', 'FAILOVER');
+    let askedAt = Date.now();
     for (;;) {
+      // A manual failover gives up quietly when the master does not pause in time (a busy
+      // machine); asking again is safe, and is what an operator would do.
+      if (Date.now() - askedAt > 5000) {
+        await node.call('CLUSTER', 'FAILOVER').catch(() => undefined);
+        askedAt = Date.now();
+      }
       const now = await this.topology().catch(() => null);
       const me = now?.nodes.find((n) => n.id === nodeId);
       const old = now?.nodes.find((n) => n.id === previous?.id);
