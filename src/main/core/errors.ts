@@ -32,6 +32,9 @@ export function notImplemented(method: string, feature: string): AppError {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  if (/^(MOVED|ASK|TRYAGAIN) /.test(message)) {
+    return new AppError('cluster_unavailable', `The cluster is moving this key's slot (${message}); try again in a moment.`, { cause: err });
+  }
   if (/CLUSTERDOWN|ECONNREFUSED|Connection is closed|None of startup nodes is available|Failed to refresh slots cache|MaxRetriesPerRequest/i.test(message)) {
     return new AppError('cluster_unavailable', `The Redis Cluster cannot serve this request right now: ${message}`, { cause: err });
   }

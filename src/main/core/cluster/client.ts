@@ -29,9 +29,11 @@ export function createClusterClient(opts: ClusterClientOptions): Cluster {
     slotsRefreshInterval: 2000,
     maxRedirections: 16,
     enableReadyCheck: true,
-    // Single-key commands to many slots (fan-out invalidation, per-post counts) are batched
-    // per node automatically instead of one round trip each.
-    enableAutoPipelining: true,
+    // No auto-pipelining: after a failover or a slot move, an automatic batch holding keys of
+    // several slots comes back with several different MOVED replies, which ioredis does not
+    // retry (it retries a pipeline only when every error is the same), so users would see raw
+    // MOVED errors. One command per call is followed correctly through MOVED and ASK.
+    enableAutoPipelining: false,
   });
   let lastError = '';
   cluster.on('error', (err: Error) => {
