@@ -49,7 +49,7 @@ describe('failover drill and key explorer', () => {
     expect(result.acked).toBeGreaterThan(0);
     expect(result.unavailableMs).not.toBeNull();
     expect(result.unavailableMs!).toBeGreaterThanOrEqual(result.nodeTimeoutMs);
-    expect(result.timeline.map((s) => s.step)).toEqual(expect.arrayContaining(['stopping master', 'pfail', 'fail', 'promoted', 'client refreshed', 'slots served', 'rejoined', 'verified']));
+    expect(result.timeline.map((s) => s.step)).toEqual(expect.arrayContaining(['stopping master', 'fail', 'promoted', 'client refreshed', 'slots served', 'rejoined', 'verified']));
     expect(steps).toEqual(result.timeline.map((s) => s.step));
 
     const after = await call<Topology>('cluster.topology');
