@@ -6,6 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClusterLauncher, launcherOptionsFrom } from '../../src/main/core/cluster/launcher';
+import { loadConfig } from '../../src/main/core/config';
+import { silentLogger } from '../../src/main/core/log';
 import { freePort, freePortBase } from './ports';
 
 export interface ServeProcess {
@@ -63,9 +66,18 @@ export async function startServe(extraEnv: Record<string, string> = {}, timeoutM
       if (child.exitCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      let killed = false;
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, 30_000);
       const code = await exited;
       clearTimeout(timer);
+      // Safety net only for a serve that had to be killed (it leaves its daemonized cluster
+      // behind); a clean stop must take its cluster down by itself, which the tests check.
+      if (killed) await new ClusterLauncher(
+        launcherOptionsFrom(loadConfig({ dataDir, redis: { portBase } }, { REDK_DATA_DIR: dataDir }), silentLogger),
+      ).down();
       rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
