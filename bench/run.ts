@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { ClusterLauncher, launcherOptionsFrom } from '../src/main/core/cluster/launcher';
-import calculateSlot from 'cluster-key-slot';
+import { waitForReplica } from '../src/main/core/cluster/replica-ack';
 import { loadConfig } from '../src/main/core/config';
 import { runScript } from '../src/main/core/lua/scripts';
 import { Engine } from '../src/main/core/engine';
@@ -135,8 +135,7 @@ async function main() {
       const key = `{rawlike:${i % 200}}`;
       await e.redis.set(`${key}:likes:count`, 0, 'NX');
       await runScript(e.redis, 'like', [`${key}:likes:count`, `${key}:likes:users`], [`u${i}`]);
-      const owner = e.redis.slots[calculateSlot(`${key}:likes:count`)]?.[0];
-      await e.redis.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner)?.call('WAIT', '1', '200');
+      await waitForReplica(e.redis, `${key}:likes:count`, 200);
     });
     results.push({ ...rawLike, baseline: raw.name, ratio: round(rawLike.opsPerSec / raw.opsPerSec, 2) });
     const like = await measure('likes.like (engine, in-process)', (i) => call('likes.like', { postId: posts[i % posts.length]!.id, username: usernameOf(Math.floor(i / posts.length) % likers) }));

@@ -4,8 +4,8 @@
  * is updated in a separate, single-key step (global keys live on other slots, K5). A like is
  * reported durable only after WAIT confirms a replica has it.
  */
-import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
+import { waitForReplica } from '../cluster/replica-ack';
 import type { DocumentStore } from '../stores/ports';
 import { AppError } from '../errors';
 import { keys } from '../keys';
@@ -43,21 +43,10 @@ export class LikeCache {
         await this.hydrate(postId);
         continue;
       }
-      const durable = changed === 1 ? (await this.waitForReplica(scriptKeys[0] as string)) >= 1 : true;
+      const durable = changed === 1 ? (await waitForReplica(this.redis, scriptKeys[0] as string, this.waitMs)) >= 1 : true;
       return { changed: changed === 1, count: Number(count), durable };
     }
     throw new AppError('internal', `The like counter of post ${postId} could not be rebuilt.`);
-  }
-
-  /**
-   * WAIT blocks until the replicas have every write sent earlier *on this connection*, so it must
-   * go to the connection the cluster client used for the write: its pool entry for the slot owner.
-   */
-  private async waitForReplica(key: string): Promise<number> {
-    const owner = this.redis.slots[calculateSlot(key)]?.[0];
-    const node = this.redis.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
-    if (!node) return 0;
-    return Number(await node.call('WAIT', '1', String(this.waitMs)));
   }
 
   /** Rebuilds a missing counter and like set from the store (R2: never restarted at 0). */

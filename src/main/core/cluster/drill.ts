@@ -14,12 +14,13 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { ClusterService } from '../services/cluster-service';
 import { runScript } from '../lua/scripts';
+import { sleep } from '../sleep';
 import type { NodePool } from './client';
 import type { ClusterLauncher } from './launcher';
+import { waitForReplica } from './replica-ack';
 import { textCommand } from './node-client';
 import { parseClusterNodes } from './nodes-parser';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface DrillOptions {
   /** Port of the master to stop; default the owner of slot 0 (master 1). */
@@ -240,9 +241,7 @@ export class FailoverDrill {
         state.attempted++;
         try {
           const [changed] = await withTimeout(runScript<[number, number]>(redis, 'like', [like.key, like.users], [user]), opTimeout);
-          const owner = redis.slots[calculateSlot(like.key)]?.[0];
-          const node = redis.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
-          const replicas = node ? Number(await withTimeout(node.call('WAIT', '1', String(waitMs)) as Promise<number>, waitMs + opTimeout)) : 0;
+          const replicas = await withTimeout(waitForReplica(redis, like.key, waitMs), waitMs + opTimeout);
           if (changed === 1 && replicas >= 1) state.acked.push({ ...like, user });
           if (state.firstFailureAt !== null && state.firstSuccessAfterFailure === null) state.firstSuccessAfterFailure = Date.now();
         } catch {

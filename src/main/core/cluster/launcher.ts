@@ -13,13 +13,13 @@ import { promisify } from 'node:util';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
+import { sleep } from '../sleep';
 import { BUS_PORT_OFFSET, MASTER_COUNT, NODE_COUNT, planCluster, type ClusterPlan } from './layout';
 import { textCommand, withNode } from './node-client';
 import { parseClusterNodes, parseInfo } from './nodes-parser';
 import { processAlive } from './process-alive';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface LauncherOptions {
   dataDir: string;
@@ -226,6 +226,13 @@ export class ClusterLauncher {
     return withNode(this.node(port), (n) => textCommand(n, 'CLUSTER', 'MYID'));
   }
 
+  /** One numeric CLUSTER INFO field from every planned node, in port order. */
+  private clusterInfoField(field: string): Promise<number[]> {
+    return Promise.all(
+      this.plan.ports.map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO'))[field]) || 0)),
+    );
+  }
+
   /**
    * Brings the running nodes to the C1 shape, doing only what is missing, so it is safe on a
    * fresh cluster, a restarted one (nodes.conf remembers everything) and a half-built one.
@@ -235,9 +242,7 @@ export class ClusterLauncher {
     const first = this.node(masters[0]!.port);
     const nodesText = await withNode(first, (n) => textCommand(n, 'CLUSTER', 'NODES'));
     const assigned = parseClusterNodes(nodesText).some((n) => n.slots.length > 0);
-    const perNodeAssigned = await Promise.all(
-      this.plan.ports.map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO')).cluster_slots_assigned) || 0)),
-    );
+    const perNodeAssigned = await this.clusterInfoField('cluster_slots_assigned');
     if (!assigned && perNodeAssigned.every((n) => n === 0)) {
       this.progress('assigning slots ' + masters.map((m) => `${m.slots.start}-${m.slots.end} -> :${m.port}`).join(', '));
       for (const [i, port] of this.plan.ports.entries()) {
@@ -248,18 +253,14 @@ export class ClusterLauncher {
       }
     }
 
-    const known = await Promise.all(
-      this.plan.ports.map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO')).cluster_known_nodes) || 0)),
-    );
+    const known = await this.clusterInfoField('cluster_known_nodes');
     if (known.some((k) => k < NODE_COUNT)) {
       this.progress('joining the 6 nodes (CLUSTER MEET)');
       await withNode(first, async (n) => {
         for (const port of this.plan.ports.slice(1)) await n.call('CLUSTER', 'MEET', this.opts.host, String(port));
       });
       await this.waitFor('every node to know the other five', async () => {
-        const counts = await Promise.all(
-          this.plan.ports.map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO')).cluster_known_nodes) || 0)),
-        );
+        const counts = await this.clusterInfoField('cluster_known_nodes');
         return counts.every((c) => c >= NODE_COUNT);
       });
     }

@@ -6,8 +6,8 @@ import { evaluateAlerts, nodeMetricsFromInfo, unreachableNode } from '../cluster
 import { textCommand } from '../cluster/node-client';
 import { parseClusterNodes, parseInfo } from '../cluster/nodes-parser';
 import { AppError } from '../errors';
+import { sleep } from '../sleep';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** ioredis speaks of streams and offline queues; people want to know the node is not answering. */
 function readableNodeError(err: unknown): string {
