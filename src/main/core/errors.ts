@@ -28,6 +28,14 @@ export function notImplemented(method: string, feature: string): AppError {
   return new AppError('not_implemented', `${method} is not available yet: ${feature} is not built in this version.`);
 }
 
+/**
+ * What ioredis and Redis say while a node is down, a failover is running or slots are moving.
+ * "Too many Cluster redirections" is ioredis giving up after bouncing between MOVED answers of
+ * nodes that disagree about the new owner, which is what a failover looks like from outside.
+ */
+const CLUSTER_UNAVAILABLE =
+  /CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY|NOREPLICAS|ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|Connection is closed|Stream isn't writeable|Cluster isn't ready|Too many Cluster redirections|None of startup nodes is available|Failed to refresh slots cache|MaxRetriesPerRequest/i;
+
 /** Turns anything thrown into an AppError without losing a readable message. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -35,7 +43,7 @@ export function toAppError(err: unknown): AppError {
   if (/^(MOVED|ASK|TRYAGAIN) /.test(message)) {
     return new AppError('cluster_unavailable', `The cluster is moving this key's slot (${message}); try again in a moment.`, { cause: err });
   }
-  if (/CLUSTERDOWN|ECONNREFUSED|Connection is closed|None of startup nodes is available|Failed to refresh slots cache|MaxRetriesPerRequest/i.test(message)) {
+  if (CLUSTER_UNAVAILABLE.test(message)) {
     return new AppError('cluster_unavailable', `The Redis Cluster cannot serve this request right now: ${message}`, { cause: err });
   }
   if (/timed? ?out/i.test(message)) {
