@@ -67,6 +67,8 @@ export const contract = {
       port: z.number().int().min(1).max(65535).optional(),
       /** stop: kill the master (automatic failover); graceful: CLUSTER FAILOVER on its replica. */
       mode: z.enum(['stop', 'graceful']).optional(),
+      /** Let Redis detect the stopped master on its own (the app's supervisor pauses). */
+      native: z.boolean().optional(),
     }),
   ),
 

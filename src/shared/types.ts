@@ -137,6 +137,11 @@ export interface DrillStep {
 
 export interface DrillResult {
   nodeTimeoutMs: number;
+  /**
+   * Who noticed the stopped master: the app's supervisor (it launched the process and saw it
+   * exit), Redis itself (PFAIL/FAIL gossip after the node timeout), or nobody (graceful drill).
+   */
+  detection: 'supervisor' | 'redis' | 'planned';
   stoppedPort: number;
   promotedAddress: string | null;
   unavailableMs: number | null;

@@ -114,8 +114,7 @@ describe('npm run serve in Chromium: the cluster inspector', () => {
     await page.getByTestId('drill-run').click();
     await expect.poll(() => page.getByTestId('drill-run').isDisabled(), WAIT).toBe(true);
 
-    // Steps arrive as events while the call is still running. (pfail is only seen when a poll
-    // lands between the suspicion and the majority's verdict, so the live check uses the stop.)
+    // Steps arrive as events while the call is still running.
     await page.locator('[data-testid=drill-step][data-step="stopping master"]').waitFor(DRILL_WAIT);
     expect(await page.getByTestId('drill-result').count()).toBe(0);
 
@@ -125,7 +124,8 @@ describe('npm run serve in Chromium: the cluster inspector', () => {
     expect(Number((await page.getByTestId('drill-acked').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await page.getByTestId('drill-unavailable').textContent()).toMatch(/\d+( ms|\.\d+ s)/);
     const steps = await page.getByTestId('drill-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
-    expect(steps).toEqual(expect.arrayContaining(['stopping master', 'fail', 'promoted', 'rejoined', 'verified']));
+    expect(steps).toEqual(expect.arrayContaining(['stopping master', 'process exited', 'forced failover', 'promoted', 'rejoined', 'verified']));
+    expect(await page.getByTestId('drill-detection').textContent()).toContain('Red K supervisor');
     expect(await page.getByTestId('drill-run').isDisabled()).toBe(false);
     await page.screenshot({ path: `${SHOTS}/failover-drill.png`, fullPage: true });
 

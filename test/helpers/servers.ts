@@ -25,6 +25,11 @@ export interface ServerStartOptions {
   timeoutMs?: number;
   /** A fixed port (to start a server again where clients expect it); default a free one. */
   port?: number;
+  /**
+   * MongoDB-wire server only: keep the data here, across a stop and a start on the same folder
+   * (the caller removes it). Default: a temp folder removed on stop.
+   */
+  dataDir?: string;
 }
 
 export const NEO4J_TEST_USER = 'neo4j';
@@ -100,7 +105,7 @@ export async function startMongoServer(opts: ServerStartOptions = {}): Promise<R
   return startServer({
     name: 'FerretDB',
     command: binary,
-    args: (dataDir) => ['-port', String(opts.port ?? 0), '-data-dir', dataDir],
+    args: (tempDir) => ['-port', String(opts.port ?? 0), '-data-dir', opts.dataDir ?? join(tempDir, 'data')],
     readyPattern: /^MONGO_READY (mongodb:\/\/\S+)\r?\n/m,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     spawnHint: PREPARE_HINT,

@@ -12,7 +12,7 @@ import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from '../helpers/cluster';
 import { freePort } from '../helpers/ports';
 import { startMongoServer, type RunningServer } from '../helpers/servers';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,11 +22,13 @@ describe('chaos: a Redis node and the store go down under load, then come back',
   let engine: Engine;
   let mongo: RunningServer;
   let mongoPort: number;
+  // The store comes back with its data, as a restarted MongoDB would.
+  const mongoData = mkdtempSync(join(tmpdir(), 'redk-chaos-mongo-'));
   const config = suiteConfig();
 
   beforeAll(async () => {
     mongoPort = await freePort();
-    mongo = await startMongoServer({ port: mongoPort });
+    mongo = await startMongoServer({ port: mongoPort, dataDir: mongoData });
     config.stores.mongoUrl = `${mongo.url}/chaos`;
     config.stores.embeddedDir = mkdtempSync(join(tmpdir(), 'redk-chaos-'));
     engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
@@ -34,6 +36,7 @@ describe('chaos: a Redis node and the store go down under load, then come back',
   afterAll(async () => {
     await engine?.stop();
     await mongo?.stop();
+    rmSync(mongoData, { recursive: true, force: true });
   });
 
   const call = (method: string, input: unknown) => engine.router.dispatch(method, input);
@@ -76,7 +79,7 @@ describe('chaos: a Redis node and the store go down under load, then come back',
     await mongo.stop();
     await sleep(6000);
     const duringOutage = new Map(outcomes);
-    mongo = await startMongoServer({ port: mongoPort });
+    mongo = await startMongoServer({ port: mongoPort, dataDir: mongoData });
     await launcher.up();
 
     // Recovered: the same calls succeed again, bounded wait.
@@ -94,6 +97,10 @@ describe('chaos: a Redis node and the store go down under load, then come back',
     expect(unclear.slice(0, 5)).toEqual([]);
     expect([...duringOutage.keys()].some((k) => k.includes('store_unavailable'))).toBe(true);
     expect(healthy).toBe(20);
+    // Nothing written before the outage was lost: every post is there again.
+    for (const id of posts) expect((await call('posts.get', { id })).status).toBe(200);
+    const late = [...outcomes.keys()].filter((k) => k.startsWith('404'));
+    expect(late).toEqual([]);
 
     // Give master 1's slots back to their planned node if the victim was a master (C1 for other files).
     if (wasMaster) {

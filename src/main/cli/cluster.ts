@@ -12,7 +12,8 @@ import { createLogger } from '../core/log';
 import { runCli } from './run-cli';
 
 const usage = `usage: npm run cluster -- <up|down|status|drill> [--port-base N] [--data-dir DIR] [--node-timeout MS] [--json]
-       npm run cluster -- drill [--port P] [--graceful] [--json]   stop master P (default: the owner of slot 0) under load and measure the failover`;
+       npm run cluster -- drill [--port P] [--graceful] [--native] [--json]   stop master P (default: the owner of slot 0) under load and measure the failover
+         --native: let Redis detect the failure itself instead of the app's supervisor (slower: 1-1.5x the node timeout + election)`;
 
 runCli(async () => {
   const { positionals, values } = parseArgs({
@@ -24,6 +25,7 @@ runCli(async () => {
       json: { type: 'boolean', default: false },
       port: { type: 'string' },
       graceful: { type: 'boolean', default: false },
+      native: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -50,15 +52,15 @@ runCli(async () => {
     const connection = await connectCluster(config, log);
     try {
       const drill = new FailoverDrill({
-        redis: connection.client, pool: connection.pool, cluster: connection.service, launcher: connection.launcher,
+        redis: connection.client, pool: connection.pool, cluster: connection.service, launcher: connection.launcher, supervisor: connection.supervisor,
         nodeTimeoutMs: config.redis.nodeTimeoutMs, events: new EventBus(), log: log.child('drill'),
       });
-      const result = await drill.run({ port: values.port ? Number(values.port) : undefined, mode: values.graceful ? 'graceful' : 'stop' });
+      const result = await drill.run({ port: values.port ? Number(values.port) : undefined, mode: values.graceful ? 'graceful' : 'stop', native: values.native === true });
       const lines = result.timeline.map((s) => `  +${(s.t / 1000).toFixed(2).padStart(6)} s  ${s.step.padEnd(16)} ${s.detail}`);
       print(
         result,
         [
-          `failover drill on :${result.stoppedPort} (cluster-node-timeout ${result.nodeTimeoutMs} ms)`,
+          `failover drill on :${result.stoppedPort} (cluster-node-timeout ${result.nodeTimeoutMs} ms, detection: ${result.detection})`,
           ...lines,
           `unavailable for ${result.unavailableMs ?? '?'} ms; ${result.attempted} writes attempted, ${result.acked} acknowledged by a replica, ${result.failed} failed, ${result.lostAcked} acknowledged and lost`,
         ].join('\n'),

@@ -28,6 +28,12 @@ export const configSchema = z.strictObject({
     serverPath: z.string().default('redis-server'),
     /** Leave the embedded cluster running when the app quits (it is reused next start). */
     keepRunning: z.boolean().default(false),
+    /**
+     * Embedded cluster only: when one of our master processes exits, promote its replica at once
+     * (CLUSTER FAILOVER FORCE, still elected by the masters) instead of waiting for the gossip
+     * timeout. Off = Redis detects the failure itself (1-1.5x nodeTimeoutMs plus the election).
+     */
+    fastFailover: z.boolean().default(true),
     seeds: z.array(hostPort).default([]),
     /** External clusters behind NAT (Docker): announced address -> reachable address. */
     natMap: z.record(z.string(), z.strictObject({ host: z.string(), port: z.number().int() })).optional(),
@@ -88,6 +94,7 @@ function defined<T extends object>(value: T): Partial<T> {
 export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   const seeds = env.REDK_REDIS_SEEDS?.split(',').map((s) => s.trim()).filter(Boolean);
   const keep = env.REDK_KEEP_CLUSTER;
+  const fast = env.REDK_REDIS_FAST_FAILOVER;
   return {
     ...defined({ dataDir: env.REDK_DATA_DIR || undefined }),
     redis: defined({
@@ -102,6 +109,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
       natMap: jsonFrom(env, 'REDK_REDIS_NAT_MAP') as Config['redis']['natMap'],
       password: env.REDK_REDIS_PASSWORD || undefined,
       keepRunning: keep === undefined || keep === '' ? undefined : keep === '1' || keep === 'true',
+      fastFailover: fast === undefined || fast === '' ? undefined : fast === '1' || fast === 'true',
     }),
     http: defined({ port: intFrom(env, 'REDK_HTTP_PORT'), token: env.REDK_TOKEN || undefined }),
     stores: defined({

@@ -10,6 +10,7 @@ import { connectCluster } from './cluster/connection';
 import { FailoverDrill } from './cluster/drill';
 import type { ClusterLauncher } from './cluster/launcher';
 import { ClusterMonitor } from './cluster/monitor';
+import type { NodeSupervisor } from './cluster/supervisor';
 import type { Config } from './config';
 import { EventBus } from './events';
 import { createHandlers } from './handlers';
@@ -43,6 +44,7 @@ interface EngineParts {
   pool: NodePool;
   monitor: ClusterMonitor;
   launcher: ClusterLauncher | null;
+  supervisor: NodeSupervisor | null;
   /** Only a cluster this engine started is stopped with it. */
   ownsCluster: boolean;
   clusterService: ClusterService;
@@ -79,7 +81,7 @@ export class Engine {
   static async start(config: Config, opts: EngineOptions): Promise<Engine> {
     const log = opts.log;
     const connection = await connectCluster(config, log, opts.onProgress);
-    const { client, pool, service, launcher } = connection;
+    const { client, pool, service, launcher, supervisor } = connection;
     let stores: Stores;
     try {
       stores = await openStores(config, log.child('stores'));
@@ -92,7 +94,7 @@ export class Engine {
     const sync = new SyncEngine(client, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs });
     const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock });
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
-    const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });
+    const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });
     const info: EngineInfo = {
       version: ENGINE_VERSION,
       shell: opts.shell,
@@ -103,7 +105,7 @@ export class Engine {
     const trendingTimer = setInterval(() => void social.trending.recompute().catch(() => undefined), opts.trendingIntervalMs ?? 60_000);
     trendingTimer.unref();
     const engine = new Engine({
-      config, log, events, client, pool, monitor, launcher, ownsCluster: connection.started, clusterService: service,
+      config, log, events, client, pool, monitor, launcher, supervisor, ownsCluster: connection.started, clusterService: service,
       social, sync, drill, stores, timers: [trendingTimer], info,
     });
     monitor.start();
@@ -119,7 +121,8 @@ export class Engine {
   }
 
   async stop(): Promise<void> {
-    const { monitor, client, pool, launcher, ownsCluster, config, log, sync, stores, timers } = this.parts;
+    const { monitor, client, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, timers } = this.parts;
+    supervisor?.stop();
     monitor.stop();
     timers.forEach((t) => clearInterval(t));
     await sync.stop();

@@ -2,7 +2,8 @@
 //
 //	mongo-test-server [-port N] [-data-dir DIR]     (port 0 = a free port, the default)
 //
-// It stores its data in DIR (created if missing) or else a fresh temp dir, removes it on exit, prints exactly one line
+// It stores its data in DIR (created if missing, kept on exit so a restart on the same DIR finds
+// its data) or else in a fresh temp dir that it removes on exit. It prints exactly one line
 // `MONGO_READY mongodb://127.0.0.1:<port>` on stdout once the port accepts connections
 // (everything else goes to stderr), and exits cleanly on SIGTERM/SIGINT or when its stdin
 // reaches EOF (the parent test process went away). No authentication.
@@ -37,7 +38,7 @@ func main() {
 func run() int {
 	port := flag.Int("port", 0, "TCP port on 127.0.0.1 (0 = a free port)")
 	logLevel := flag.String("log-level", "warn", "FerretDB log level on stderr: debug, info, warn, error")
-	dataDir := flag.String("data-dir", "", "directory for the SQLite files, removed on exit (default: a new temp dir)")
+	dataDir := flag.String("data-dir", "", "directory for the SQLite files, kept on exit so a restart finds its data (default: a new temp dir, removed on exit)")
 	flag.Parse()
 
 	// When the parent dies, stdout/stderr are broken pipes: get EPIPE instead of dying by SIGPIPE,
@@ -57,6 +58,9 @@ func run() int {
 	var err error
 	if dir == "" {
 		dir, err = os.MkdirTemp("", "redk-ferretdb-")
+		if err == nil {
+			defer os.RemoveAll(dir)
+		}
 	} else {
 		err = os.MkdirAll(dir, 0o700)
 	}
@@ -64,7 +68,6 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "mongo-test-server: %v\n", err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()

@@ -10,12 +10,15 @@ import { registerScripts } from '../lua/scripts';
 import { ClusterService } from '../services/cluster-service';
 import { createClusterClient, NodePool, waitReady } from './client';
 import { ClusterLauncher, launcherOptionsFrom } from './launcher';
+import { NodeSupervisor } from './supervisor';
 
 export interface ClusterConnection {
   client: Cluster;
   pool: NodePool;
   service: ClusterService;
   launcher: ClusterLauncher | null;
+  /** Embedded cluster with fastFailover: promotes a replica as soon as its master's process exits. */
+  supervisor: NodeSupervisor | null;
   seeds: string[];
   /** This process started the embedded cluster (rather than reusing a running one). */
   started: boolean;
@@ -51,14 +54,18 @@ export async function connectCluster(config: Config, log: Logger, onProgress?: (
     throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${addresses.join(', ')}: ${(err as Error).message}`);
   }
   registerScripts(client);
+  const supervisor = launcher && config.redis.fastFailover ? new NodeSupervisor({ launcher, pool, log: log.child('supervisor') }) : null;
+  supervisor?.start();
   return {
     client,
     pool,
     service: new ClusterService(pool, addresses, config.redis.mode),
     launcher,
+    supervisor,
     seeds: addresses,
     started,
     close: async () => {
+      supervisor?.stop();
       await client.quit().catch(() => client.disconnect());
       pool.close();
     },

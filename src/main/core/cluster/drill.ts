@@ -17,6 +17,7 @@ import { runScript } from '../lua/scripts';
 import { sleep } from '../sleep';
 import type { NodePool } from './client';
 import type { ClusterLauncher } from './launcher';
+import type { NodeSupervisor } from './supervisor';
 import { waitForReplica } from './replica-ack';
 import { textCommand } from './node-client';
 import { parseClusterNodes } from './nodes-parser';
@@ -26,6 +27,8 @@ export interface DrillOptions {
   /** Port of the master to stop; default the owner of slot 0 (master 1). */
   port?: number;
   mode?: 'stop' | 'graceful';
+  /** Pause the supervisor so Redis detects the failure itself (PFAIL, FAIL, election). */
+  native?: boolean;
   /** Upper bounds of the background load. */
   maxWrites?: number;
   workers?: number;
@@ -39,6 +42,8 @@ export interface DrillDeps {
   cluster: ClusterService;
   /** Needed to start the stopped master again; external clusters cannot run the drill. */
   launcher: ClusterLauncher | null;
+  /** Promotes the replica as soon as a master's process exits (embedded cluster, fastFailover). */
+  supervisor: NodeSupervisor | null;
   nodeTimeoutMs: number;
   events: EventBus;
   log: Logger;
@@ -99,14 +104,19 @@ export class FailoverDrill {
       throw new AppError('invalid_input', 'The drill stops and restarts a node, which Red K can only do for its embedded cluster; see docker/README.md for the manual drill.');
     }
     this.running = true;
+    const supervisor = this.deps.supervisor;
+    const resume = opts.native && supervisor ? supervisor.pause() : null;
+    const unlisten = supervisor?.onAction((a) => this.step(a.step, a.detail));
     try {
-      return await this.runOnce(opts, mode);
+      return await this.runOnce(opts, mode, mode === 'graceful' ? 'planned' : supervisor?.active ? 'supervisor' : 'redis');
     } finally {
+      unlisten?.();
+      resume?.();
       this.running = false;
     }
   }
 
-  private async runOnce(opts: DrillOptions, mode: 'stop' | 'graceful'): Promise<DrillResult> {
+  private async runOnce(opts: DrillOptions, mode: 'stop' | 'graceful', detection: DrillResult['detection']): Promise<DrillResult> {
     const { redis, cluster, nodeTimeoutMs } = this.deps;
     const before = await cluster.topology();
     if (before.state !== 'ok' || before.nodes.some((n) => n.health !== 'ok')) {
@@ -123,7 +133,7 @@ export class FailoverDrill {
     const posts = drillPosts(master.slots, 16, runId);
     const likes: Like[] = posts.map((id) => ({ key: `{post:${id}}:likes:count`, users: `{post:${id}}:likes:users`, user: '' }));
     await Promise.all(likes.map((l) => redis.set(l.key, 0)));
-    this.step('load', `${opts.workers ?? 4} writers liking ${posts.length} posts on ${master.address}'s slots (Lua like + WAIT 1)`);
+    this.step('load', `failure detection: ${detection === 'supervisor' ? 'the supervisor promotes the replica as soon as the process exits' : detection === 'redis' ? `Redis gossip (PFAIL after ${nodeTimeoutMs} ms, then FAIL and an election)` : 'none, a planned switch'}; ${opts.workers ?? 4} writers liking ${posts.length} posts on ${master.address}'s slots (Lua like + WAIT 1)`);
 
     const load = this.startLoad(likes, opts);
     await sleep(500);
@@ -189,6 +199,7 @@ export class FailoverDrill {
     const after = await cluster.topology().catch(() => null);
     return {
       nodeTimeoutMs,
+      detection,
       stoppedPort: master.port,
       promotedAddress: after?.nodes.find((n) => n.id === replica.id && n.role === 'master')?.address ?? null,
       unavailableMs: load.firstFailureAt !== null && load.firstSuccessAfterFailure !== null ? load.firstSuccessAfterFailure - load.firstFailureAt : mode === 'graceful' ? 0 : null,
@@ -241,9 +252,11 @@ export class FailoverDrill {
         state.attempted++;
         try {
           const [changed] = await withTimeout(runScript<[number, number]>(redis, 'like', [like.key, like.users], [user]), opTimeout);
+          // The write itself succeeded; its acknowledgement by a replica is counted apart (a
+          // freshly promoted master has no replica until the old one rejoins).
+          if (state.firstFailureAt !== null && state.firstSuccessAfterFailure === null) state.firstSuccessAfterFailure = Date.now();
           const replicas = await withTimeout(waitForReplica(redis, like.key, waitMs), waitMs + opTimeout);
           if (changed === 1 && replicas >= 1) state.acked.push({ ...like, user });
-          if (state.firstFailureAt !== null && state.firstSuccessAfterFailure === null) state.firstSuccessAfterFailure = Date.now();
         } catch {
           state.failed++;
           if (state.firstFailureAt === null) state.firstFailureAt = Date.now();

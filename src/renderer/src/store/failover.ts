@@ -10,7 +10,8 @@ import { readable, type ReadableError } from '../api/errors';
 import { sharedFollow } from '../lib/shared-follow';
 import { useCluster } from './cluster';
 
-export type DrillMode = 'stop' | 'graceful';
+/** stop: the app's supervisor promotes the replica at once; native: Redis detects it (gossip). */
+export type DrillMode = 'stop' | 'native' | 'graceful';
 
 /** The first step of every drill: a new one has begun (maybe from another window). */
 const FIRST_STEP = 'load';
@@ -60,7 +61,8 @@ export const useFailover = create<FailoverState>((set, get) => ({
     const { port, mode } = get();
     set({ running: true, watching: false, startedAt: Date.now(), steps: [], result: null, error: null });
     try {
-      const result = await client.call('cluster.drill', { port: port ?? undefined, mode });
+      const input = mode === 'native' ? { mode: 'stop' as const, native: true } : { mode };
+      const result = await client.call('cluster.drill', { port: port ?? undefined, ...input });
       set({ result, steps: result.timeline, nodeTimeoutMs: result.nodeTimeoutMs });
     } catch (err) {
       set({ error: readable(err) });

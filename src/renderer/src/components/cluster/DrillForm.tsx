@@ -4,7 +4,8 @@ import { ownerOf, rangeText, shardsOf } from '../../lib/shards';
 import { useFailover, type DrillMode } from '../../store/failover';
 
 const MODES: { value: DrillMode; label: string; text: string }[] = [
-  { value: 'stop', label: 'Stop the master', text: 'SHUTDOWN NOSAVE, then the cluster votes its replica in (automatic failover), then the old master is started again.' },
+  { value: 'stop', label: 'Stop the master', text: 'SHUTDOWN NOSAVE; Red K sees the process exit and asks its replica for CLUSTER FAILOVER FORCE, the masters vote it in; then the old master is started again.' },
+  { value: 'native', label: 'Stop, let Redis notice', text: 'The same stop, but Red K stays out of it: Redis suspects the master after the node timeout (PFAIL), the masters agree (FAIL) and elect the replica.' },
   { value: 'graceful', label: 'Graceful', text: 'CLUSTER FAILOVER on its replica: a planned switch that waits for the replica to catch up.' },
 ];
 
@@ -43,7 +44,7 @@ export function DrillForm({ topology }: { topology: Topology }) {
         <legend>Mode</legend>
         {MODES.map((m) => (
           <label key={m.value} className="mode">
-            <input type="radio" name="drill-mode" value={m.value} data-testid={`drill-mode-${m.value}`} checked={mode === m.value} disabled={m.value === 'stop' && stopUnavailable} onChange={() => setMode(m.value)} />
+            <input type="radio" name="drill-mode" value={m.value} data-testid={`drill-mode-${m.value}`} checked={mode === m.value} disabled={m.value !== 'graceful' && stopUnavailable} onChange={() => setMode(m.value)} />
             <span>
               <strong>{m.label}</strong> <span className="muted">{m.text}</span>
             </span>
@@ -52,7 +53,7 @@ export function DrillForm({ topology }: { topology: Topology }) {
       </fieldset>
       <p className="muted small">
         While it runs, 4 writers like posts on that master&apos;s slots (Lua like + WAIT 1), counting what was attempted, acknowledged and lost.
-        {nodeTimeoutMs !== null && ` Node timeout is ${millis(nodeTimeoutMs)}: a stopped master is promoted away after about that long plus a vote.`}
+        {nodeTimeoutMs !== null && ` Node timeout is ${millis(nodeTimeoutMs)}: left to Redis, a stopped master is promoted away after 1 to 1.5 times that plus a vote.`}
       </p>
       {stopUnavailable && <p className="warn small">This is an external cluster: Red K cannot stop and restart its nodes, so only the graceful drill runs here.</p>}
       {unhealthy.length > 0 && !busy && <p className="warn small">Not every node is ok ({unhealthy.map((n) => `${n.address} ${n.health}`).join(', ')}): the engine refuses a drill until they are.</p>}

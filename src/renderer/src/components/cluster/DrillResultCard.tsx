@@ -31,6 +31,9 @@ export function DrillResultCard({ result }: { result: DrillResult }) {
         <Fact label="Promoted" testId="drill-promoted" note={`stopped port ${result.stoppedPort}`}>
           {result.promotedAddress ?? '—'}
         </Fact>
+        <Fact label="Detected by" testId="drill-detection" note={result.detection === 'supervisor' ? 'the process exited: CLUSTER FAILOVER FORCE' : result.detection === 'redis' ? 'PFAIL/FAIL gossip after the node timeout' : 'nothing failed'}>
+          {result.detection === 'supervisor' ? 'Red K supervisor' : result.detection === 'redis' ? 'Redis' : 'planned'}
+        </Fact>
         <Fact label="Node timeout" testId="drill-node-timeout">
           {millis(result.nodeTimeoutMs)}
         </Fact>

@@ -1,0 +1,97 @@
+/**
+ * The supervisor's decisions, on real processes standing in for redis-server (a pidfile each):
+ * one exit is a crash worth a failover, several at once are a shutdown. The failover itself
+ * (CLUSTER FAILOVER FORCE on the replica) is exercised on the real cluster by the drill tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NodePool } from '../../src/main/core/cluster/client';
+import type { ClusterLauncher } from '../../src/main/core/cluster/launcher';
+import { planCluster } from '../../src/main/core/cluster/layout';
+import { NodeSupervisor, type SupervisorAction } from '../../src/main/core/cluster/supervisor';
+import { silentLogger } from '../../src/main/core/log';
+
+// Ports nobody listens on: CLUSTER NODES cannot be asked, which the supervisor must say.
+const plan = planCluster(1030);
+
+function fakeCluster() {
+  const dir = mkdtempSync(join(tmpdir(), 'redk-supervisor-'));
+  const children = new Map<number, ChildProcess>();
+  for (const port of plan.ports) {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    children.set(port, child);
+    mkdirSync(join(dir, String(port)));
+    writeFileSync(join(dir, String(port), 'redis.pid'), `${child.pid}\n`);
+  }
+  const launcher = { plan, nodeDir: (port: number) => join(dir, String(port)) } as unknown as ClusterLauncher;
+  const exited = (port: number) => new Promise((resolve) => children.get(port)!.once('exit', resolve));
+  return { dir, children, launcher, exited };
+}
+
+describe('NodeSupervisor', () => {
+  let cleanup: (() => void) | null = null;
+  afterEach(() => cleanup?.());
+
+  async function run(kill: number[]) {
+    const cluster = fakeCluster();
+    const pool = new NodePool(undefined);
+    const supervisor = new NodeSupervisor({ launcher: cluster.launcher, pool, log: silentLogger, intervalMs: 50, settleMs: 100 });
+    cleanup = () => {
+      supervisor.stop();
+      pool.close();
+      for (const c of cluster.children.values()) c.kill('SIGKILL');
+      rmSync(cluster.dir, { recursive: true, force: true });
+    };
+    const actions: SupervisorAction[] = [];
+    supervisor.onAction((a) => actions.push(a));
+    supervisor.start();
+    expect(supervisor.active).toBe(true);
+    await Promise.all(kill.map((port) => { cluster.children.get(port)!.kill('SIGKILL'); return cluster.exited(port); }));
+    const deadline = Date.now() + 10_000;
+    while (!actions.some((a) => a.step !== 'process exited') && Date.now() < deadline) await supervisor.tick().then(() => new Promise((r) => setTimeout(r, 50)));
+    return actions;
+  }
+
+  it('one master process gone: it tries to promote, and says why it could not here', async () => {
+    const actions = await run([plan.ports[0]!]);
+    expect(actions.map((a) => a.step)).toEqual(['process exited', 'no failover']);
+    expect(actions[0]!.detail).toContain(`${plan.host}:${plan.ports[0]}`);
+    expect(actions[1]!.detail).toContain('no other node answered');
+  }, 20_000);
+
+  it('several nodes gone together is a shutdown: no failover is attempted', async () => {
+    const actions = await run([plan.ports[0]!, plan.ports[3]!, plan.ports[1]!]);
+    expect(actions.filter((a) => a.step === 'process exited').length).toBeGreaterThanOrEqual(1);
+    const verdict = actions.find((a) => a.step !== 'process exited')!;
+    expect(verdict.step).toBe('no failover');
+    expect(verdict.detail).toMatch(/3 nodes stopped together/);
+  }, 20_000);
+
+  it('paused, it leaves the failure to Redis and does not act', async () => {
+    const cluster = fakeCluster();
+    const pool = new NodePool(undefined);
+    const supervisor = new NodeSupervisor({ launcher: cluster.launcher, pool, log: silentLogger, intervalMs: 50, settleMs: 50 });
+    cleanup = () => {
+      supervisor.stop();
+      pool.close();
+      for (const c of cluster.children.values()) c.kill('SIGKILL');
+      rmSync(cluster.dir, { recursive: true, force: true });
+    };
+    const actions: SupervisorAction[] = [];
+    supervisor.onAction((a) => actions.push(a));
+    supervisor.start();
+    const resume = supervisor.pause();
+    expect(supervisor.active).toBe(false);
+    cluster.children.get(plan.ports[0]!)!.kill('SIGKILL');
+    await cluster.exited(plan.ports[0]!);
+    await supervisor.tick();
+    expect(actions).toEqual([]);
+    // Resuming forgets the node that died meanwhile: Redis already owns that failure.
+    resume();
+    await supervisor.tick();
+    expect(actions).toEqual([]);
+  });
+});
