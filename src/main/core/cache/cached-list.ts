@@ -32,9 +32,13 @@ export async function cachedList<T>(redis: Cluster, key: string, ttlSeconds: num
 }
 
 /** Deletes many single keys (each on its own slot), a bounded number in flight at a time. */
-export async function deleteKeys(redis: Cluster, keyList: string[], concurrency = 200): Promise<void> {
+/**
+ * Deletes keys, bounded in flight. Pass groups of keys that share one hash tag (one slot) to
+ * delete each group with one DEL (K5 allows multi-key commands within a slot).
+ */
+export async function deleteKeys(redis: Cluster, keyList: (string | string[])[], concurrency = 200): Promise<void> {
   for (let i = 0; i < keyList.length; i += concurrency) {
-    await Promise.all(keyList.slice(i, i + concurrency).map((key) => redis.del(key)));
+    await Promise.all(keyList.slice(i, i + concurrency).map((key) => (typeof key === 'string' ? redis.del(key) : redis.del(...key))));
   }
 }
 

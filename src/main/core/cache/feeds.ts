@@ -34,13 +34,14 @@ export class FeedCache {
   /** A new post shows in the author's self and all feeds and in every follower's following and all feeds. */
   async invalidateForPost(author: string): Promise<number> {
     const followers = await this.graph.followers(author, FANOUT_LIMIT);
-    const stale = [keys.feed(author, 'self'), keys.feed(author, 'all'), ...followers.flatMap((f) => [keys.feed(f, 'following'), keys.feed(f, 'all')])];
+    // One DEL per user: a user's feeds share the {user:<name>} tag, so one slot.
+    const stale = [[keys.feed(author, 'self'), keys.feed(author, 'all')], ...followers.map((f) => [keys.feed(f, 'following'), keys.feed(f, 'all')])];
     await deleteKeys(this.redis, stale);
-    return stale.length;
+    return stale.length * 2;
   }
 
   /** A follow or unfollow changes what the follower's following and all feeds show. */
   async invalidateForFollow(follower: string): Promise<void> {
-    await deleteKeys(this.redis, [keys.feed(follower, 'following'), keys.feed(follower, 'all')]);
+    await deleteKeys(this.redis, [[keys.feed(follower, 'following'), keys.feed(follower, 'all')]]);
   }
 }

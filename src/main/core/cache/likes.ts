@@ -35,18 +35,30 @@ export class LikeCache {
   }
 
   private async apply(op: 'like' | 'unlike', postId: string, username: string): Promise<LikeResult> {
+    const written = await this.write(op, postId, username);
+    return { ...written, durable: written.changed ? await this.confirm(postId) : true };
+  }
+
+  /**
+   * The Lua like or unlike alone, through the cluster client so MOVED and ASK (a slot being
+   * migrated) are followed. A missing counter is rebuilt from the store first.
+   */
+  async write(op: 'like' | 'unlike', postId: string, username: string): Promise<{ changed: boolean; count: number }> {
     const scriptKeys = [keys.likesCount(postId), keys.likesUsers(postId)];
     for (let attempt = 0; attempt < 3; attempt++) {
-      // Through the cluster client, so MOVED and ASK (a slot being migrated) are followed.
       const [changed, count] = await runScript<[number, number]>(this.redis, op, scriptKeys, [username]);
       if (changed === -1) {
         await this.hydrate(postId);
         continue;
       }
-      const durable = changed === 1 ? (await waitForReplica(this.redis, scriptKeys[0] as string, this.waitMs)) >= 1 : true;
-      return { changed: changed === 1, count: Number(count), durable };
+      return { changed: changed === 1, count: Number(count) };
     }
     throw new AppError('internal', `The like counter of post ${postId} could not be rebuilt.`);
+  }
+
+  /** R3: whether a replica has the post's counter as written so far (WAIT 1, shared per tick). */
+  async confirm(postId: string): Promise<boolean> {
+    return (await waitForReplica(this.redis, keys.likesCount(postId), this.waitMs)) >= 1;
   }
 
   /** Rebuilds a missing counter and like set from the store (R2: never restarted at 0). */
@@ -58,6 +70,21 @@ export class LikeCache {
     // that only has counts (imported data) still gives the right number.
     const count = likers.length > 0 ? likers.length : post.likesCount;
     await runScript(this.redis, 'hydrateLikes', [keys.likesCount(postId), keys.likesUsers(postId)], [count, ...likers]);
+  }
+
+  /**
+   * The counts a post shows (likes, comments) and whether `viewer` liked it, in one script on the
+   * post's slot. Counters that are not cached come back as null for the caller to fill in; a
+   * viewer's flag is null when the like set must be rebuilt first.
+   */
+  async view(postId: string, viewer?: string): Promise<{ likes: number | null; comments: number | null; liked: boolean | null }> {
+    const [likes, comments, liked] = await runScript<[number, number, number]>(
+      this.redis,
+      'postCounts',
+      [keys.likesCount(postId), keys.commentsCount(postId), keys.likesUsers(postId)],
+      [viewer ?? ''],
+    );
+    return { likes: likes < 0 ? null : likes, comments: comments < 0 ? null : comments, liked: liked < 0 ? null : liked === 1 };
   }
 
   /** Current count for display; falls back to the store's likes_count when not cached. */

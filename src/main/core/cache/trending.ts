@@ -28,14 +28,13 @@ export class TrendingCache {
     readonly limit = 10,
   ) {}
 
+  /** The log and the three rankings are separate global keys (K4): four single-key commands, sent together. */
   async onLike(postId: string, username: string): Promise<void> {
-    await this.redis.zadd(keys.trendingLog, this.clock(), logMember(postId, username));
-    await this.bump(postId, 1);
+    await Promise.all([this.redis.zadd(keys.trendingLog, this.clock(), logMember(postId, username)), this.bump(postId, 1)]);
   }
 
   async onUnlike(postId: string, username: string): Promise<void> {
-    await this.redis.zrem(keys.trendingLog, logMember(postId, username));
-    await this.bump(postId, -1);
+    await Promise.all([this.redis.zrem(keys.trendingLog, logMember(postId, username)), this.bump(postId, -1)]);
   }
 
   /**

@@ -16,6 +16,35 @@ export interface ClusterClientOptions {
   log: Logger;
 }
 
+const COALESCING = Symbol('redk.coalescing');
+
+/**
+ * Commands written to one node during the same tick leave in one socket write (writev) instead
+ * of one system call each, as node-redis does. This is not a Redis pipeline: every command is
+ * still its own request with its own reply, routed by its own slot and retried on its own MOVED
+ * or ASK; only the bytes share a packet. It cut the CPU the engine spends in socket writes
+ * (21% of the like benchmark's main thread went to one write per command).
+ */
+export function coalesceWrites(socket: Redis['stream']): void {
+  const tagged = socket as unknown as Record<symbol, boolean>;
+  if (tagged[COALESCING]) return;
+  tagged[COALESCING] = true;
+  const write = socket.write;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = function (this: typeof socket, ...args: Parameters<typeof write>) {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
+    return write.apply(this, args);
+  } as typeof write;
+}
+
 export function createClusterClient(opts: ClusterClientOptions): Cluster {
   const cluster = new Cluster(opts.seeds, {
     scaleReads: opts.scaleReads,
@@ -41,7 +70,12 @@ export function createClusterClient(opts: ClusterClientOptions): Cluster {
     if (err.message !== lastError) opts.log.warn(`cluster client: ${err.message}`);
     lastError = err.message;
   });
-  cluster.on('+node', (node: Redis) => opts.log.debug(`cluster client: +node ${node.options.host}:${node.options.port}`));
+  cluster.on('+node', (node: Redis) => {
+    opts.log.debug(`cluster client: +node ${node.options.host}:${node.options.port}`);
+    // Each (re)connect makes a new socket.
+    node.on('connect', () => coalesceWrites(node.stream));
+    if (node.stream) coalesceWrites(node.stream);
+  });
   cluster.on('-node', (node: Redis) => opts.log.debug(`cluster client: -node ${node.options.host}:${node.options.port}`));
   return cluster;
 }

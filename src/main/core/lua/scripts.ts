@@ -17,6 +17,7 @@ export const SCRIPTS = {
   commentAdd: { file: 'comment_add.lua', keys: 2 },
   dmSend: { file: 'dm_send.lua', keys: 2 },
   incrIfExists: { file: 'incr_if_exists.lua', keys: 1 },
+  postCounts: { file: 'post_counts.lua', keys: 3 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

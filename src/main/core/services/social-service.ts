@@ -62,6 +62,19 @@ export class SocialService {
     return user;
   }
 
+  /**
+   * Existence only, for the hot paths (a like): users are never deleted, so a name seen once
+   * stays valid for the life of the engine. Bounded: the set starts over when it is full.
+   */
+  private readonly knownUsers = new Set<string>();
+
+  private async ensureUser(username: string): Promise<void> {
+    if (this.knownUsers.has(username)) return;
+    await this.requireUser(username);
+    if (this.knownUsers.size >= 100_000) this.knownUsers.clear();
+    this.knownUsers.add(username);
+  }
+
   private async requirePost(id: string): Promise<PostDoc> {
     const post = await this.documents.getPost(id);
     if (!post) throw new AppError('not_found', `There is no post ${id}.`);
@@ -94,11 +107,18 @@ export class SocialService {
   }
 
   private async withCounts(post: Omit<PostDoc, 'likesCount'> & { likesCount?: number }, viewer?: string): Promise<Post> {
-    // The viewer's state first: it rebuilds a missing like set, so the count read after agrees.
-    const likedByMe = viewer === undefined ? undefined : await this.likes.likedBy(post.id, viewer);
-    const [likesCount, commentsCount] = await Promise.all([this.likes.count(post.id, post.likesCount ?? 0), this.comments.count(post.id)]);
+    // One script per post in the common case; only what is not cached takes the slower path.
+    const cached = await this.likes.view(post.id, viewer);
+    let likedByMe = viewer === undefined ? undefined : cached.liked;
+    // A missing like set is rebuilt from the store first, so the count read after it agrees.
+    if (likedByMe === null && viewer !== undefined) likedByMe = await this.likes.likedBy(post.id, viewer);
+    const [likesCount, commentsCount] = await Promise.all([
+      // Not cached and nothing rebuilt it: the store's count is the answer (what count() reads).
+      cached.likes ?? (likedByMe === undefined ? post.likesCount ?? 0 : this.likes.count(post.id, post.likesCount ?? 0)),
+      cached.comments ?? this.comments.count(post.id),
+    ]);
     const out: Post = { id: post.id, author: post.author, text: post.text, createdAt: post.createdAt, likesCount, commentsCount };
-    if (likedByMe !== undefined) out.likedByMe = likedByMe;
+    if (likedByMe !== undefined && likedByMe !== null) out.likedByMe = likedByMe;
     return out;
   }
 
@@ -115,13 +135,17 @@ export class SocialService {
   async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {
     // The post is not looked up in the store here: a like counter only exists for a post that
     // does, and a missing counter is rebuilt from the store (which refuses an unknown post).
-    await this.requireUser(username);
-    const result = liked ? await this.likes.like(postId, username) : await this.likes.unlike(postId, username);
-    if (result.changed) {
-      await (liked ? this.trending.onLike(postId, username) : this.trending.onUnlike(postId, username));
-      await this.deps.sync.notify({ postId, username, liked });
-    }
-    return result;
+    await this.ensureUser(username);
+    const written = await this.likes.write(liked ? 'like' : 'unlike', postId, username);
+    if (!written.changed) return { ...written, durable: true };
+    // Once the post's own slot has it, the rest is independent: the replica's acknowledgement
+    // (R3), trending (global keys on other slots) and the background write-back (L2).
+    const [durable] = await Promise.all([
+      this.likes.confirm(postId),
+      liked ? this.trending.onLike(postId, username) : this.trending.onUnlike(postId, username),
+      this.deps.sync.notify({ postId, username, liked }),
+    ]);
+    return { ...written, durable };
   }
 
   async follow(follower: string, followee: string, follow: boolean): Promise<{ changed: boolean }> {
