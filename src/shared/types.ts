@@ -116,6 +116,7 @@ export interface Alert {
   message: string;
   value: number | string;
   threshold: number | string;
+  /** When this alert began: the first check that saw it (it starts again after it cleared). */
   at: number;
 }
 

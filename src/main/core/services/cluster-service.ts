@@ -82,8 +82,22 @@ export class ClusterService {
     return { at: Date.now(), clusterState: topology.state, slotsAssigned: topology.slotsAssigned, knownNodes: topology.knownNodes, nodes };
   }
 
+  /** When each active alert (rule + node) was first seen, so `at` says since when, not "now". */
+  private readonly alertSince = new Map<string, number>();
+
   async alerts(): Promise<Alert[]> {
-    return evaluateAlerts(await this.metrics());
+    const alerts = evaluateAlerts(await this.metrics());
+    const active = new Set<string>();
+    const out = alerts.map((a) => {
+      const id = `${a.rule}|${a.node ?? ''}`;
+      active.add(id);
+      const since = this.alertSince.get(id) ?? a.at;
+      this.alertSince.set(id, since);
+      return { ...a, at: since };
+    });
+    // A cleared alert that fires again later starts a new "since".
+    for (const id of [...this.alertSince.keys()]) if (!active.has(id)) this.alertSince.delete(id);
+    return out;
   }
 
   /**
