@@ -22,7 +22,13 @@ export default defineConfig({
     plugins: [copyLuaScripts()],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // Started as a worker thread, found next to index.js (see pglite-worker-db.ts).
+          'pglite-worker': resolve('src/main/core/stores/embedded/pglite-worker.ts'),
+        },
+      },
     },
   },
   preload: {

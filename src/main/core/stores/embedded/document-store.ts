@@ -1,7 +1,7 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { chunks, lastPerKey } from '../batches';
 import type { CommentDoc, ConversationDoc, DocumentStore, LikeChange, MessageDoc, Page, PostDoc, UserDoc } from '../ports';
 import { documentSchema } from './schema';
+import type { SqlDb, SqlTx } from './sql-db';
 import type { PlannerStatistics } from './statistics';
 
 /** Rows per INSERT ... SELECT FROM unnest(...): one statement, a handful of array parameters. */
@@ -25,7 +25,7 @@ const before = (page: Page) => page.before ?? NO_BEFORE;
 export class EmbeddedDocumentStore implements DocumentStore {
   readonly description: string;
 
-  constructor(private readonly db: PGlite, private readonly stats: PlannerStatistics, dataDir: string) {
+  constructor(private readonly db: SqlDb, private readonly stats: PlannerStatistics, dataDir: string) {
     this.description = `embedded ${dataDir}`;
   }
 
@@ -243,7 +243,7 @@ export class EmbeddedDocumentStore implements DocumentStore {
   }
 }
 
-async function applyLikes(tx: Transaction, liked: LikeChange[], unliked: LikeChange[]): Promise<void> {
+async function applyLikes(tx: SqlTx, liked: LikeChange[], unliked: LikeChange[]): Promise<void> {
   if (liked.length > 0) {
     await tx.query(
       `INSERT INTO likes (post_id, username) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,

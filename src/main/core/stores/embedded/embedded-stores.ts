@@ -1,16 +1,18 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { AppError } from '../../errors';
 import type { Logger } from '../../log';
 import type { DocumentStore, GraphStore } from '../ports';
 import { EmbeddedDocumentStore } from './document-store';
 import { EmbeddedGraphStore } from './graph-store';
+import { PgliteWorkerDb } from './pglite-worker-db';
+import type { SqlDb } from './sql-db';
 import { PlannerStatistics } from './statistics';
 
 /**
  * The zero-install default (S2): one PGlite database (Postgres in WebAssembly) in a data folder,
- * serving both ports. A new folder runs initdb (a few seconds); later opens take about one.
- * PGlite keeps the process alive until close() is called.
+ * serving both ports. PGlite runs in a worker thread (PgliteWorkerDb) so that its synchronous
+ * WebAssembly execution does not block the engine's event loop. A new folder runs initdb (a few
+ * seconds); later opens take a fraction of one. The worker keeps the process alive until close().
  */
 export class EmbeddedStores {
   readonly documents: DocumentStore;
@@ -18,7 +20,7 @@ export class EmbeddedStores {
 
   private constructor(
     /** Exposed for tests and tools (emptying tables, EXPLAIN); the app goes through the ports. */
-    readonly db: PGlite,
+    readonly db: SqlDb,
     readonly dataDir: string,
     private readonly log: Logger,
   ) {
@@ -29,10 +31,10 @@ export class EmbeddedStores {
 
   static async open(dataDir: string, log: Logger): Promise<EmbeddedStores> {
     const started = Date.now();
-    let db: PGlite;
+    let db: SqlDb;
     try {
       mkdirSync(dataDir, { recursive: true });
-      db = await PGlite.create(dataDir);
+      db = await PgliteWorkerDb.open(dataDir);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new AppError('store_unavailable', `The embedded store in ${dataDir} could not be opened: ${reason}`, { cause: err });

@@ -1,8 +1,8 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { chunks, withoutSelfFollows } from '../batches';
 import { bySuggestionRank } from '../suggestions';
 import { suggestionScore, type GraphStore, type SuggestionDoc } from '../ports';
 import { graphSchema } from './schema';
+import type { SqlDb } from './sql-db';
 import type { PlannerStatistics } from './statistics';
 
 /** Edges per INSERT ... SELECT FROM unnest(...); measured flat between 5k and 50k rows. */
@@ -15,7 +15,7 @@ const BATCH = 10_000;
 export class EmbeddedGraphStore implements GraphStore {
   readonly description: string;
 
-  constructor(private readonly db: PGlite, private readonly stats: PlannerStatistics, dataDir: string) {
+  constructor(private readonly db: SqlDb, private readonly stats: PlannerStatistics, dataDir: string) {
     this.description = `embedded ${dataDir}`;
   }
 

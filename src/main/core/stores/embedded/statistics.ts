@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { SqlDb } from './sql-db';
 
 /** Autovacuum's own floor: below this many changed rows, plans don't move. */
 const MIN_CHANGES = 1000;
@@ -14,7 +14,7 @@ export class PlannerStatistics {
   private readonly changed = new Map<string, number>();
   private readonly analyzedAt = new Map<string, number>();
 
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: SqlDb) {}
 
   async noteChanges(table: string, rows: number): Promise<void> {
     if (rows <= 0) return;
