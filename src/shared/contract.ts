@@ -86,7 +86,15 @@ export const contract = {
   'likes.unlike': returns<LikeOutcome>()(
     z.strictObject({ postId: idSchema, username: usernameSchema }),
   ),
-  'feeds.get': returns<Post[]>()(z.strictObject({ username: usernameSchema, kind: feedKind, viewer: usernameSchema.optional() })),
+  'feeds.get': returns<Post[]>()(
+    z.strictObject({
+      username: usernameSchema,
+      kind: feedKind,
+      viewer: usernameSchema.optional(),
+      /** Next page: only posts older than this createdAt (the last post of the page before). Pages hold up to 50. */
+      before: z.number().int().min(0).optional(),
+    }),
+  ),
   'follows.follow': returns<{ changed: boolean }>()(followPair),
   'follows.unfollow': returns<{ changed: boolean }>()(followPair),
   'suggestions.get': returns<Suggestion[]>()(z.strictObject({ username: usernameSchema })),

@@ -38,7 +38,7 @@ export function createHandlers({ cluster, social, sync, drill, redis, info }: Ha
     'posts.get': ({ id, viewer }) => social.getPost(id, viewer),
     'likes.like': ({ postId, username }) => social.like(postId, username, true),
     'likes.unlike': ({ postId, username }) => social.like(postId, username, false),
-    'feeds.get': ({ username, kind, viewer }) => social.feed(username, kind, viewer),
+    'feeds.get': ({ username, kind, viewer, before }) => social.feed(username, kind, viewer, before),
     'follows.follow': ({ follower, followee }) => social.follow(follower, followee, true),
     'follows.unfollow': ({ follower, followee }) => social.follow(follower, followee, false),
     'suggestions.get': ({ username }) => social.suggestionsFor(username),

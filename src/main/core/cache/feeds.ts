@@ -22,13 +22,25 @@ export class FeedCache {
     private readonly graph: GraphStore,
   ) {}
 
+  /** The first page (newest FEED_LENGTH posts), cached as U1 says. */
   async get(username: string, kind: FeedKind): Promise<FeedPost[]> {
-    return cachedList(this.redis, keys.feed(username, kind), TTL.feed, async () => {
-      const authors = kind === 'self' ? [username] : await this.graph.following(username, FEED_MAX_SOURCES);
-      if (kind === 'all') authors.push(username);
-      const posts = await this.documents.postsByAuthors(authors, { limit: FEED_LENGTH });
-      return posts.map(({ id, author, text, createdAt }) => ({ id, author, text, createdAt }));
-    });
+    return cachedList(this.redis, keys.feed(username, kind), TTL.feed, () => this.read(username, kind));
+  }
+
+  /**
+   * Later pages, read from the store: keyset pagination on createdAt (engine times are strictly
+   * increasing, so no post is skipped or repeated between pages). Scrolling back is rare and the
+   * pages behind it move as posts arrive, so they are not cached.
+   */
+  older(username: string, kind: FeedKind, before: number): Promise<FeedPost[]> {
+    return this.read(username, kind, before);
+  }
+
+  private async read(username: string, kind: FeedKind, before?: number): Promise<FeedPost[]> {
+    const authors = kind === 'self' ? [username] : await this.graph.following(username, FEED_MAX_SOURCES);
+    if (kind === 'all') authors.push(username);
+    const posts = await this.documents.postsByAuthors(authors, before === undefined ? { limit: FEED_LENGTH } : { limit: FEED_LENGTH, before });
+    return posts.map(({ id, author, text, createdAt }) => ({ id, author, text, createdAt }));
   }
 
   /** A new post shows in the author's self and all feeds and in every follower's following and all feeds. */

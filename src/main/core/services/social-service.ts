@@ -127,9 +127,10 @@ export class SocialService {
     return this.withCounts(await this.requirePost(id), viewer);
   }
 
-  async feed(username: string, kind: FeedKind, viewer?: string): Promise<Post[]> {
+  async feed(username: string, kind: FeedKind, viewer?: string, before?: number): Promise<Post[]> {
     await Promise.all([this.requireUser(username), viewer === undefined ? null : this.requireUser(viewer)]);
-    return Promise.all((await this.feeds.get(username, kind)).map((p) => this.withCounts(p, viewer)));
+    const posts = before === undefined ? await this.feeds.get(username, kind) : await this.feeds.older(username, kind, before);
+    return Promise.all(posts.map((p) => this.withCounts(p, viewer)));
   }
 
   async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {

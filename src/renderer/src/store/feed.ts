@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import { client } from '../api/client';
 import { readable, type ReadableError } from '../api/errors';
 import { idle, type Loadable } from '../lib/status';
-import { keepPosts } from './posts';
+import { keepPosts, usePosts } from './posts';
 import { me, useSession } from './session';
 
 export type FeedKind = 'all' | 'following' | 'self';
@@ -12,13 +12,29 @@ export const FEED_KINDS: FeedKind[] = ['all', 'following', 'self'];
 type Lists = Record<FeedKind, Loadable<string[]>>;
 const emptyLists = (): Lists => ({ all: idle([]), following: idle([]), self: idle([]) });
 
+/** The engine answers pages of this many posts; a shorter page is the end of the feed. */
+export const FEED_PAGE = 50;
+
+/** Older pages of one feed, fetched as the list is scrolled to its end. */
+export interface FeedPaging {
+  hasMore: boolean;
+  loading: boolean;
+  error: ReadableError | null;
+}
+type Pagings = Record<FeedKind, FeedPaging>;
+const noPaging = (): FeedPaging => ({ hasMore: false, loading: false, error: null });
+const emptyPagings = (): Pagings => ({ all: noPaging(), following: noPaging(), self: noPaging() });
+
 interface FeedState {
   kind: FeedKind;
   lists: Lists;
+  paging: Pagings;
   posting: boolean;
   postError: ReadableError | null;
   select(kind: FeedKind): void;
   load(kind?: FeedKind): Promise<void>;
+  /** The next page of older posts, appended (no-op while one loads or at the end). */
+  loadMore(kind?: FeedKind): Promise<void>;
   /** Posts, then reloads the feed on screen (the engine invalidated the cached ones). */
   publish(text: string): Promise<boolean>;
   /** A follow or a new post changed what feeds show: reload the one on screen, the others when opened. */
@@ -29,6 +45,7 @@ interface FeedState {
 export const useFeed = create<FeedState>((set, get) => ({
   kind: 'all',
   lists: emptyLists(),
+  paging: emptyPagings(),
   posting: false,
   postError: null,
   select(kind) {
@@ -44,8 +61,32 @@ export const useFeed = create<FeedState>((set, get) => ({
     try {
       const posts = await client.call('feeds.get', { username, kind });
       setList({ data: keepPosts(posts), status: 'ready' });
+      set((s) => (me() === username ? { paging: { ...s.paging, [kind]: { ...noPaging(), hasMore: posts.length >= FEED_PAGE } } } : s));
     } catch (err) {
       setList({ status: 'error', error: readable(err) });
+    }
+  },
+  async loadMore(kind = get().kind) {
+    const username = me();
+    const { lists, paging } = get();
+    const ids = lists[kind].data;
+    const last = usePosts.getState().byId[ids[ids.length - 1] ?? ''];
+    if (!username || !last || !paging[kind].hasMore || paging[kind].loading || lists[kind].status !== 'ready') return;
+    const setPaging = (change: Partial<FeedPaging>) =>
+      set((s) => (me() === username ? { paging: { ...s.paging, [kind]: { ...s.paging[kind], ...change } } } : s));
+    setPaging({ loading: true, error: null });
+    try {
+      const posts = await client.call('feeds.get', { username, kind, before: last.createdAt });
+      const more = keepPosts(posts);
+      set((s) => {
+        // A reload meanwhile replaced the list: this page belongs to the old one.
+        if (me() !== username || s.lists[kind].data !== ids) return s;
+        const seen = new Set(ids);
+        return { lists: { ...s.lists, [kind]: { ...s.lists[kind], data: [...ids, ...more.filter((id) => !seen.has(id))] } } };
+      });
+      setPaging({ loading: false, hasMore: posts.length >= FEED_PAGE });
+    } catch (err) {
+      setPaging({ loading: false, error: readable(err) });
     }
   },
   async publish(text) {
@@ -65,8 +106,8 @@ export const useFeed = create<FeedState>((set, get) => ({
   },
   invalidate() {
     const { kind, lists } = get();
-    set({ lists: { ...emptyLists(), [kind]: lists[kind] } });
+    set((s) => ({ lists: { ...emptyLists(), [kind]: lists[kind] }, paging: { ...emptyPagings(), [kind]: s.paging[kind] } }));
     void get().load(kind);
   },
-  reset: () => set({ kind: 'all', lists: emptyLists(), posting: false, postError: null }),
+  reset: () => set({ kind: 'all', lists: emptyLists(), paging: emptyPagings(), posting: false, postError: null }),
 }));

@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { FEED_KINDS, useFeed, type FeedKind } from '../../store/feed';
 import { Tabs } from '../common/Tabs';
 import { Composer } from './Composer';
@@ -13,7 +14,9 @@ const EMPTY: Record<FeedKind, { title: string; hint: string }> = {
 export function HomeFeed() {
   const kind = useFeed((s) => s.kind);
   const list = useFeed((s) => s.lists[s.kind]);
-  const { select, load } = useFeed.getState();
+  const paging = useFeed((s) => s.paging[s.kind]);
+  const { select, load, loadMore } = useFeed.getState();
+  const onMore = useCallback(() => void loadMore(kind), [loadMore, kind]);
   return (
     <section className="panel column-panel" aria-label="Home">
       <Composer />
@@ -23,7 +26,7 @@ export function HomeFeed() {
           ↻
         </button>
       </div>
-      <FeedBody list={list} label={`${LABELS[kind]} feed`} onRetry={() => void load()} empty={EMPTY[kind]} />
+      <FeedBody list={list} label={`${LABELS[kind]} feed`} onRetry={() => void load()} empty={EMPTY[kind]} paging={{ ...paging, onMore }} />
     </section>
   );
 }

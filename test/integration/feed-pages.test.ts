@@ -1,0 +1,59 @@
+/** U1 beyond the first page: feeds.get with `before` walks a long feed without gaps or repeats. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Post } from '../../src/shared/types';
+import type { Engine } from '../../src/main/core/engine';
+import { keys } from '../../src/main/core/keys';
+import { startTestEngine } from '../helpers/engine';
+
+describe('feed pages', () => {
+  let engine: Engine;
+  let call: Awaited<ReturnType<typeof startTestEngine>>['call'];
+  const written: string[] = [];
+
+  beforeAll(async () => {
+    ({ engine, call } = await startTestEngine());
+    for (const u of ['pager', 'pal', 'quiet']) await call('users.create', { username: u, displayName: u });
+    await call('follows.follow', { follower: 'pal', followee: 'pager' });
+    for (let i = 0; i < 123; i++) {
+      const { id } = await call<{ id: string }>('posts.create', { author: i % 3 === 0 ? 'quiet' : 'pager', text: `post ${i}` });
+      if (i % 3 !== 0) written.push(id);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  async function walk(username: string, kind: 'all' | 'following' | 'self'): Promise<{ pages: number[]; ids: string[] }> {
+    const pages: number[] = [];
+    const ids: string[] = [];
+    let before: number | undefined;
+    for (let n = 0; n < 20; n++) {
+      const page = await call<Post[]>('feeds.get', before === undefined ? { username, kind } : { username, kind, before });
+      pages.push(page.length);
+      ids.push(...page.map((p) => p.id));
+      if (page.length < 50) break;
+      before = page[page.length - 1]!.createdAt;
+    }
+    return { pages, ids };
+  }
+
+  it('pages of 50, newest first, every post once, for self and for a follower', async () => {
+    const newestFirst = [...written].reverse();
+    const self = await walk('pager', 'self');
+    expect(self.pages).toEqual([50, 32]);
+    expect(self.ids).toEqual(newestFirst);
+    const following = await walk('pal', 'following');
+    expect(following.ids).toEqual(newestFirst);
+    // Only the first page is cached (U1); later pages come from the store.
+    expect(await engine.redis.exists(keys.feed('pal', 'following'))).toBe(1);
+  });
+
+  it('a page after the last post is empty, and a bad cursor is refused', async () => {
+    const oldest = await walk('pager', 'self');
+    const last = (await call<Post[]>('feeds.get', { username: 'pager', kind: 'self', before: 1 }));
+    expect(last).toEqual([]);
+    expect(oldest.ids.length).toBe(82);
+    await expect(call('feeds.get', { username: 'pager', kind: 'self', before: -5 })).rejects.toMatchObject({ code: 'invalid_input', status: 400 });
+    await expect(call('feeds.get', { username: 'pager', kind: 'self', before: 'yesterday' })).rejects.toMatchObject({ status: 400 });
+  });
+});
