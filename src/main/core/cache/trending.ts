@@ -9,6 +9,7 @@ import type { TrendingEntry } from '../../../shared/types';
 import type { Clock } from '../ids';
 import { keys, TTL, type TrendingWindow } from '../keys';
 import { runScript } from '../lua/scripts';
+import { TickBatch } from '../tick-batch';
 
 const HOUR = 3_600_000;
 const WINDOWS: { window: Exclude<TrendingWindow, 'all'>; spanMs: number }[] = [
@@ -28,13 +29,21 @@ export class TrendingCache {
     readonly limit = 10,
   ) {}
 
-  /** The log and the three rankings are separate global keys (K4): four single-key commands, sent together. */
-  async onLike(postId: string, username: string): Promise<void> {
-    await Promise.all([this.redis.zadd(keys.trendingLog, this.clock(), logMember(postId, username)), this.bump(postId, 1)]);
+  /**
+   * The log and the three rankings are separate global keys (K4), and every like touches them:
+   * the hottest keys of the cluster. Likes that finish in the same turn of the event loop are
+   * applied together (TickBatch): one ZADD and one ZREM on the log for all of them, and one script
+   * per ranking with the summed change per post. Each caller still waits until its own change
+   * is in Redis, so a read after a like always sees it.
+   */
+  private readonly batch = new TickBatch<{ postId: string; username: string; liked: boolean }>((changes) => this.apply(changes));
+
+  onLike(postId: string, username: string): Promise<void> {
+    return this.batch.add({ postId, username, liked: true });
   }
 
-  async onUnlike(postId: string, username: string): Promise<void> {
-    await Promise.all([this.redis.zrem(keys.trendingLog, logMember(postId, username)), this.bump(postId, -1)]);
+  onUnlike(postId: string, username: string): Promise<void> {
+    return this.batch.add({ postId, username, liked: false });
   }
 
   /**
@@ -46,11 +55,30 @@ export class TrendingCache {
     return this.clock() - this.recomputedAt < FRESH_MS;
   }
 
-  private async bump(postId: string, by: 1 | -1): Promise<void> {
+  private async apply(changes: { postId: string; username: string; liked: boolean }[]): Promise<void> {
+    // The log keeps each (post, user)'s last change; the rankings take the sum per post.
+    const last = new Map<string, boolean>();
+    const delta = new Map<string, number>();
+    for (const c of changes) {
+      const member = logMember(c.postId, c.username);
+      last.delete(member);
+      last.set(member, c.liked);
+      delta.set(c.postId, (delta.get(c.postId) ?? 0) + (c.liked ? 1 : -1));
+    }
+    const now = this.clock();
+    const added = [...last].filter(([, liked]) => liked).flatMap(([member]) => [now, member]);
+    const removed = [...last].filter(([, liked]) => !liked).map(([member]) => member);
+    const pairs = [...delta].filter(([, by]) => by !== 0).flatMap(([postId, by]) => [by, postId]);
     const onlyIfExists = this.windowsFresh() ? '0' : '1';
     await Promise.all([
-      runScript(this.redis, 'zincrFloor', [keys.trending('all')], [by, postId, '0']),
-      ...WINDOWS.map((w) => runScript(this.redis, 'zincrFloor', [keys.trending(w.window)], [by, postId, onlyIfExists])),
+      added.length > 0 ? this.redis.zadd(keys.trendingLog, ...added) : null,
+      removed.length > 0 ? this.redis.zrem(keys.trendingLog, ...removed) : null,
+      ...(pairs.length === 0
+        ? []
+        : [
+            runScript(this.redis, 'zincrFloor', [keys.trending('all')], ['0', ...pairs]),
+            ...WINDOWS.map((w) => runScript(this.redis, 'zincrFloor', [keys.trending(w.window)], [onlyIfExists, ...pairs])),
+          ]),
     ]);
   }
 

@@ -1,8 +1,9 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
+import { TickBatch } from '../tick-batch';
 
 /** The next WAIT per connection, shared by every caller that joins before it is sent. */
-const nextWait = new WeakMap<Redis, Promise<number>>();
+const waits = new WeakMap<Redis, TickBatch<number, number>>();
 
 /**
  * R3: how many replicas have the writes made so far for `key`. WAIT blocks until the replicas
@@ -20,14 +21,11 @@ export function waitForReplica(redis: Cluster, key: string, timeoutMs: number): 
   const owner = redis.slots[calculateSlot(key)]?.[0];
   const node = redis.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
   if (!node) return Promise.resolve(0);
-  let shared = nextWait.get(node);
-  if (!shared) {
-    shared = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      // Sent now: later callers need a WAIT of their own.
-      nextWait.delete(node);
-      return Number(await node.call('WAIT', '1', String(timeoutMs)));
-    });
-    nextWait.set(node, shared);
+  let batch = waits.get(node);
+  if (!batch) {
+    // The longest timeout asked for in the batch: nobody gets less patience than they wanted.
+    batch = new TickBatch(async (timeouts) => Number(await node.call('WAIT', '1', String(Math.max(...timeouts)))));
+    waits.set(node, batch);
   }
-  return shared;
+  return batch.add(timeoutMs);
 }

@@ -64,13 +64,20 @@ export class SocialService {
 
   /**
    * Existence only, for the hot paths (a like): users are never deleted, so a name seen once
-   * stays valid for the life of the engine. Bounded: the set starts over when it is full.
+   * stays valid for the life of the engine. Concurrent first calls for one name share one lookup.
+   * Bounded: the set starts over when it is full.
    */
   private readonly knownUsers = new Set<string>();
+  private readonly userLookups = new Map<string, Promise<User>>();
 
   private async ensureUser(username: string): Promise<void> {
     if (this.knownUsers.has(username)) return;
-    await this.requireUser(username);
+    let lookup = this.userLookups.get(username);
+    if (!lookup) {
+      lookup = this.requireUser(username).finally(() => this.userLookups.delete(username));
+      this.userLookups.set(username, lookup);
+    }
+    await lookup;
     if (this.knownUsers.size >= 100_000) this.knownUsers.clear();
     this.knownUsers.add(username);
   }

@@ -1,0 +1,24 @@
+/**
+ * Group commit in one turn of the event loop: everything added before the batch runs (at the
+ * next setImmediate) is handed to `run` together, and every adder waits for that one run. Under
+ * load, many callers finish their own Redis step in the same turn (their replies arrive in one
+ * socket read), so one command can stand for all of them.
+ */
+export class TickBatch<T, R = void> {
+  private items: T[] = [];
+  private pending: Promise<R> | null = null;
+
+  constructor(private readonly run: (items: T[]) => Promise<R>) {}
+
+  add(item: T): Promise<R> {
+    this.items.push(item);
+    this.pending ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      // Taken now: later adders start the next batch.
+      const items = this.items;
+      this.items = [];
+      this.pending = null;
+      return this.run(items);
+    });
+    return this.pending;
+  }
+}
