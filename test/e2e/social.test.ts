@@ -220,6 +220,34 @@ describe('npm run serve in Chromium: the social client', () => {
     await card.waitFor(WAIT);
   });
 
+  it("a feed longer than one page: scrolling to its end loads older posts, to the last one", async () => {
+    const { dave } = pages;
+    // 70 posts straight through the web shell API (typing them would take minutes).
+    for (let i = 1; i <= 70; i++) {
+      const res = await fetch(`http://127.0.0.1:${serve.port}/rpc/posts.create`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ author: 'dave', text: `Dave's note number ${i}` }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await dave.getByTestId('nav-home').click();
+    await dave.getByTestId('feed-tab-self').click();
+    await dave.getByTestId('feed-refresh').click();
+    await postCard(dave, "Dave's note number 70").waitFor(WAIT);
+    const list = dave.locator('[role=feed]');
+    await attr(list.getByTestId('feed-end'), 'data-state').toBe('more');
+    // Scroll to the end until the oldest post is there and the list says it is complete.
+    await expect
+      .poll(async () => {
+        await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+        return list.getByTestId('feed-end').getAttribute('data-state');
+      }, WAIT)
+      .toBe('end');
+    expect(await list.getByTestId('feed-end').textContent()).toContain('70 posts');
+    await dave.locator('[data-testid=post]', { hasText: /Dave's note number 1(?!\d)/ }).waitFor(WAIT);
+  });
+
   it('the Cluster tab still shows the cluster, and signing out returns to sign-in', async () => {
     const { bob } = pages;
     await bob.getByTestId('section-cluster').click();
