@@ -43,14 +43,6 @@ function serializeError(err: unknown): SerializedError {
   return { name: err.name, message: err.message, fields };
 }
 
-/**
- * Postgres keeps its page cache (shared_buffers, 128 MB by default) inside the WebAssembly heap,
- * which never shrinks. The files are in the OS page cache anyway, so a small one costs no speed:
- * on a 340 MB demo store, 200 feed queries took 507 ms at 128 MB and 500 ms at 16 MB, and the
- * process held 374 MB vs 253 MB after them.
- */
-const POSTGRESQL_CONF = ['shared_buffers = 16MB'];
-
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-worker must be started as a worker thread (by PgliteWorkerDb)');
@@ -58,7 +50,7 @@ async function main(): Promise<void> {
 
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir, { postgresqlconf: POSTGRESQL_CONF });
+    db = await PGlite.create(dataDir);
   } catch (err) {
     port.postMessage({ kind: 'open-failed', error: serializeError(err) } satisfies WorkerMessage);
     return;
