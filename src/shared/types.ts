@@ -145,7 +145,10 @@ export interface DrillResult {
   detection: 'supervisor' | 'redis' | 'planned';
   stoppedPort: number;
   promotedAddress: string | null;
+  /** First failed write to the first successful one on the stopped master's slots; 0 if none failed. */
   unavailableMs: number | null;
+  /** The longest any single write of the load took (a write the client held through the failover). */
+  slowestWriteMs: number;
   attempted: number;
   acked: number;
   failed: number;

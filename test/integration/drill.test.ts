@@ -48,7 +48,7 @@ describe('failover drill and key explorer', () => {
       const master1 = before.nodes.find((n) => n.role === 'master' && n.slots[0]?.start === 0)!;
       const replica1 = before.nodes.find((n) => n.masterId === master1.id)!;
       const result = await call<DrillResult>('cluster.drill', native ? { native } : {});
-      process.stderr.write(`drill (${result.detection}): node timeout ${result.nodeTimeoutMs} ms, unavailable ${result.unavailableMs} ms, ${result.acked} acked, ${result.lostAcked} lost\n`);
+      process.stderr.write(`drill (${result.detection}): node timeout ${result.nodeTimeoutMs} ms, unavailable ${result.unavailableMs} ms, slowest write ${result.slowestWriteMs} ms, ${result.acked} acked, ${result.lostAcked} lost\n`);
       expect(result.detection).toBe(detection);
       expect(result.stoppedPort).toBe(master1.port);
       expect(result.promotedAddress).toBe(replica1.address);

@@ -62,7 +62,7 @@ runCli(async () => {
         [
           `failover drill on :${result.stoppedPort} (cluster-node-timeout ${result.nodeTimeoutMs} ms, detection: ${result.detection})`,
           ...lines,
-          `unavailable for ${result.unavailableMs ?? '?'} ms; ${result.attempted} writes attempted, ${result.acked} acknowledged by a replica, ${result.failed} failed, ${result.lostAcked} acknowledged and lost`,
+          `unavailable for ${result.unavailableMs ?? '?'} ms (slowest write ${result.slowestWriteMs} ms); ${result.attempted} writes attempted, ${result.acked} acknowledged by a replica, ${result.failed} failed, ${result.lostAcked} acknowledged and lost`,
         ].join('\n'),
       );
       return result.lostAcked === 0 && result.promotedAddress ? 0 : 1;

@@ -155,6 +155,7 @@ export class FailoverDrill {
       }
     };
     let promoted = false;
+    let promotedAt = Infinity;
     while (Date.now() < deadline) {
       const view = await this.viewFrom(replica.address, before).catch(() => null);
       const old = view?.nodes.find((n) => n.id === master.id);
@@ -164,8 +165,13 @@ export class FailoverDrill {
       if (rep?.role === 'master' && rep.slots.length > 0) {
         once('promoted', `${replica.address} is master of ${rep.slots.map((r) => `${r.start}-${r.end}`).join(',')} (epoch ${rep.configEpoch})`);
         promoted = true;
+        promotedAt = Math.min(promotedAt, Date.now());
       }
       if (load.firstSuccessAfterFailure !== null) once('slots served', `writes to ${master.address}'s slots succeed again`);
+      // A failover fast enough that the client's own retries hid it: no write failed at all.
+      if (load.firstFailureAt === null && load.lastSuccessAt > promotedAt) {
+        once('slots served', `writes to ${master.address}'s slots go to ${replica.address}; none failed (the slowest took ${load.slowestWriteMs} ms)`);
+      }
       const owner = redis.slots[master.slots[0]!.start]?.[0];
       if (promoted && owner === replica.address) once('client refreshed', `the cluster client routes slot ${master.slots[0]!.start} to ${owner}`);
       if (promoted && seen.has('client refreshed') && (mode === 'graceful' || seen.has('slots served'))) break;
@@ -202,7 +208,9 @@ export class FailoverDrill {
       detection,
       stoppedPort: master.port,
       promotedAddress: after?.nodes.find((n) => n.id === replica.id && n.role === 'master')?.address ?? null,
-      unavailableMs: load.firstFailureAt !== null && load.firstSuccessAfterFailure !== null ? load.firstSuccessAfterFailure - load.firstFailureAt : mode === 'graceful' ? 0 : null,
+      // No failed write means no unavailable window (slowestWriteMs says how long one waited).
+      unavailableMs: load.firstFailureAt === null ? (promoted ? 0 : null) : load.firstSuccessAfterFailure !== null ? load.firstSuccessAfterFailure - load.firstFailureAt : null,
+      slowestWriteMs: result.slowestWriteMs,
       attempted: result.attempted,
       acked: result.acked.length,
       failed: result.failed,
@@ -241,7 +249,10 @@ export class FailoverDrill {
       failed: 0,
       acked: [] as Like[],
       firstFailureAt: null as number | null,
-      firstSuccessAfterFailure: null as number | null,
+      /** [sent, done] of every successful write, to find the first good one after the window opened. */
+      successes: [] as [number, number][],
+      lastSuccessAt: 0,
+      slowestWriteMs: 0,
     };
     let stopped = false;
     let lastRefresh = 0;
@@ -250,16 +261,22 @@ export class FailoverDrill {
         const like = likes[(w + i) % likes.length] as Like;
         const user = `w${w}-${i}`;
         state.attempted++;
+        const began = Date.now();
         try {
           const [changed] = await withTimeout(runScript<[number, number]>(redis, 'like', [like.key, like.users], [user]), opTimeout);
+          state.lastSuccessAt = Date.now();
+          state.slowestWriteMs = Math.max(state.slowestWriteMs, state.lastSuccessAt - began);
           // The write itself succeeded; its acknowledgement by a replica is counted apart (a
           // freshly promoted master has no replica until the old one rejoins).
-          if (state.firstFailureAt !== null && state.firstSuccessAfterFailure === null) state.firstSuccessAfterFailure = Date.now();
+          state.successes.push([began, state.lastSuccessAt]);
           const replicas = await withTimeout(waitForReplica(redis, like.key, waitMs), waitMs + opTimeout);
           if (changed === 1 && replicas >= 1) state.acked.push({ ...like, user });
         } catch {
           state.failed++;
-          if (state.firstFailureAt === null) state.firstFailureAt = Date.now();
+          state.slowestWriteMs = Math.max(state.slowestWriteMs, Date.now() - began);
+          // The window opens when the first write that did not make it was sent (it may fail only
+          // when its timeout runs out, a second later).
+          state.firstFailureAt = Math.min(state.firstFailureAt ?? began, began);
           // A dead master is only noticed when its connection fails: ask for the new slot table.
           if (Date.now() - lastRefresh > 250) {
             lastRefresh = Date.now();
@@ -274,8 +291,19 @@ export class FailoverDrill {
       get firstFailureAt() {
         return state.firstFailureAt;
       },
+      /** When the first write sent after the first failed one succeeded. */
       get firstSuccessAfterFailure() {
-        return state.firstSuccessAfterFailure;
+        const opened = state.firstFailureAt;
+        if (opened === null) return null;
+        let first: number | null = null;
+        for (const [sent, done] of state.successes) if (sent > opened && (first === null || done < first)) first = done;
+        return first;
+      },
+      get lastSuccessAt() {
+        return state.lastSuccessAt;
+      },
+      get slowestWriteMs() {
+        return state.slowestWriteMs;
       },
       stop: async () => {
         stopped = true;

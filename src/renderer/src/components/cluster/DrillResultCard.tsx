@@ -16,6 +16,9 @@ export function DrillResultCard({ result }: { result: DrillResult }) {
         <Fact label="Unavailable" testId="drill-unavailable" warn={overBudget} note={`first failed to first good write · budget ${millis(budget)}`}>
           {millis(result.unavailableMs)}
         </Fact>
+        <Fact label="Slowest write" testId="drill-slowest" note="one write, held by the client through the failover">
+          {millis(result.slowestWriteMs)}
+        </Fact>
         <Fact label="Attempted" testId="drill-attempted">
           {count(result.attempted)}
         </Fact>
