@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { EmbeddedStores } from './embedded/embedded-stores';
-import { createMongoDocumentStore } from './mongo/document-store';
-import { createNeo4jGraphStore } from './neo4j/graph-store';
 import type { DocumentStore, GraphStore } from './ports';
 
 export interface Stores {
@@ -33,9 +31,11 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
       embedded = await EmbeddedStores.open(embeddedDir ?? join(config.dataDir, 'store'), log.child('embedded'));
       opened.push(embedded);
     }
-    const documents = mongoUrl ? await createMongoDocumentStore(mongoUrl, log.child('mongo')) : embedded!.documents;
+    // The drivers are loaded only when their store is configured: most users run the embedded
+    // store, and the mongodb and neo4j-driver packages cost start time and memory.
+    const documents = mongoUrl ? await (await import('./mongo/document-store')).createMongoDocumentStore(mongoUrl, log.child('mongo')) : embedded!.documents;
     if (mongoUrl) opened.push(documents);
-    const graph = neo4jUrl ? await createNeo4jGraphStore(neo4jUrl, neo4jUser, neo4jPassword, log.child('neo4j')) : embedded!.graph;
+    const graph = neo4jUrl ? await (await import('./neo4j/graph-store')).createNeo4jGraphStore(neo4jUrl, neo4jUser, neo4jPassword, log.child('neo4j')) : embedded!.graph;
     if (neo4jUrl) opened.push(graph);
     await documents.init();
     await graph.init();
