@@ -25,6 +25,7 @@ import type {
   Topology,
   TrendingEntry,
   User,
+  UserSummary,
 } from './types';
 
 export interface MethodDef<I extends z.ZodType, O> {
@@ -42,6 +43,11 @@ const none = z.strictObject({});
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const feedKind = z.enum(['all', 'following', 'self']);
 const followPair = z.strictObject({ follower: usernameSchema, followee: usernameSchema });
+/** The start of a username: the same closed alphabet as names.ts, possibly empty (no filter). */
+const usernamePrefix = z
+  .string()
+  .max(32)
+  .regex(/^[A-Za-z0-9_.-]*$/, 'a username prefix is up to 32 letters, digits, "_", "." or "-"');
 
 export const contract = {
   'engine.info': returns<EngineInfo>()(none),
@@ -77,6 +83,13 @@ export const contract = {
   ),
   /** With `viewer`, also whether that user follows this one (followedByViewer). */
   'users.get': returns<User>()(z.strictObject({ username: usernameSchema, viewer: usernameSchema.optional() })),
+  /**
+   * Users whose username starts with `prefix`, ignoring case ("" matches everybody), ordered by
+   * lowercased username then username, at most `limit`. `_`, `%` and `.` are literal characters.
+   */
+  'users.search': returns<UserSummary[]>()(
+    z.strictObject({ prefix: usernamePrefix, limit: z.number().int().min(1).max(50).default(20) }),
+  ),
   'posts.create': returns<{ id: string }>()(z.strictObject({ author: usernameSchema, text: text(500) })),
   /** With `viewer`, each post also says whether that user liked it (likedByMe). */
   'posts.get': returns<Post>()(z.strictObject({ id: idSchema, viewer: usernameSchema.optional() })),

@@ -167,6 +167,12 @@ export interface User {
   followedByViewer?: boolean;
 }
 
+/** One row of users.search: enough to show and pick someone, no counters. */
+export interface UserSummary {
+  username: string;
+  displayName: string;
+}
+
 export interface Post {
   id: string;
   author: string;

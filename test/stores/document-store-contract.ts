@@ -51,6 +51,50 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         expect(await store().listUsers(10, all[all.length - 1])).toEqual([]);
       });
 
+      describe('searchUsers', () => {
+        const names = (found: UserDoc[]) => found.map((u) => u.username);
+
+        it('matches a username prefix ignoring case, lowercased name first then the name, whole documents', async () => {
+          await store().createUsers(['alice', 'Alicia', 'alBERT', 'bob', 'ALI', 'ali', 'Bobby'].map((u) => user(u)));
+          expect(names(await store().searchUsers('ali', 10))).toEqual(['ALI', 'ali', 'alice', 'Alicia']);
+          expect(names(await store().searchUsers('ALI', 10))).toEqual(['ALI', 'ali', 'alice', 'Alicia']);
+          expect(names(await store().searchUsers('aL', 10))).toEqual(['alBERT', 'ALI', 'ali', 'alice', 'Alicia']);
+          expect(names(await store().searchUsers('BOB', 10))).toEqual(['bob', 'Bobby']);
+          expect(names(await store().searchUsers('alicia', 10))).toEqual(['Alicia']);
+          expect(await store().searchUsers('alice', 10)).toEqual([user('alice')]);
+          expect(await store().searchUsers('alicex', 10)).toEqual([]);
+          expect(await store().searchUsers('zz', 10)).toEqual([]);
+        });
+
+        it('returns at most `limit`, the first ones in that order; a limit of 0 returns nothing', async () => {
+          await store().createUsers(Array.from({ length: 30 }, (_, i) => user(`u${String(i).padStart(2, '0')}`)));
+          expect(names(await store().searchUsers('u', 3))).toEqual(['u00', 'u01', 'u02']);
+          expect(names(await store().searchUsers('u1', 4))).toEqual(['u10', 'u11', 'u12', 'u13']);
+          expect(await store().searchUsers('u', 25)).toHaveLength(25);
+          expect(await store().searchUsers('u', 0)).toEqual([]);
+        });
+
+        it('an empty prefix matches everybody, in the same order', async () => {
+          await store().createUsers(['carol', 'Bob', 'alice', 'ALICE', '0_0'].map((u) => user(u)));
+          expect(names(await store().searchUsers('', 10))).toEqual(['0_0', 'ALICE', 'alice', 'Bob', 'carol']);
+          expect(names(await store().searchUsers('', 2))).toEqual(['0_0', 'ALICE']);
+        });
+
+        it('"_", "%", ".", "*" and the like are literal, never wildcards', async () => {
+          await store().createUsers(['a_b', 'axb', 'a.b', 'aXb', 'a-b', 'a_', 'ab'].map((u) => user(u)));
+          expect(names(await store().searchUsers('a', 10))).toEqual(['a-b', 'a.b', 'a_', 'a_b', 'ab', 'aXb', 'axb']);
+          expect(names(await store().searchUsers('a_', 10))).toEqual(['a_', 'a_b']);
+          expect(names(await store().searchUsers('a_b', 10))).toEqual(['a_b']);
+          expect(names(await store().searchUsers('a.', 10))).toEqual(['a.b']);
+          expect(names(await store().searchUsers('a-', 10))).toEqual(['a-b']);
+          expect(names(await store().searchUsers('A.B', 10))).toEqual(['a.b']);
+          // Outside the username alphabet (the contract refuses them), but the store must not widen on them either.
+          for (const prefix of ['a%', '%', 'a*', '*', '.*', 'a[', '^a', 'a$', 'a\\', '{', 'a b', 'a?']) {
+            expect(await store().searchUsers(prefix, 10), prefix).toEqual([]);
+          }
+        });
+      });
+
       it('bulk inserts larger than one batch count every new row exactly once', async () => {
         const many = Array.from({ length: 12_000 }, (_, i) => user(`u${i}`, T0 + i));
         expect(await store().createUsers(many.slice(0, 7000))).toBe(7000);

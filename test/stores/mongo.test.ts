@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/core/config';
 import { silentLogger } from '../../src/main/core/log';
@@ -69,6 +70,30 @@ describe('mongo adapter wiring', () => {
       expect(await stores.documents.createUser({ username: 'alice', displayName: 'Alice', createdAt: 1 })).toBe(true);
     } finally {
       await stores.close();
+    }
+  });
+
+  it('init gives users written before searchUsers existed their lowercase name, so search finds them', async () => {
+    const dbName = freshDatabase();
+    const raw = new MongoClient(server.url);
+    try {
+      await raw.connect();
+      await raw.db(dbName).collection<{ _id: string }>('users').insertMany(
+        ['Alice', 'alex', 'bob'].map((u) => ({ _id: u, display_name: u, created_at: 1 })),
+      );
+    } finally {
+      await raw.close();
+    }
+    const store = await createMongoDocumentStore(server.url, silentLogger, { dbName });
+    try {
+      await store.init();
+      await store.createUser({ username: 'ALF', displayName: 'Alf', createdAt: 2 });
+      expect((await store.searchUsers('al', 10)).map((u) => u.username)).toEqual(['alex', 'ALF', 'Alice']);
+      expect(await store.searchUsers('bo', 10)).toEqual([{ username: 'bob', displayName: 'bob', createdAt: 1 }]);
+      await store.init();
+      expect(await store.countUsers()).toBe(4);
+    } finally {
+      await store.close();
     }
   });
 

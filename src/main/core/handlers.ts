@@ -34,6 +34,7 @@ export function createHandlers({ cluster, social, sync, drill, redis, info }: Ha
 
     'users.create': ({ username, displayName }) => social.createUser(username, displayName),
     'users.get': ({ username, viewer }) => social.getUser(username, viewer),
+    'users.search': ({ prefix, limit }) => social.searchUsers(prefix, limit),
     'posts.create': ({ author, text }) => social.createPost(author, text),
     'posts.get': ({ id, viewer }) => social.getPost(id, viewer),
     'likes.like': ({ postId, username }) => social.like(postId, username, true),

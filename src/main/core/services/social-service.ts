@@ -4,7 +4,7 @@
  * exception: the Redis counter is the truth until the sync engine writes it back (U2, L2).
  */
 import type { Cluster } from 'ioredis';
-import type { Comment, Conversation, Message, Post, Suggestion, TrendingEntry, User } from '../../../shared/types';
+import type { Comment, Conversation, Message, Post, Suggestion, TrendingEntry, User, UserSummary } from '../../../shared/types';
 import { CommentCache } from '../cache/comments';
 import { FeedCache } from '../cache/feeds';
 import { LikeCache, type LikeResult } from '../cache/likes';
@@ -102,6 +102,12 @@ export class SocialService {
     if (viewer === undefined) return user;
     await this.requireUser(viewer);
     return { ...user, followedByViewer: viewer !== username && (await this.graph.isFollowing(viewer, username)) };
+  }
+
+  /** Straight from the store (an index range there); nothing about a search is cached. */
+  async searchUsers(prefix: string, limit: number): Promise<UserSummary[]> {
+    const found = await this.documents.searchUsers(prefix, limit);
+    return found.map(({ username, displayName }) => ({ username, displayName }));
   }
 
   async createPost(author: string, text: string): Promise<{ id: string }> {

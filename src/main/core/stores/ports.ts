@@ -70,6 +70,13 @@ export interface DocumentStore {
   getUser(username: string): Promise<UserDoc | null>;
   /** Usernames in ascending order after `after`, for pickers and scans. */
   listUsers(limit: number, after?: string): Promise<UserDoc[]>;
+  /**
+   * Users whose username starts with `prefix` ignoring ASCII case ("" matches everybody), ordered
+   * by foldUsername(username) then username (code points), at most `limit`. Every character of
+   * the prefix is literal: `_`, `%`, `.`, `*` never act as wildcards. An index range in PGlite
+   * and MongoDB (see each adapter).
+   */
+  searchUsers(prefix: string, limit: number): Promise<UserDoc[]>;
   countUsers(): Promise<number>;
 
   createPost(post: PostDoc): Promise<boolean>;
@@ -134,6 +141,15 @@ export interface GraphStore {
    * rounded to 2 decimals; ordered by score desc, then username asc.
    */
   suggestions(username: string, limit: number): Promise<SuggestionDoc[]>;
+}
+
+/**
+ * The case-insensitive form of a username the search compares and orders by: ASCII letters
+ * lowercased, nothing else touched (usernames are ASCII; this is what Postgres lower() does
+ * under COLLATE "C", so both stores fold alike).
+ */
+export function foldUsername(value: string): string {
+  return value.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 export function suggestionScore(mutualConnections: number, followersCount: number): number {

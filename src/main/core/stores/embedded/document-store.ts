@@ -1,5 +1,5 @@
 import { chunks, lastPerKey } from '../batches';
-import type { CommentDoc, ConversationDoc, DocumentStore, LikeChange, MessageDoc, Page, PostDoc, UserDoc } from '../ports';
+import { foldUsername, type CommentDoc, type ConversationDoc, type DocumentStore, type LikeChange, type MessageDoc, type Page, type PostDoc, type UserDoc } from '../ports';
 import { documentSchema } from './schema';
 import type { SqlDb, SqlTx } from './sql-db';
 import type { PlannerStatistics } from './statistics';
@@ -20,6 +20,9 @@ const toComment = (r: CommentRow): CommentDoc => ({ id: r.id, postId: r.post_id,
 const toMessage = (r: MessageRow): MessageDoc => ({ id: r.id, from: r.sender, to: r.recipient, text: r.text, sentAt: r.sent_at });
 
 const before = (page: Page) => page.before ?? NO_BEFORE;
+
+/** A LIKE pattern matching values that start with `prefix` literally ("\\" is LIKE's default escape). */
+const startsWithPattern = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
 
 /** The DocumentStore port on the embedded PGlite database (tables in schema.ts). */
 export class EmbeddedDocumentStore implements DocumentStore {
@@ -73,6 +76,16 @@ export class EmbeddedDocumentStore implements DocumentStore {
     const { rows } = await this.db.query<UserRow>(
       `SELECT * FROM users WHERE username > $1 ORDER BY username LIMIT $2`,
       [after ?? '', limit],
+    );
+    return rows.map(toUser);
+  }
+
+  /** A range scan of users_by_folded_name (schema.ts), already in the order asked for. */
+  async searchUsers(prefix: string, limit: number): Promise<UserDoc[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.db.query<UserRow>(
+      `SELECT * FROM users WHERE lower(username) LIKE $1 ORDER BY lower(username), username LIMIT $2`,
+      [startsWithPattern(foldUsername(prefix)), limit],
     );
     return rows.map(toUser);
   }

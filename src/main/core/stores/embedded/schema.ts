@@ -11,6 +11,11 @@ CREATE TABLE IF NOT EXISTS users (
   display_name text NOT NULL,
   created_at   bigint NOT NULL
 );
+-- searchUsers: lower(username) LIKE 'prefix%' becomes a range on this index, read in the order the
+-- search returns, so LIMIT stops after \`limit\` rows however many names share the prefix. Under
+-- COLLATE "C" the default operator class serves LIKE prefixes (text_pattern_ops would too, but it
+-- could not serve the ORDER BY). IF NOT EXISTS: an existing data folder gets it at the next init.
+CREATE INDEX IF NOT EXISTS users_by_folded_name ON users (lower(username), username);
 
 CREATE TABLE IF NOT EXISTS posts (
   id          text COLLATE "C" PRIMARY KEY,   -- getPost(s), setLikeCounts

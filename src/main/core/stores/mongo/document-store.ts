@@ -1,7 +1,7 @@
 import type { Collection, Db, Filter, MongoClient } from 'mongodb';
 import type { Logger } from '../../log';
 import { chunks, lastPerKey } from '../batches';
-import type { CommentDoc, ConversationDoc, DocumentStore, LikeChange, MessageDoc, Page, PostDoc, UserDoc } from '../ports';
+import { foldUsername, type CommentDoc, type ConversationDoc, type DocumentStore, type LikeChange, type MessageDoc, type Page, type PostDoc, type UserDoc } from '../ports';
 import { guardOutages, redactUrl } from '../unavailable';
 import { insertNew, isDuplicateKey } from './bulk';
 import { connectMongo, isMongoOutage, type MongoConnectOptions } from './connect';
@@ -15,6 +15,11 @@ import {
 const NEWEST_POSTS = { created_at: -1, _id: -1 } as const;
 /** Ids per $in list in one updateMany/deleteMany. */
 const ID_BATCH = 1000;
+/**
+ * The highest code point: in MongoDB's (binary UTF-8) string order, `p + MAX_CHAR` is above
+ * every username that starts with `p` (usernames are ASCII), so [p, p + MAX_CHAR) is the prefix.
+ */
+const MAX_CHAR = '\u{10FFFF}';
 
 function olderThan<K extends string>(field: K, page: Page): Partial<Record<K, { $lt: number }>> {
   return page.before === undefined ? {} : ({ [field]: { $lt: page.before } } as Record<K, { $lt: number }>);
@@ -22,7 +27,7 @@ function olderThan<K extends string>(field: K, page: Page): Partial<Record<K, { 
 
 /**
  * The DocumentStore port on MongoDB (official driver). Queries stay within what MongoDB-wire
- * servers such as FerretDB 1.x and mongo-java-server implement: find/sort/limit, $in, $lt, $or,
+ * servers such as FerretDB 1.x and mongo-java-server implement: find/sort/limit, $in, $lt/$gte, $or,
  * countDocuments, insertMany, updateMany and deleteMany. No aggregation pipeline of ours.
  */
 class MongoDocumentStore implements DocumentStore {
@@ -70,6 +75,18 @@ class MongoDocumentStore implements DocumentStore {
   async listUsers(limit: number, after?: string): Promise<UserDoc[]> {
     if (limit <= 0) return [];
     const found = await this.users.find({ _id: { $gt: after ?? '' } }).sort({ _id: 1 }).limit(limit).toArray();
+    return found.map(userDoc);
+  }
+
+  /**
+   * A range on the stored lowercase name (records.ts), not a regex: nothing in the prefix can
+   * act as a wildcard, and MongoDB reads it from by_folded_name in order (indexes.ts).
+   */
+  async searchUsers(prefix: string, limit: number): Promise<UserDoc[]> {
+    if (limit <= 0) return [];
+    const folded = foldUsername(prefix);
+    const filter: Filter<UserRecord> = folded === '' ? {} : { username_lower: { $gte: folded, $lt: folded + MAX_CHAR } };
+    const found = await this.users.find(filter).sort({ username_lower: 1, _id: 1 }).limit(limit).toArray();
     return found.map(userDoc);
   }
 

@@ -1,11 +1,24 @@
-import type { Db, IndexSpecification } from 'mongodb';
+import { MongoServerError, type AnyBulkWriteOperation, type Db, type IndexSpecification } from 'mongodb';
 import type { Logger } from '../../log';
+import { foldUsername } from '../ports';
+import type { UserRecord } from './records';
+
+/** The index searchUsers reads; its presence also says the backfill below is done. */
+const FOLDED_NAME_INDEX = 'by_folded_name';
+/** What listIndexes answers for a collection that does not exist yet. */
+const NAMESPACE_NOT_FOUND = 26;
 
 /**
  * One index per query shape in document-store.ts. Users, posts, comments, messages and likes
  * are looked up by `_id` (the natural id), which every server indexes uniquely already.
  */
 const indexes: Record<string, { key: IndexSpecification; name: string; unique?: boolean }[]> = {
+  // searchUsers: { username_lower: { $gte: p, $lt: p + U+10FFFF } } sorted { username_lower, _id }.
+  // On MongoDB 7 that is one IXSCAN whose bounds and order both come from this index (no SORT
+  // stage, LIMIT stops early). FerretDB 1.24 runs the same query and creates the index, but
+  // evaluates a string range itself (it pushes down equality only), so there it is a scan.
+  // A prefix range needs no escaping: nothing in it can act as a wildcard.
+  users: [{ key: { username_lower: 1, _id: 1 }, name: FOLDED_NAME_INDEX }],
   posts: [
     { key: { author: 1, created_at: -1, _id: -1 }, name: 'by_author_newest' }, // postsByAuthors, countPostsBy
     { key: { created_at: -1, _id: -1 }, name: 'newest' }, // recentPosts
@@ -21,10 +34,49 @@ const indexes: Record<string, { key: IndexSpecification; name: string; unique?: 
 };
 
 export async function ensureIndexes(db: Db, log: Logger): Promise<void> {
+  await backfillFoldedNames(db, log);
   for (const [collection, specs] of Object.entries(indexes)) {
     for (const spec of specs) {
       await db.collection(collection).createIndex(spec.key, spec.unique ? { name: spec.name, unique: true } : { name: spec.name });
     }
   }
   log.debug(`MongoDB indexes ensured in ${db.databaseName}`);
+}
+
+/** Users per update command of the backfill. */
+const BACKFILL_BATCH = 1000;
+
+/**
+ * Users written before searchUsers existed have no `username_lower`. They get it once, before
+ * the index is created: the index existing means a backfill has finished in this database (it
+ * runs again after an interruption), so later starts skip the scan. Paged by `_id`, so each page
+ * is an _id index range on every server; plain $set updates, which FerretDB 1.x runs too.
+ */
+async function backfillFoldedNames(db: Db, log: Logger): Promise<void> {
+  const users = db.collection<UserRecord>('users');
+  const existing = await users
+    .listIndexes()
+    .toArray()
+    .catch((err: unknown) => {
+      if (err instanceof MongoServerError && err.code === NAMESPACE_NOT_FOUND) return []; // no users yet
+      throw err;
+    });
+  if (existing.some((index) => index.name === FOLDED_NAME_INDEX)) return;
+  let after = '';
+  let filled = 0;
+  for (;;) {
+    const page = await users
+      .find({ _id: { $gt: after }, username_lower: { $exists: false } }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(BACKFILL_BATCH)
+      .toArray();
+    if (page.length === 0) break;
+    const updates: AnyBulkWriteOperation<UserRecord>[] = page.map(({ _id }) => ({
+      updateOne: { filter: { _id }, update: { $set: { username_lower: foldUsername(_id) } } },
+    }));
+    await users.bulkWrite(updates, { ordered: false });
+    filled += page.length;
+    after = page[page.length - 1]!._id;
+  }
+  if (filled > 0) log.info(`MongoDB: added the search name to ${filled} existing users in ${db.databaseName}`);
 }

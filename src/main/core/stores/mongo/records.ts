@@ -4,9 +4,14 @@
  * `_id` is the username for users and the caller's id elsewhere: uniqueness comes from the
  * _id index every MongoDB-wire server has, not from a secondary unique index.
  */
-import type { CommentDoc, LikeChange, MessageDoc, PostDoc, UserDoc } from '../ports';
+import { foldUsername, type CommentDoc, type LikeChange, type MessageDoc, type PostDoc, type UserDoc } from '../ports';
 
-export interface UserRecord { _id: string; display_name: string; created_at: number }
+/**
+ * `username_lower` is foldUsername(_id), stored so that searchUsers is an index range (a
+ * case-insensitive regex or a collation could not use a plain index, and FerretDB has no
+ * collations). Users written before it existed get it from ensureIndexes (indexes.ts).
+ */
+export interface UserRecord { _id: string; username_lower: string; display_name: string; created_at: number }
 export interface PostRecord { _id: string; author: string; text: string; created_at: number; likes_count: number }
 export interface CommentRecord { _id: string; post_id: string; author: string; text: string; created_at: number }
 /** `pair` is the two usernames in code-point order joined by "::" (as K3 does), one conversation either way. */
@@ -25,7 +30,7 @@ export function likeId(postId: string, username: string): string {
   return `${postId}${PAIR_SEPARATOR}${username}`;
 }
 
-export const userRecord = (u: UserDoc): UserRecord => ({ _id: u.username, display_name: u.displayName, created_at: u.createdAt });
+export const userRecord = (u: UserDoc): UserRecord => ({ _id: u.username, username_lower: foldUsername(u.username), display_name: u.displayName, created_at: u.createdAt });
 export const userDoc = (r: UserRecord): UserDoc => ({ username: r._id, displayName: r.display_name, createdAt: r.created_at });
 
 export const postRecord = (p: PostDoc): PostRecord => ({ _id: p.id, author: p.author, text: p.text, created_at: p.createdAt, likes_count: p.likesCount });

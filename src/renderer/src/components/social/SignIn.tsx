@@ -1,7 +1,92 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useUserSearch } from '../../lib/user-search';
 import { useSession } from '../../store/session';
 import { ErrorNote } from '../common/ErrorNote';
 import { Avatar } from '../common/Avatar';
+import { Loading } from '../common/States';
+
+/**
+ * "Find your account": users whose username starts with what is typed (the first ones while the
+ * box is empty), each a button that signs in as them. Arrow keys move between the box and the
+ * results, Escape goes back to the box.
+ */
+function FindAccount({ busy, signIn }: { busy: boolean; signIn: (username: string) => Promise<boolean> }) {
+  const [text, setText] = useState('');
+  const search = useUserSearch(text, { allowEmpty: true, limit: 20 });
+  const input = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+
+  const buttons = () => [...(list.current?.querySelectorAll<HTMLButtonElement>('[data-testid=signin-result]') ?? [])];
+  const onInputKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'ArrowDown') return;
+    e.preventDefault();
+    buttons()[0]?.focus();
+  };
+  const onListKey = (e: KeyboardEvent<HTMLUListElement>) => {
+    const all = buttons();
+    const at = all.indexOf(document.activeElement as HTMLButtonElement);
+    if (e.key === 'Escape' || (e.key === 'ArrowUp' && at <= 0)) input.current?.focus();
+    else if (e.key === 'ArrowUp' || e.key === 'ArrowLeft') all[at - 1]?.focus();
+    else if (e.key === 'ArrowDown' || e.key === 'ArrowRight') all[at + 1]?.focus();
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <div className="recent find-account" role="search" aria-label="Find your account">
+      <h3>Find your account</h3>
+      <label>
+        Username starts with
+        <input
+          ref={input}
+          type="search"
+          data-testid="signin-search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onInputKey}
+          aria-controls="signin-results"
+          aria-describedby="signin-search-state"
+          placeholder="al, bob, …"
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </label>
+      <div id="signin-search-state" data-testid="signin-search-state" data-status={search.invalid ? 'invalid' : search.status} data-prefix={search.prefix}>
+        {search.invalid ? (
+          <p className="muted small">Usernames are letters, digits, “_”, “.” or “-”, at most 32.</p>
+        ) : search.status === 'loading' ? (
+          <Loading>Looking…</Loading>
+        ) : search.status === 'error' && search.error ? (
+          <ErrorNote error={search.error} onRetry={search.retry} compact />
+        ) : search.status === 'ready' && search.results.length === 0 ? (
+          <p className="muted small" data-testid="signin-search-empty">
+            {search.prefix ? `No user starts with “${search.prefix}”.` : 'Nobody has signed up yet: create an account below.'}
+          </p>
+        ) : null}
+      </div>
+      {!search.invalid && search.results.length > 0 && (
+        <ul className="recent-list" id="signin-results" ref={list} onKeyDown={onListKey} aria-label="Matching users" aria-busy={search.status === 'loading'}>
+          {search.results.map((u) => (
+            <li key={u.username}>
+              <button
+                type="button"
+                className="recent-user"
+                data-testid="signin-result"
+                data-username={u.username}
+                disabled={busy}
+                onClick={() => void signIn(u.username)}
+                title={`Sign in as @${u.username}`}
+              >
+                <Avatar username={u.username} size="sm" /> @{u.username}
+                {u.displayName !== u.username && <span className="muted small">{u.displayName}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
 
 /** Sign in with a username that exists, or create one; recent usernames are one click away. */
 export function SignIn() {
@@ -41,6 +126,7 @@ export function SignIn() {
           </ul>
         </div>
       )}
+      <FindAccount busy={busy} signIn={signIn} />
       <div className="signin-forms">
         <form onSubmit={onSignIn} aria-label="Sign in with a username">
           <h3>Sign in</h3>
