@@ -246,6 +246,17 @@ describe('npm run serve in Chromium: the social client', () => {
       .toBe('end');
     expect(await list.getByTestId('feed-end').textContent()).toContain('70 posts');
     await dave.locator('[data-testid=post]', { hasText: /Dave's note number 1(?!\d)/ }).waitFor(WAIT);
+
+    // The same on dave's profile, seen by carol.
+    const profile = await openProfile(pages.carol, 'dave');
+    const posts = profile.locator('[role=feed]');
+    await expect
+      .poll(async () => {
+        await posts.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+        return posts.getByTestId('feed-end').getAttribute('data-state');
+      }, WAIT)
+      .toBe('end');
+    expect(await posts.getByTestId('feed-end').textContent()).toContain('70 posts');
   });
 
   it('the Cluster tab still shows the cluster, and signing out returns to sign-in', async () => {

@@ -3,7 +3,8 @@ import { create } from 'zustand';
 import { client } from '../api/client';
 import { readable, type ReadableError } from '../api/errors';
 import { idle, type Loadable } from '../lib/status';
-import { keepPosts, usePosts } from './posts';
+import { afterFirstPage, noPaging, olderPage, type FeedPaging } from './feed-pages';
+import { keepPosts } from './posts';
 import { me, useSession } from './session';
 
 export type FeedKind = 'all' | 'following' | 'self';
@@ -12,17 +13,7 @@ export const FEED_KINDS: FeedKind[] = ['all', 'following', 'self'];
 type Lists = Record<FeedKind, Loadable<string[]>>;
 const emptyLists = (): Lists => ({ all: idle([]), following: idle([]), self: idle([]) });
 
-/** The engine answers pages of this many posts; a shorter page is the end of the feed. */
-export const FEED_PAGE = 50;
-
-/** Older pages of one feed, fetched as the list is scrolled to its end. */
-export interface FeedPaging {
-  hasMore: boolean;
-  loading: boolean;
-  error: ReadableError | null;
-}
 type Pagings = Record<FeedKind, FeedPaging>;
-const noPaging = (): FeedPaging => ({ hasMore: false, loading: false, error: null });
 const emptyPagings = (): Pagings => ({ all: noPaging(), following: noPaging(), self: noPaging() });
 
 interface FeedState {
@@ -61,7 +52,7 @@ export const useFeed = create<FeedState>((set, get) => ({
     try {
       const posts = await client.call('feeds.get', { username, kind });
       setList({ data: keepPosts(posts), status: 'ready' });
-      set((s) => (me() === username ? { paging: { ...s.paging, [kind]: { ...noPaging(), hasMore: posts.length >= FEED_PAGE } } } : s));
+      set((s) => (me() === username ? { paging: { ...s.paging, [kind]: afterFirstPage(posts.length) } } : s));
     } catch (err) {
       setList({ status: 'error', error: readable(err) });
     }
@@ -70,23 +61,18 @@ export const useFeed = create<FeedState>((set, get) => ({
     const username = me();
     const { lists, paging } = get();
     const ids = lists[kind].data;
-    const last = usePosts.getState().byId[ids[ids.length - 1] ?? ''];
-    if (!username || !last || !paging[kind].hasMore || paging[kind].loading || lists[kind].status !== 'ready') return;
-    const setPaging = (change: Partial<FeedPaging>) =>
-      set((s) => (me() === username ? { paging: { ...s.paging, [kind]: { ...s.paging[kind], ...change } } } : s));
-    setPaging({ loading: true, error: null });
+    if (!username || ids.length === 0 || !paging[kind].hasMore || paging[kind].loading || lists[kind].status !== 'ready') return;
+    // Applied only while the list is the one this page continues (a reload brings its own paging).
+    const apply = (change: (s: FeedState) => Partial<FeedState>) => set((s) => (me() === username && s.lists[kind].data === ids ? change(s) : s));
+    apply((s) => ({ paging: { ...s.paging, [kind]: { ...s.paging[kind], loading: true, error: null } } }));
     try {
-      const posts = await client.call('feeds.get', { username, kind, before: last.createdAt });
-      const more = keepPosts(posts);
-      set((s) => {
-        // A reload meanwhile replaced the list: this page belongs to the old one.
-        if (me() !== username || s.lists[kind].data !== ids) return s;
-        const seen = new Set(ids);
-        return { lists: { ...s.lists, [kind]: { ...s.lists[kind], data: [...ids, ...more.filter((id) => !seen.has(id))] } } };
-      });
-      setPaging({ loading: false, hasMore: posts.length >= FEED_PAGE });
+      const page = await olderPage(username, kind, ids);
+      apply((s) => ({
+        lists: page ? { ...s.lists, [kind]: { ...s.lists[kind], data: page.ids } } : s.lists,
+        paging: { ...s.paging, [kind]: { hasMore: page?.hasMore ?? false, loading: false, error: null } },
+      }));
     } catch (err) {
-      setPaging({ loading: false, error: readable(err) });
+      apply((s) => ({ paging: { ...s.paging, [kind]: { ...s.paging[kind], loading: false, error: readable(err) } } }));
     }
   },
   async publish(text) {

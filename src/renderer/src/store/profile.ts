@@ -4,6 +4,7 @@ import type { User } from '../../../shared/types';
 import { client } from '../api/client';
 import { readable, type ReadableError } from '../api/errors';
 import type { LoadStatus } from '../lib/status';
+import { afterFirstPage, noPaging, olderPage, type FeedPaging } from './feed-pages';
 import { keepPosts } from './posts';
 import { me } from './session';
 
@@ -11,10 +12,13 @@ interface ProfileState {
   username: string | null;
   user: User | null;
   postIds: string[];
+  /** Older posts, loaded as the list is scrolled to its end. */
+  paging: FeedPaging;
   status: LoadStatus;
   error: ReadableError | null;
   open(username: string): Promise<void>;
   reload(): Promise<void>;
+  loadMore(): Promise<void>;
   reset(): void;
 }
 
@@ -22,6 +26,7 @@ export const useProfile = create<ProfileState>((set, get) => ({
   username: null,
   user: null,
   postIds: [],
+  paging: noPaging(),
   status: 'idle',
   error: null,
   async open(username) {
@@ -34,7 +39,7 @@ export const useProfile = create<ProfileState>((set, get) => ({
         client.call('feeds.get', { username, kind: 'self' }),
       ]);
       if (get().username !== username || me() !== viewer) return;
-      set({ user, postIds: keepPosts(posts), status: 'ready' });
+      set({ user, postIds: keepPosts(posts), paging: afterFirstPage(posts.length), status: 'ready' });
     } catch (err) {
       if (get().username === username) set({ status: 'error', error: readable(err) });
     }
@@ -43,5 +48,18 @@ export const useProfile = create<ProfileState>((set, get) => ({
     const username = get().username;
     if (username) await get().open(username);
   },
-  reset: () => set({ username: null, user: null, postIds: [], status: 'idle', error: null }),
+  async loadMore() {
+    const { username, postIds, paging, status } = get();
+    if (!username || status !== 'ready' || !paging.hasMore || paging.loading) return;
+    // Applied only while the list is the one this page continues (a reopen brings its own paging).
+    const apply = (change: Partial<ProfileState>) => set((s) => (s.username === username && s.postIds === postIds ? change : s));
+    apply({ paging: { ...paging, loading: true, error: null } });
+    try {
+      const page = await olderPage(username, 'self', postIds);
+      apply({ postIds: page?.ids ?? postIds, paging: { hasMore: page?.hasMore ?? false, loading: false, error: null } });
+    } catch (err) {
+      apply({ paging: { ...paging, loading: false, error: readable(err) } });
+    }
+  },
+  reset: () => set({ username: null, user: null, postIds: [], paging: noPaging(), status: 'idle', error: null }),
 }));

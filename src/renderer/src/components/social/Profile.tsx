@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useCallback } from 'react';
 import { useMessages } from '../../store/messages';
 import { useNav } from '../../store/nav';
 import { useProfile } from '../../store/profile';
@@ -10,7 +10,8 @@ import { FeedBody } from './FeedBody';
 import { FollowButton } from './FollowButton';
 
 export function Profile({ username }: { username: string }) {
-  const { user, postIds, status, error } = useProfile();
+  const { user, postIds, status, error, paging, loadMore } = useProfile();
+  const onMore = useCallback(() => void loadMore(), [loadMore]);
   const open = useProfile((s) => s.open);
   const myName = useSession((s) => s.user?.username);
   const show = useNav((s) => s.show);
@@ -64,6 +65,7 @@ export function Profile({ username }: { username: string }) {
         list={{ data: postIds, status, error }}
         label={`Posts by ${user.username}`}
         onRetry={() => void open(username)}
+        paging={{ ...paging, onMore }}
         empty={{ title: isMe ? 'You have not posted yet' : `@${user.username} has not posted yet`, hint: isMe ? 'Go Home and write your first post.' : '' }}
       />
     </section>
