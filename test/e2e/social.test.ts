@@ -42,6 +42,16 @@ async function post(page: Page, body: string): Promise<void> {
   await expect.poll(() => page.getByTestId('composer-text').inputValue(), WAIT).toBe('');
 }
 
+/** Scrolls a paged list to its end until it says there is nothing older. */
+async function scrollToEnd(list: Locator): Promise<void> {
+  await expect
+    .poll(async () => {
+      await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      return list.getByTestId('feed-end').getAttribute('data-state');
+    }, WAIT)
+    .toBe('end');
+}
+
 const postCard = (page: Page, body: string) => page.locator('[data-testid=post]', { hasText: body });
 
 describe('npm run serve in Chromium: the social client', () => {
@@ -238,24 +248,14 @@ describe('npm run serve in Chromium: the social client', () => {
     const list = dave.locator('[role=feed]');
     await attr(list.getByTestId('feed-end'), 'data-state').toBe('more');
     // Scroll to the end until the oldest post is there and the list says it is complete.
-    await expect
-      .poll(async () => {
-        await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-        return list.getByTestId('feed-end').getAttribute('data-state');
-      }, WAIT)
-      .toBe('end');
+    await scrollToEnd(list);
     expect(await list.getByTestId('feed-end').textContent()).toContain('70 posts');
     await dave.locator('[data-testid=post]', { hasText: /Dave's note number 1(?!\d)/ }).waitFor(WAIT);
 
     // The same on dave's profile, seen by carol.
     const profile = await openProfile(pages.carol, 'dave');
     const posts = profile.locator('[role=feed]');
-    await expect
-      .poll(async () => {
-        await posts.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-        return posts.getByTestId('feed-end').getAttribute('data-state');
-      }, WAIT)
-      .toBe('end');
+    await scrollToEnd(posts);
     expect(await posts.getByTestId('feed-end').textContent()).toContain('70 posts');
   });
 
