@@ -147,6 +147,8 @@ export interface EventMap {
   'cluster.alerts': Alert[];
   'cluster.failover': DrillStep;
   'messages.new': Message;
+  /** Someone posted (after every feed that shows it was invalidated): feeds on screen may offer a refresh. */
+  'posts.new': { id: string; author: string; createdAt: number };
   'sync.progress': SyncStatus;
 }
 export type EventName = keyof EventMap;

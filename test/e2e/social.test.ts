@@ -230,6 +230,21 @@ describe('npm run serve in Chromium: the social client', () => {
     await card.waitFor(WAIT);
   });
 
+  it('a new post by someone bob follows is offered live at the top of his feed', async () => {
+    const { alice, bob } = pages;
+    await bob.getByTestId('nav-home').click();
+    await bob.getByTestId('feed-tab-following').click();
+    await bob.getByTestId('feed-refresh').click();
+    await postCard(bob, 'Down the rabbit hole').waitFor(WAIT);
+    expect(await bob.getByTestId('fresh-posts').count()).toBe(0);
+    await post(alice, 'Posted while Bob was reading.');
+    await text(bob.getByTestId('fresh-posts')).toContain('1 new post');
+    expect(await postCard(bob, 'Posted while Bob was reading').count()).toBe(0);
+    await bob.getByTestId('fresh-posts').click();
+    await postCard(bob, 'Posted while Bob was reading').waitFor(WAIT);
+    expect(await bob.getByTestId('fresh-posts').count()).toBe(0);
+  });
+
   it("a feed longer than one page: scrolling to its end loads older posts, to the last one", async () => {
     const { dave } = pages;
     // 70 posts straight through the web shell API (typing them would take minutes).

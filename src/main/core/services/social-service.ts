@@ -116,6 +116,7 @@ export class SocialService {
     const id = newId(createdAt);
     await this.documents.createPost({ id, author, text, createdAt, likesCount: 0 });
     await Promise.all([this.feeds.invalidateForPost(author), this.profiles.invalidate(author), this.stats.onCreated('post')]);
+    this.deps.events.emit('posts.new', { id, author, createdAt });
     return { id };
   }
 

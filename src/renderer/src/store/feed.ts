@@ -4,6 +4,7 @@ import { client } from '../api/client';
 import { readable, type ReadableError } from '../api/errors';
 import { idle, type Loadable } from '../lib/status';
 import { afterFirstPage, noPaging, olderPage, type FeedPaging } from './feed-pages';
+import { useFollows } from './follows';
 import { keepPosts } from './posts';
 import { me, useSession } from './session';
 
@@ -22,6 +23,8 @@ interface FeedState {
   paging: Pagings;
   posting: boolean;
   postError: ReadableError | null;
+  /** Posts made since the feed on screen was loaded that belong in it (from 'posts.new'). */
+  fresh: number;
   select(kind: FeedKind): void;
   load(kind?: FeedKind): Promise<void>;
   /** The next page of older posts, appended (no-op while one loads or at the end). */
@@ -30,6 +33,8 @@ interface FeedState {
   publish(text: string): Promise<boolean>;
   /** A follow or a new post changed what feeds show: reload the one on screen, the others when opened. */
   invalidate(): void;
+  /** Live: counts other people's new posts that the feed on screen would show; returns the stop. */
+  follow(): () => void;
   reset(): void;
 }
 
@@ -39,8 +44,9 @@ export const useFeed = create<FeedState>((set, get) => ({
   paging: emptyPagings(),
   posting: false,
   postError: null,
+  fresh: 0,
   select(kind) {
-    set({ kind });
+    set({ kind, fresh: 0 });
     if (get().lists[kind].status !== 'ready') void get().load(kind);
   },
   async load(kind = get().kind) {
@@ -49,6 +55,7 @@ export const useFeed = create<FeedState>((set, get) => ({
     const setList = (list: Partial<Loadable<string[]>>) =>
       set((s) => (me() === username ? { lists: { ...s.lists, [kind]: { ...s.lists[kind], ...list } } } : s));
     setList({ status: 'loading', error: null });
+    if (kind === get().kind) set({ fresh: 0 });
     try {
       const posts = await client.call('feeds.get', { username, kind });
       setList({ data: keepPosts(posts), status: 'ready' });
@@ -95,5 +102,15 @@ export const useFeed = create<FeedState>((set, get) => ({
     set((s) => ({ lists: { ...emptyLists(), [kind]: lists[kind] }, paging: { ...emptyPagings(), [kind]: s.paging[kind] } }));
     void get().load(kind);
   },
-  reset: () => set({ kind: 'all', lists: emptyLists(), paging: emptyPagings(), posting: false, postError: null }),
+  follow() {
+    return client.on('posts.new', (post) => {
+      const username = me();
+      const { kind, lists } = get();
+      if (!username || post.author === username || lists[kind].status !== 'ready' || lists[kind].data.includes(post.id)) return;
+      // Whom the user follows is known on this machine (see follows.ts); the self feed has only their own.
+      const followed = useFollows.getState().following[post.author] === true;
+      if (kind !== 'self' && followed) set((s) => ({ fresh: s.fresh + 1 }));
+    });
+  },
+  reset: () => set({ kind: 'all', lists: emptyLists(), paging: emptyPagings(), posting: false, postError: null, fresh: 0 }),
 }));

@@ -19,11 +19,13 @@ export function startSocialSession(username: string): () => void {
   void useDiscover.getState().loadTrending();
   void useDiscover.getState().loadSuggestions();
   const stopMessages = useMessages.getState().follow();
+  const stopPosts = useFeed.getState().follow();
   // Other people's likes move trending too; there is no event for it, so look again now and then.
   const trendingTimer = setInterval(() => void useDiscover.getState().loadTrending(), TRENDING_REFRESH_MS);
   return () => {
     clearInterval(trendingTimer);
     stopMessages();
+    stopPosts();
     resetSocialStores();
   };
 }

@@ -15,6 +15,7 @@ export function HomeFeed() {
   const kind = useFeed((s) => s.kind);
   const list = useFeed((s) => s.lists[s.kind]);
   const paging = useFeed((s) => s.paging[s.kind]);
+  const fresh = useFeed((s) => s.fresh);
   const { select, load, loadMore } = useFeed.getState();
   const onMore = useCallback(() => void loadMore(kind), [loadMore, kind]);
   return (
@@ -26,6 +27,11 @@ export function HomeFeed() {
           ↻
         </button>
       </div>
+      {fresh > 0 && (
+        <button type="button" className="fresh-posts" data-testid="fresh-posts" onClick={() => void load()}>
+          {fresh === 1 ? '1 new post' : `${fresh} new posts`} · show
+        </button>
+      )}
       <FeedBody list={list} label={`${LABELS[kind]} feed`} onRetry={() => void load()} empty={EMPTY[kind]} paging={{ ...paging, onMore }} />
     </section>
   );
