@@ -274,6 +274,15 @@ describe('npm run serve in Chromium: the social client', () => {
     expect(await posts.getByTestId('feed-end').textContent()).toContain('70 posts');
   });
 
+  it("a profile shows the engine's word on following, even when this browser forgot it", async () => {
+    const { bob } = pages;
+    await bob.evaluate("localStorage.removeItem('redk.follows.bob')");
+    await bob.reload();
+    await text(bob.getByTestId('signed-in-as')).toBe('@bob');
+    const profile = await openProfile(bob, 'alice');
+    await attr(profile.getByTestId('follow-button'), 'data-following').toBe('true');
+  });
+
   it('the Cluster tab still shows the cluster, and signing out returns to sign-in', async () => {
     const { bob } = pages;
     await bob.getByTestId('section-cluster').click();

@@ -1,7 +1,7 @@
 /**
- * Follow and unfollow, from a profile or a suggestion. The engine does not say whether the
- * signed-in user follows someone, so what they did is remembered on this machine and corrected
- * by the answers (a follow that changes nothing means they already followed).
+ * Follow and unfollow, from a profile or a suggestion. What the user did is remembered on this
+ * machine, and corrected by the engine: by the answers (a follow that changes nothing means they
+ * already followed) and by every profile read, which says whether the viewer follows it.
  */
 import { create } from 'zustand';
 import { client } from '../api/client';
@@ -21,6 +21,8 @@ interface FollowsState {
   errors: Record<string, ReadableError>;
   load(username: string): void;
   setFollowing(other: string, follow: boolean): Promise<void>;
+  /** What the engine said (a profile read with the viewer): corrects this machine's memory. */
+  learn(other: string, following: boolean): void;
   reset(): void;
 }
 
@@ -49,6 +51,13 @@ export const useFollows = create<FollowsState>((set, get) => ({
     } catch (err) {
       set((s) => ({ busy: { ...s.busy, [other]: false }, errors: { ...s.errors, [other]: readable(err) } }));
     }
+  },
+  learn(other, following) {
+    const username = me();
+    if (!username || get().owner !== username || get().following[other] === following) return;
+    const next = { ...get().following, [other]: following };
+    saveJson(storageKey(username), next);
+    set({ following: next });
   },
   reset: () => set({ owner: null, following: {}, busy: {}, errors: {} }),
 }));

@@ -5,6 +5,7 @@ import { client } from '../api/client';
 import { readable, type ReadableError } from '../api/errors';
 import type { LoadStatus } from '../lib/status';
 import { afterFirstPage, noPaging, olderPage, type FeedPaging } from './feed-pages';
+import { useFollows } from './follows';
 import { keepPosts } from './posts';
 import { me } from './session';
 
@@ -35,11 +36,12 @@ export const useProfile = create<ProfileState>((set, get) => ({
     const viewer = me();
     try {
       const [user, posts] = await Promise.all([
-        client.call('users.get', { username }),
+        client.call('users.get', viewer && viewer !== username ? { username, viewer } : { username }),
         client.call('feeds.get', { username, kind: 'self' }),
       ]);
       if (get().username !== username || me() !== viewer) return;
       set({ user, postIds: keepPosts(posts), paging: afterFirstPage(posts.length), status: 'ready' });
+      if (user.followedByViewer !== undefined) useFollows.getState().learn(username, user.followedByViewer);
     } catch (err) {
       if (get().username === username) set({ status: 'error', error: readable(err) });
     }
