@@ -65,8 +65,8 @@ export function DrillTimeline({ steps, running, startedAt, nodeTimeoutMs }: { st
     <section className="drill-timeline" aria-label="Drill timeline" data-testid="drill-timeline">
       <div className="timeline-track">
         {stopped !== null && (
-          <div className="timeline-window" style={{ left: pos(stopped), width: `calc(${pos(served ?? (running ? elapsed : last))} - ${pos(stopped)})` }} title="from the stop until writes succeed again">
-            <span>{served === null ? 'writes failing…' : 'writes failed'}</span>
+          <div className="timeline-window" style={{ left: pos(stopped), width: `calc(${pos(served ?? (running ? elapsed : last))} - ${pos(stopped)})` }} title="from the stop until a new master serves the slots (writes meanwhile fail, or wait in the client)">
+            <span>{served === null ? 'no master yet…' : 'no master'}</span>
           </div>
         )}
         {stopped !== null && nodeTimeoutMs !== null && (
