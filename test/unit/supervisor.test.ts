@@ -35,10 +35,11 @@ describe('NodeSupervisor', () => {
   let cleanup: (() => void) | null = null;
   afterEach(() => cleanup?.());
 
-  async function run(kill: number[]) {
+  /** A supervisor over a fake cluster, started, with its actions recorded; stopped after the test. */
+  function watched(settleMs: number) {
     const cluster = fakeCluster();
     const pool = new NodePool(undefined);
-    const supervisor = new NodeSupervisor({ launcher: cluster.launcher, pool, log: silentLogger, intervalMs: 50, settleMs: 100 });
+    const supervisor = new NodeSupervisor({ launcher: cluster.launcher, pool, log: silentLogger, intervalMs: 50, settleMs });
     cleanup = () => {
       supervisor.stop();
       pool.close();
@@ -48,6 +49,11 @@ describe('NodeSupervisor', () => {
     const actions: SupervisorAction[] = [];
     supervisor.onAction((a) => actions.push(a));
     supervisor.start();
+    return { cluster, supervisor, actions };
+  }
+
+  async function run(kill: number[]) {
+    const { cluster, supervisor, actions } = watched(100);
     expect(supervisor.active).toBe(true);
     await Promise.all(kill.map((port) => { cluster.children.get(port)!.kill('SIGKILL'); return cluster.exited(port); }));
     const deadline = Date.now() + 10_000;
@@ -71,18 +77,7 @@ describe('NodeSupervisor', () => {
   }, 20_000);
 
   it('paused, it leaves the failure to Redis and does not act', async () => {
-    const cluster = fakeCluster();
-    const pool = new NodePool(undefined);
-    const supervisor = new NodeSupervisor({ launcher: cluster.launcher, pool, log: silentLogger, intervalMs: 50, settleMs: 50 });
-    cleanup = () => {
-      supervisor.stop();
-      pool.close();
-      for (const c of cluster.children.values()) c.kill('SIGKILL');
-      rmSync(cluster.dir, { recursive: true, force: true });
-    };
-    const actions: SupervisorAction[] = [];
-    supervisor.onAction((a) => actions.push(a));
-    supervisor.start();
+    const { cluster, supervisor, actions } = watched(50);
     const resume = supervisor.pause();
     expect(supervisor.active).toBe(false);
     cluster.children.get(plan.ports[0]!)!.kill('SIGKILL');
