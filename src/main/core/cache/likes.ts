@@ -26,19 +26,6 @@ export class LikeCache {
     private readonly waitMs = 200,
   ) {}
 
-  like(postId: string, username: string): Promise<LikeResult> {
-    return this.apply('like', postId, username);
-  }
-
-  unlike(postId: string, username: string): Promise<LikeResult> {
-    return this.apply('unlike', postId, username);
-  }
-
-  private async apply(op: 'like' | 'unlike', postId: string, username: string): Promise<LikeResult> {
-    const written = await this.write(op, postId, username);
-    return { ...written, durable: written.changed ? await this.confirm(postId) : true };
-  }
-
   /**
    * The Lua like or unlike alone, through the cluster client so MOVED and ASK (a slot being
    * migrated) are followed. A missing counter is rebuilt from the store first.
