@@ -24,6 +24,12 @@ describe('toAppError: what the cluster says during trouble becomes a clear code'
     expect(e.message).toContain(message.split(' ')[0]!);
   });
 
+  it('a redirection loop names the slot the nodes disagree about', () => {
+    const e = toAppError(new Error('Too many Cluster redirections. Last error: ReplyError: MOVED 1043 127.0.0.1:10910'));
+    expect(e.message).toMatch(/^The Redis Cluster cannot serve slot 1043 \(its nodes disagree about who owns it\) right now/);
+    expect(toAppError(new Error('CLUSTERDOWN The cluster is down')).message).toMatch(/cannot serve this request right now/);
+  });
+
   it('keeps AppErrors as they are and maps timeouts to 504', () => {
     const own = new AppError('not_found', 'Post p1 does not exist.');
     expect(toAppError(own)).toBe(own);

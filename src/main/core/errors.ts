@@ -44,7 +44,10 @@ export function toAppError(err: unknown): AppError {
     return new AppError('cluster_unavailable', `The cluster is moving this key's slot (${message}); try again in a moment.`, { cause: err });
   }
   if (CLUSTER_UNAVAILABLE.test(message)) {
-    return new AppError('cluster_unavailable', `The Redis Cluster cannot serve this request right now: ${message}`, { cause: err });
+    // A redirection loop names the slot the nodes disagree about; say which one.
+    const slot = /\b(?:MOVED|ASK) (\d+) /.exec(message)?.[1];
+    const what = slot === undefined ? 'this request' : `slot ${slot} (its nodes disagree about who owns it)`;
+    return new AppError('cluster_unavailable', `The Redis Cluster cannot serve ${what} right now: ${message}`, { cause: err });
   }
   if (/timed? ?out/i.test(message)) {
     return new AppError('timeout', message, { cause: err });
