@@ -44,8 +44,10 @@ describe('embedded store data folder', () => {
     await first.close();
     await first.close();
 
-    const again = await EmbeddedStores.open(dir, silentLogger);
+    const again = await EmbeddedStores.open(dir, silentLogger, { sharedBuffersMb: 24 });
     try {
+      const { rows } = await again.db.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      expect(rows[0]?.shared_buffers).toBe('24MB');
       await again.documents.init();
       expect(await again.documents.getUser('alice')).toEqual({ username: 'alice', displayName: 'Alice', createdAt: 1 });
       expect(await again.graph.isFollowing('alice', 'bob')).toBe(true);

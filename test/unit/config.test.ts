@@ -13,6 +13,9 @@ describe('config loader', () => {
     expect(config.redis).toMatchObject({ mode: 'embedded', portBase: 7000, nodeTimeoutMs: 5000, maxmemoryPolicy: 'volatile-lru', scaleReads: 'master' });
     expect(config.http.port).toBe(7390);
     expect(config.sync.intervalMs).toBe(300_000);
+    expect(config.stores.sharedBuffersMb).toBe(32);
+    expect(loadConfig({}, { REDK_DATA_DIR: dir(), REDK_STORE_SHARED_BUFFERS_MB: '128' }).stores.sharedBuffersMb).toBe(128);
+    expect(() => loadConfig({}, { REDK_DATA_DIR: dir(), REDK_STORE_SHARED_BUFFERS_MB: '0' })).toThrow(AppError);
   });
 
   it('layers file < env < overrides', () => {

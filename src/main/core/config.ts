@@ -48,6 +48,12 @@ export const configSchema = z.strictObject({
   stores: z.strictObject({
     /** Folder of the embedded store (PGlite); default <dataDir>/store. */
     embeddedDir: z.string().optional(),
+    /**
+     * Postgres shared_buffers of the embedded store, in MB. The operating system caches the files
+     * as well, so 32 reads a 100k-user store as fast as Postgres's own 128 and keeps ~100 MB out
+     * of the app's memory; 16 made cold feeds twice as slow (bench/README.md).
+     */
+    sharedBuffersMb: z.number().int().min(1).max(4096).default(32),
     mongoUrl: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// URL').optional(),
     neo4jUrl: z.string().regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\//, 'a neo4j:// or bolt:// URL').optional(),
     neo4jUser: z.string().optional(),
@@ -114,6 +120,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
     http: defined({ port: intFrom(env, 'REDK_HTTP_PORT'), token: env.REDK_TOKEN || undefined }),
     stores: defined({
       embeddedDir: env.REDK_STORE_DIR || undefined,
+      sharedBuffersMb: intFrom(env, 'REDK_STORE_SHARED_BUFFERS_MB'),
       mongoUrl: env.REDK_MONGO_URL || undefined,
       neo4jUrl: env.REDK_NEO4J_URL || undefined,
       neo4jUser: env.REDK_NEO4J_USER || undefined,

@@ -17,7 +17,7 @@ export interface Stores {
 }
 
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
-  const { mongoUrl, neo4jUrl, neo4jUser, neo4jPassword, embeddedDir } = config.stores;
+  const { mongoUrl, neo4jUrl, neo4jUser, neo4jPassword, embeddedDir, sharedBuffersMb } = config.stores;
   const opened: { close(): Promise<void> }[] = [];
   const closeAll = async () => {
     // Reverse order, and every close attempted even if one fails, so nothing keeps the process alive.
@@ -28,7 +28,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
   try {
     let embedded: EmbeddedStores | undefined;
     if (!mongoUrl || !neo4jUrl) {
-      embedded = await EmbeddedStores.open(embeddedDir ?? join(config.dataDir, 'store'), log.child('embedded'));
+      embedded = await EmbeddedStores.open(embeddedDir ?? join(config.dataDir, 'store'), log.child('embedded'), { sharedBuffersMb });
       opened.push(embedded);
     }
     // The drivers are loaded only when their store is configured: most users run the embedded

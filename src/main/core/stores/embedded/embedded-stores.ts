@@ -4,6 +4,7 @@ import type { Logger } from '../../log';
 import type { DocumentStore, GraphStore } from '../ports';
 import { EmbeddedDocumentStore } from './document-store';
 import { EmbeddedGraphStore } from './graph-store';
+import type { PgliteOptions } from './pglite-worker';
 import { PgliteWorkerDb } from './pglite-worker-db';
 import type { SqlDb } from './sql-db';
 import { PlannerStatistics } from './statistics';
@@ -29,12 +30,12 @@ export class EmbeddedStores {
     this.graph = new EmbeddedGraphStore(db, stats, dataDir);
   }
 
-  static async open(dataDir: string, log: Logger): Promise<EmbeddedStores> {
+  static async open(dataDir: string, log: Logger, options: PgliteOptions = {}): Promise<EmbeddedStores> {
     const started = Date.now();
     let db: SqlDb;
     try {
       mkdirSync(dataDir, { recursive: true });
-      db = await PgliteWorkerDb.open(dataDir);
+      db = await PgliteWorkerDb.open(dataDir, options);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new AppError('store_unavailable', `The embedded store in ${dataDir} could not be opened: ${reason}`, { cause: err });

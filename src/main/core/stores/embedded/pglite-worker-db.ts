@@ -4,7 +4,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../errors';
-import type { SerializedError, WorkerData, WorkerMessage, WorkerRequest } from './pglite-worker';
+import type { PgliteOptions, SerializedError, WorkerData, WorkerMessage, WorkerRequest } from './pglite-worker';
 import type { SqlDb, SqlError, SqlResult, SqlTx } from './sql-db';
 
 type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
@@ -87,8 +87,8 @@ export class PgliteWorkerDb implements SqlDb {
   }
 
   /** Opens (or creates: initdb) the database in dataDir; rejects with PGlite's reason. */
-  static async open(dataDir: string): Promise<PgliteWorkerDb> {
-    const db = new PgliteWorkerDb(startWorker({ dataDir }), dataDir);
+  static async open(dataDir: string, options: PgliteOptions = {}): Promise<PgliteWorkerDb> {
+    const db = new PgliteWorkerDb(startWorker({ dataDir, ...options }), dataDir);
     try {
       await db.opened;
     } catch (err) {

@@ -8,7 +8,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
-export interface WorkerData {
+/** How the database is started; unset fields keep PGlite's defaults. */
+export interface PgliteOptions {
+  /** Postgres shared_buffers in MB (PGlite's default is 128). */
+  sharedBuffersMb?: number;
+}
+
+export interface WorkerData extends PgliteOptions {
   dataDir: string;
 }
 
@@ -46,11 +52,12 @@ function serializeError(err: unknown): SerializedError {
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-worker must be started as a worker thread (by PgliteWorkerDb)');
-  const { dataDir } = workerData as WorkerData;
+  const { dataDir, sharedBuffersMb } = workerData as WorkerData;
+  const startParams = sharedBuffersMb === undefined ? undefined : [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
 
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir);
+    db = await PGlite.create(dataDir, startParams ? { startParams } : undefined);
   } catch (err) {
     port.postMessage({ kind: 'open-failed', error: serializeError(err) } satisfies WorkerMessage);
     return;
