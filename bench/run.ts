@@ -204,7 +204,10 @@ async function main() {
     await shell.close();
 
     // Engine + the bench's own bookkeeping; the demo data was loaded by another process.
-    figures.rssMbWith100kDemo = Math.round(process.memoryUsage().rss / 1024 / 1024);
+    const memory = process.memoryUsage();
+    figures.rssMbWith100kDemo = Math.round(memory.rss / 1024 / 1024);
+    // What the JavaScript heap holds at that moment, garbage included (not forced out).
+    figures.jsHeapUsedMbAtEnd = Math.round(memory.heapUsed / 1024 / 1024);
     const targets = [
       { target: 'likes.like >= 50% of raw INCR throughput', holds: (like.opsPerSec / raw.opsPerSec) >= 0.5, value: `${round((like.opsPerSec / raw.opsPerSec) * 100, 1)}%` },
       { target: 'cached feeds.get p99 <= 2 ms', holds: feedCached.p99Ms <= 2, value: `${feedCached.p99Ms} ms` },

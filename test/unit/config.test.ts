@@ -14,6 +14,8 @@ describe('config loader', () => {
     expect(config.http.port).toBe(7390);
     expect(config.sync.intervalMs).toBe(300_000);
     expect(config.stores.sharedBuffersMb).toBe(32);
+    expect(config.smallHeap).toBe(true);
+    expect(loadConfig({}, { REDK_DATA_DIR: dir(), REDK_SMALL_HEAP: '0' }).smallHeap).toBe(false);
     expect(loadConfig({}, { REDK_DATA_DIR: dir(), REDK_STORE_SHARED_BUFFERS_MB: '128' }).stores.sharedBuffersMb).toBe(128);
     expect(() => loadConfig({}, { REDK_DATA_DIR: dir(), REDK_STORE_SHARED_BUFFERS_MB: '0' })).toThrow(AppError);
   });

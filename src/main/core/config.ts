@@ -62,6 +62,11 @@ export const configSchema = z.strictObject({
   sync: z.strictObject({
     intervalMs: z.number().int().min(1000).default(300_000),
   }).prefault({}),
+  /**
+   * Run the engine's process with V8's --optimize-for-size (see core/v8-heap.ts): under load the
+   * default heap growth let short-lived garbage pile up to ~1 GB; with it the heap stays < 100 MB.
+   */
+  smallHeap: z.boolean().default(true),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -92,6 +97,11 @@ function jsonFrom(env: NodeJS.ProcessEnv, name: string): unknown {
   }
 }
 
+/** An on/off environment variable: unset or empty = not set; "1" or "true" = on; anything else = off. */
+function flagFrom(value: string | undefined): boolean | undefined {
+  return value === undefined || value === '' ? undefined : value === '1' || value === 'true';
+}
+
 /** Only the keys that are set, so that merging never overwrites a file value with undefined. */
 function defined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -99,10 +109,8 @@ function defined<T extends object>(value: T): Partial<T> {
 
 export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   const seeds = env.REDK_REDIS_SEEDS?.split(',').map((s) => s.trim()).filter(Boolean);
-  const keep = env.REDK_KEEP_CLUSTER;
-  const fast = env.REDK_REDIS_FAST_FAILOVER;
   return {
-    ...defined({ dataDir: env.REDK_DATA_DIR || undefined }),
+    ...defined({ dataDir: env.REDK_DATA_DIR || undefined, smallHeap: flagFrom(env.REDK_SMALL_HEAP) }),
     redis: defined({
       mode: seeds && seeds.length > 0 ? ('external' as const) : undefined,
       seeds,
@@ -114,8 +122,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
       scaleReads: (env.REDK_REDIS_SCALE_READS || undefined) as Config['redis']['scaleReads'] | undefined,
       natMap: jsonFrom(env, 'REDK_REDIS_NAT_MAP') as Config['redis']['natMap'],
       password: env.REDK_REDIS_PASSWORD || undefined,
-      keepRunning: keep === undefined || keep === '' ? undefined : keep === '1' || keep === 'true',
-      fastFailover: fast === undefined || fast === '' ? undefined : fast === '1' || fast === 'true',
+      keepRunning: flagFrom(env.REDK_KEEP_CLUSTER),
+      fastFailover: flagFrom(env.REDK_REDIS_FAST_FAILOVER),
     }),
     http: defined({ port: intFrom(env, 'REDK_HTTP_PORT'), token: env.REDK_TOKEN || undefined }),
     stores: defined({

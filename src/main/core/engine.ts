@@ -21,6 +21,7 @@ import { type ClusterService } from './services/cluster-service';
 import { SocialService } from './services/social-service';
 import { openStores, type Stores } from './stores';
 import { SyncEngine } from './sync/sync-engine';
+import { preferSmallHeap } from './v8-heap';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -80,6 +81,7 @@ export class Engine {
 
   static async start(config: Config, opts: EngineOptions): Promise<Engine> {
     const log = opts.log;
+    if (config.smallHeap) preferSmallHeap();
     const connection = await connectCluster(config, log, opts.onProgress);
     const { client, pool, service, launcher, supervisor } = connection;
     let stores: Stores;
