@@ -202,6 +202,7 @@ async function main() {
     results.push(rpc);
     agent.destroy();
     await shell.close();
+    rmSync(staticDir, { recursive: true, force: true });
 
     // Engine + the bench's own bookkeeping; the demo data was loaded by another process.
     const memory = process.memoryUsage();
