@@ -110,6 +110,10 @@ export const contract = {
   ),
   'follows.follow': returns<{ changed: boolean }>()(followPair),
   'follows.unfollow': returns<{ changed: boolean }>()(followPair),
+  /** Whom a user follows, by name; `truncated` when there are more than `limit` (default 1000). */
+  'follows.list': returns<{ following: string[]; truncated: boolean }>()(
+    z.strictObject({ username: usernameSchema, limit: z.number().int().min(1).max(5000).optional() }),
+  ),
   'suggestions.get': returns<Suggestion[]>()(z.strictObject({ username: usernameSchema })),
   'comments.add': returns<Comment>()(
     z.strictObject({ postId: idSchema, author: usernameSchema, text: text(500) }),

@@ -60,6 +60,7 @@ describe('coherence: the engine against an in-memory model', () => {
         model.following(u).length,
         model.posts.filter((p) => p.author === u).length,
       ]);
+      expect(await call<{ following: string[] }>('follows.list', { username: u }), `${where}: whom ${u} follows`).toEqual({ following: [...model.following(u)].sort(), truncated: false });
       expect(await call<Suggestion[]>('suggestions.get', { username: u }), `${where}: suggestions of ${u}`).toEqual(model.suggestions(u));
       expect(await call<Conversation[]>('conversations.list', { username: u }), `${where}: conversations of ${u}`).toEqual(model.conversations(u));
     }

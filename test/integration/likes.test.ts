@@ -83,6 +83,16 @@ describe('likes and trending on the real cluster', () => {
     expect((await call<{ followedByViewer?: boolean }>('users.get', { username: 'author', viewer: 'liker3' })).followedByViewer).toBe(false);
   });
 
+  it('lists whom a user follows, by name, and says when the list is cut', async () => {
+    for (const followee of ['liker2', 'author', 'liker1']) await call('follows.follow', { follower: 'liker4', followee });
+    expect(await call('follows.list', { username: 'liker4' })).toEqual({ following: ['author', 'liker1', 'liker2'], truncated: false });
+    expect(await call('follows.list', { username: 'liker4', limit: 2 })).toEqual({ following: ['author', 'liker1'], truncated: true });
+    await call('follows.unfollow', { follower: 'liker4', followee: 'liker1' });
+    expect(await call('follows.list', { username: 'liker4' })).toEqual({ following: ['author', 'liker2'], truncated: false });
+    expect(await call('follows.list', { username: 'liker5' })).toEqual({ following: [], truncated: false });
+    for (const followee of ['liker2', 'author']) await call('follows.unfollow', { follower: 'liker4', followee });
+  });
+
   it('the Lua like refuses a second like and reports a missing counter', async () => {
     const [count, set] = [keys.likesCount('luatest'), keys.likesUsers('luatest')];
     expect(await runScript(engine.redis, 'like', [count, set], ['ann'])).toEqual([-1, 0]);

@@ -42,6 +42,7 @@ export function createHandlers({ cluster, social, sync, drill, redis, info }: Ha
     'feeds.get': ({ username, kind, viewer, before }) => social.feed(username, kind, viewer, before),
     'follows.follow': ({ follower, followee }) => social.follow(follower, followee, true),
     'follows.unfollow': ({ follower, followee }) => social.follow(follower, followee, false),
+    'follows.list': ({ username, limit }) => social.followingOf(username, limit ?? 1000),
     'suggestions.get': ({ username }) => social.suggestionsFor(username),
     'comments.add': ({ postId, author, text }) => social.addComment(postId, author, text),
     'comments.list': ({ postId }) => social.listComments(postId),

@@ -177,6 +177,13 @@ export class SocialService {
     return { changed };
   }
 
+  /** Straight from the graph store (one index range); the app reads it once per sign-in. */
+  async followingOf(username: string, limit: number): Promise<{ following: string[]; truncated: boolean }> {
+    await this.requireUser(username);
+    const names = await this.graph.following(username, limit + 1);
+    return { following: names.slice(0, limit), truncated: names.length > limit };
+  }
+
   async suggestionsFor(username: string): Promise<Suggestion[]> {
     await this.requireUser(username);
     return this.suggestions.get(username);

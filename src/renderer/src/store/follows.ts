@@ -1,7 +1,8 @@
 /**
- * Follow and unfollow, from a profile or a suggestion. What the user did is remembered on this
- * machine, and corrected by the engine: by the answers (a follow that changes nothing means they
- * already followed) and by every profile read, which says whether the viewer follows it.
+ * Follow and unfollow, from a profile or a suggestion. Whom the user follows is asked from the
+ * engine at sign-in (`follows.list`) and remembered on this machine, so that the first screen
+ * does not wait for it; every profile read (which says whether the viewer follows it) and every
+ * follow answer keep it right afterwards.
  */
 import { create } from 'zustand';
 import { client } from '../api/client';
@@ -31,7 +32,25 @@ export const useFollows = create<FollowsState>((set, get) => ({
   following: {},
   busy: {},
   errors: {},
-  load: (username) => set({ owner: username, following: loadJson(storageKey(username), {}), busy: {}, errors: {} }),
+  load(username) {
+    const remembered: Record<string, boolean> = loadJson(storageKey(username), {});
+    set({ owner: username, following: remembered, busy: {}, errors: {} });
+    void (async () => {
+      try {
+        const { following, truncated } = await client.call('follows.list', { username, limit: 5000 });
+        if (get().owner !== username) return;
+        const listed = Object.fromEntries(following.map((other) => [other, true]));
+        // A follow or unfollow answered while the list was on its way is newer than the list;
+        // a cut list cannot say who is not followed.
+        const current = get().following;
+        const known = truncated || current !== remembered ? { ...listed, ...current } : listed;
+        saveJson(storageKey(username), known);
+        set({ following: known });
+      } catch {
+        // The remembered list stays; profiles and follow answers correct it as they come.
+      }
+    })();
+  },
   async setFollowing(other, follow) {
     const username = me();
     if (!username || get().busy[other]) return;
