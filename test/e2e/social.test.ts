@@ -283,6 +283,38 @@ describe('npm run serve in Chromium: the social client', () => {
     await attr(profile.getByTestId('follow-button'), 'data-following').toBe('true');
   });
 
+  it('a follow made in another browser is known at sign-in: that user\'s new posts are offered live', async () => {
+    const { carol } = pages;
+    const api = async (method: string, body: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${serve.port}/rpc/${method}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${method} ${await res.clone().text()}`).toBe(200);
+    };
+    await api('follows.follow', { follower: 'carol', followee: 'bob' });
+    try {
+      // This browser forgets whom carol follows; signing in asks the engine (follows.list).
+      await carol.evaluate("localStorage.removeItem('redk.follows.carol')");
+      await carol.reload();
+      await text(carol.getByTestId('signed-in-as')).toBe('@carol');
+      const remembered = () => carol.evaluate("JSON.parse(localStorage.getItem('redk.follows.carol') ?? '{}')");
+      await expect.poll(remembered, WAIT).toEqual({ bob: true, dave: true });
+      await carol.getByTestId('nav-home').click();
+      await carol.getByTestId('feed-tab-following').click();
+      await carol.getByTestId('feed-refresh').click();
+      await postCard(carol, "Dave's note number 70").waitFor(WAIT);
+      // The pill counts posts that arrive after the list on screen has loaded.
+      await expect.poll(() => carol.getByTestId('feed-refresh').isEnabled(), WAIT).toBe(true);
+      expect(await carol.getByTestId('fresh-posts').count()).toBe(0);
+      await api('posts.create', { author: 'bob', text: 'Bob, followed from another browser' });
+      await text(carol.getByTestId('fresh-posts')).toContain('1 new post');
+    } finally {
+      await api('follows.unfollow', { follower: 'carol', followee: 'bob' });
+    }
+  });
+
   it('the Cluster tab still shows the cluster, and signing out returns to sign-in', async () => {
     const { bob } = pages;
     await bob.getByTestId('section-cluster').click();

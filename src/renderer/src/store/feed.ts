@@ -35,6 +35,8 @@ interface FeedState {
   invalidate(): void;
   /** Live: counts other people's new posts that the feed on screen would show; returns the stop. */
   follow(): () => void;
+  /** Counts the posts at the head of the feed on screen that it does not show yet (no events were seen for them). */
+  catchUp(): Promise<void>;
   reset(): void;
 }
 
@@ -103,7 +105,7 @@ export const useFeed = create<FeedState>((set, get) => ({
     void get().load(kind);
   },
   follow() {
-    return client.on('posts.new', (post) => {
+    const off = client.on('posts.new', (post) => {
       const username = me();
       const { kind, lists } = get();
       if (!username || post.author === username || lists[kind].status !== 'ready' || lists[kind].data.includes(post.id)) return;
@@ -111,6 +113,30 @@ export const useFeed = create<FeedState>((set, get) => ({
       const followed = useFollows.getState().following[post.author] === true;
       if (kind !== 'self' && followed) set((s) => ({ fresh: s.fresh + 1 }));
     });
+    // Posts made while the event stream was down, or before it first opened, are not replayed.
+    const offStatus = client.transport.onStatus?.((live) => {
+      if (live) void get().catchUp();
+    });
+    return () => {
+      off();
+      offStatus?.();
+    };
+  },
+  async catchUp() {
+    const username = me();
+    const { kind, lists } = get();
+    const shown = lists[kind];
+    if (!username || kind === 'self' || shown.status !== 'ready') return;
+    try {
+      const head = await client.call('feeds.get', { username, kind });
+      if (me() !== username || get().kind !== kind || get().lists[kind].data !== shown.data) return;
+      const ids = new Set(shown.data);
+      const firstShown = head.findIndex((p) => ids.has(p.id));
+      const newer = (firstShown === -1 ? head : head.slice(0, firstShown)).filter((p) => p.author !== username).length;
+      if (newer > get().fresh) set({ fresh: newer });
+    } catch {
+      // Nothing to show; the next reconnection or refresh looks again.
+    }
   },
   reset: () => set({ kind: 'all', lists: emptyLists(), paging: emptyPagings(), posting: false, postError: null, fresh: 0 }),
 }));
