@@ -1,5 +1,5 @@
 /** U1 beyond the first page: feeds.get with `before` walks a long feed without gaps or repeats. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Post } from '../../src/shared/types';
 import type { Engine } from '../../src/main/core/engine';
 import { keys } from '../../src/main/core/keys';
@@ -55,5 +55,26 @@ describe('feed pages', () => {
     expect(oldest.ids.length).toBe(82);
     await expect(call('feeds.get', { username: 'pager', kind: 'self', before: -5 })).rejects.toMatchObject({ code: 'invalid_input', status: 400 });
     await expect(call('feeds.get', { username: 'pager', kind: 'self', before: 'yesterday' })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('comment counters that expired are counted again from the store, all at once, and cached again', async () => {
+    const [a, b, c] = [written[written.length - 1]!, written[written.length - 2]!, written[written.length - 3]!];
+    for (const [postId, n] of [[a, 2], [b, 1]] as const) {
+      for (let i = 0; i < n; i++) await call('comments.add', { postId, author: 'pal', text: `comment ${i}` });
+    }
+    // What U4's 120 s TTL does to a feed's counters.
+    for (const postId of [a, b, c]) await engine.redis.del(keys.commentsCount(postId));
+    const many = vi.spyOn(engine.stores.documents, 'countCommentsOf');
+    const one = vi.spyOn(engine.stores.documents, 'countComments');
+    const feed = await call<Post[]>('feeds.get', { username: 'pager', kind: 'self' });
+    expect(many).toHaveBeenCalledTimes(1);
+    expect(new Set(many.mock.calls[0]![0])).toEqual(new Set([a, b, c]));
+    expect(one).not.toHaveBeenCalled();
+    many.mockRestore();
+    one.mockRestore();
+    expect(feed.slice(0, 3).map((p) => [p.id, p.commentsCount])).toEqual([[a, 2], [b, 1], [c, 0]]);
+    expect(await engine.redis.get(keys.commentsCount(a))).toBe('2');
+    expect(await engine.redis.get(keys.commentsCount(c))).toBe('0');
+    expect(await engine.redis.ttl(keys.commentsCount(b))).toBeGreaterThan(0);
   });
 });

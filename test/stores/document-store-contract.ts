@@ -216,6 +216,8 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         expect((await store().listComments('p1', { limit: 3, before: first[2]!.createdAt })).map((c) => c.id)).toEqual(['c0']);
         expect(await store().countComments('p1')).toBe(4);
         expect(await store().countComments('none')).toBe(0);
+        expect(await store().countCommentsOf(['p2', 'none', 'p1', 'p1'])).toEqual(new Map([['p2', 1], ['none', 0], ['p1', 4]]));
+        expect(await store().countCommentsOf([])).toEqual(new Map());
       });
     });
 

@@ -18,6 +18,13 @@ export interface LikeResult {
   durable: boolean;
 }
 
+/** What post_counts.lua says of a post: null where a counter is not cached (or the like set must be rebuilt). */
+export interface PostCountsView {
+  likes: number | null;
+  comments: number | null;
+  liked: boolean | null;
+}
+
 export class LikeCache {
   constructor(
     private readonly redis: Cluster,
@@ -64,7 +71,7 @@ export class LikeCache {
    * post's slot. Counters that are not cached come back as null for the caller to fill in; a
    * viewer's flag is null when the like set must be rebuilt first.
    */
-  async view(postId: string, viewer?: string): Promise<{ likes: number | null; comments: number | null; liked: boolean | null }> {
+  async view(postId: string, viewer?: string): Promise<PostCountsView> {
     const [likes, comments, liked] = await runScript<[number, number, number]>(
       this.redis,
       'postCounts',

@@ -7,7 +7,7 @@ import type { Cluster } from 'ioredis';
 import type { Comment, Conversation, Message, Post, Suggestion, TrendingEntry, User, UserSummary } from '../../../shared/types';
 import { CommentCache } from '../cache/comments';
 import { FeedCache } from '../cache/feeds';
-import { LikeCache, type LikeResult } from '../cache/likes';
+import { LikeCache, type LikeResult, type PostCountsView } from '../cache/likes';
 import { MessageCache } from '../cache/messages';
 import { ProfileCache } from '../cache/profiles';
 import { StatsCache } from '../cache/stats';
@@ -120,9 +120,13 @@ export class SocialService {
     return { id };
   }
 
-  private async withCounts(post: Omit<PostDoc, 'likesCount'> & { likesCount?: number }, viewer?: string): Promise<Post> {
+  private async withCounts(
+    post: Omit<PostDoc, 'likesCount'> & { likesCount?: number },
+    viewer?: string,
+    view?: PostCountsView,
+  ): Promise<Post> {
     // One script per post in the common case; only what is not cached takes the slower path.
-    const cached = await this.likes.view(post.id, viewer);
+    const cached = view ?? (await this.likes.view(post.id, viewer));
     let likedByMe = viewer === undefined ? undefined : cached.liked;
     // A missing like set is rebuilt from the store first, so the count read after it agrees.
     if (likedByMe === null && viewer !== undefined) likedByMe = await this.likes.likedBy(post.id, viewer);
@@ -144,7 +148,11 @@ export class SocialService {
   async feed(username: string, kind: FeedKind, viewer?: string, before?: number): Promise<Post[]> {
     await Promise.all([this.requireUser(username), viewer === undefined ? null : this.requireUser(viewer)]);
     const posts = before === undefined ? await this.feeds.get(username, kind) : await this.feeds.older(username, kind, before);
-    return Promise.all(posts.map((p) => this.withCounts(p, viewer)));
+    const views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
+    // Comment counters expire (U4): a feed read after that asks the store once for all of them.
+    const uncounted = posts.filter((_, i) => views[i]!.comments === null).map((p) => p.id);
+    const comments = uncounted.length > 0 ? await this.comments.countOf(uncounted) : new Map<string, number>();
+    return Promise.all(posts.map((p, i) => this.withCounts(p, viewer, { ...views[i]!, comments: views[i]!.comments ?? comments.get(p.id) ?? null })));
   }
 
   async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {

@@ -100,6 +100,8 @@ export interface DocumentStore {
   /** Newest first. */
   listComments(postId: string, page: Page): Promise<CommentDoc[]>;
   countComments(postId: string): Promise<number>;
+  /** countComments of several posts in one query: every id asked is in the map (0 when none). */
+  countCommentsOf(postIds: string[]): Promise<Map<string, number>>;
 
   addMessage(message: MessageDoc): Promise<boolean>;
   addMessages(messages: MessageDoc[]): Promise<number>;

@@ -212,6 +212,17 @@ export class EmbeddedDocumentStore implements DocumentStore {
     return this.count('SELECT count(*) AS n FROM comments WHERE post_id = $1', [postId]);
   }
 
+  async countCommentsOf(postIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map(postIds.map((id) => [id, 0]));
+    if (postIds.length === 0) return counts;
+    const { rows } = await this.db.query<{ post_id: string; n: number }>(
+      'SELECT post_id, count(*) AS n FROM comments WHERE post_id = ANY($1::text[]) GROUP BY post_id',
+      [[...counts.keys()]],
+    );
+    for (const row of rows) counts.set(row.post_id, Number(row.n));
+    return counts;
+  }
+
   async addMessage(message: MessageDoc): Promise<boolean> {
     return (await this.addMessages([message])) === 1;
   }

@@ -195,6 +195,16 @@ class MongoDocumentStore implements DocumentStore {
     return this.comments.countDocuments({ post_id: postId });
   }
 
+  async countCommentsOf(postIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map(postIds.map((id) => [id, 0]));
+    if (postIds.length === 0) return counts;
+    const grouped = await this.comments
+      .aggregate<{ _id: string; n: number }>([{ $match: { post_id: { $in: [...counts.keys()] } } }, { $group: { _id: '$post_id', n: { $sum: 1 } } }])
+      .toArray();
+    for (const row of grouped) counts.set(row._id, Number(row.n));
+    return counts;
+  }
+
   addMessage(message: MessageDoc): Promise<boolean> {
     return insertOneIfNew(this.messages, messageRecord(message));
   }
