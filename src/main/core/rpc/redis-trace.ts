@@ -25,10 +25,13 @@ interface CommandContext {
   serverPort: number | undefined;
   error?: unknown;
   redkStart?: number;
-  redkCollector?: Collector;
+  redkCollectors?: TraceScope;
 }
 
-const store = new AsyncLocalStorage<Collector>();
+/** The calls whose traces a command sent here belongs to: one, or several for shared work. */
+export type TraceScope = readonly Collector[];
+
+const store = new AsyncLocalStorage<TraceScope>();
 const KEYLESS = new Set(['wait', 'cluster', 'info', 'scan', 'ping', 'multi', 'exec', 'discard', 'flushall', 'flushdb', 'config', 'role', 'readonly', 'readwrite', 'asking', 'select', 'client', 'command', 'dbsize', 'shutdown', 'script', 'time', 'echo', 'auth', 'hello', 'quit']);
 
 /** The command's first key and a readable name (a Lua script by its file, not its SHA). */
@@ -51,20 +54,22 @@ function subscribeOnce(): void {
   subscribed = true;
   tracingChannel<unknown, CommandContext>('ioredis:command').subscribe({
     start(ctx) {
-      const collector = store.getStore();
-      if (!collector) return;
+      const collectors = store.getStore();
+      if (!collectors || collectors.length === 0) return;
       ctx.redkStart = performance.now();
-      ctx.redkCollector = collector;
+      ctx.redkCollectors = collectors;
     },
     end() {},
     asyncStart() {},
     asyncEnd(ctx) {
-      const collector = ctx.redkCollector;
-      if (!collector || ctx.redkStart === undefined) return;
-      if (collector.entries.length >= MAX_TRACE_ENTRIES) {
-        collector.truncated++;
-        return;
-      }
+      const collectors = ctx.redkCollectors;
+      if (!collectors || ctx.redkStart === undefined) return;
+      const open = collectors.filter((c) => {
+        if (c.entries.length < MAX_TRACE_ENTRIES) return true;
+        c.truncated++;
+        return false;
+      });
+      if (open.length === 0) return;
       const { name, key } = describeCommand(ctx.command, ctx.args ?? []);
       const entry: RedisTraceEntry = {
         command: name,
@@ -74,7 +79,7 @@ function subscribeOnce(): void {
         ms: Math.round((performance.now() - ctx.redkStart) * 100) / 100,
       };
       if (ctx.error) entry.error = ctx.error instanceof Error ? ctx.error.message : String(ctx.error);
-      collector.entries.push(entry);
+      for (const c of open) c.entries.push(entry);
     },
     error() {},
   });
@@ -85,7 +90,7 @@ export async function traceRedis<T>(method: string, fn: () => Promise<T>): Promi
   subscribeOnce();
   const collector: Collector = { entries: [], truncated: 0 };
   const began = performance.now();
-  const outcome = await store.run(collector, () =>
+  const outcome = await store.run([collector], () =>
     fn().then(
       (value): PromiseSettledResult<T> => ({ status: 'fulfilled', value }),
       (reason: unknown): PromiseSettledResult<T> => ({ status: 'rejected', reason }),
@@ -93,4 +98,19 @@ export async function traceRedis<T>(method: string, fn: () => Promise<T>): Promi
   );
   const trace: CallTrace = { method, ms: Math.round((performance.now() - began) * 100) / 100, redis: collector.entries, truncated: collector.truncated };
   return { outcome, trace };
+}
+
+/** The traces open where this is called: work done later on the caller's behalf keeps it. */
+export function currentTraceScope(): TraceScope {
+  return store.getStore() ?? [];
+}
+
+/**
+ * Runs `fn` so that the Redis commands it sends show in the trace of every call in `scopes`: a
+ * command sent once for several callers (group commit) belongs to each of them, not only to the
+ * first one, whose context the batch would otherwise inherit.
+ */
+export function runInTraceScopes<T>(scopes: readonly TraceScope[], fn: () => T): T {
+  const collectors = [...new Set(scopes.flat())];
+  return collectors.length === 0 ? store.exit(fn) : store.run(collectors, fn);
 }

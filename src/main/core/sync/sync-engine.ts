@@ -12,6 +12,7 @@ import type { SyncStatus } from '../../../shared/types';
 import type { EventBus } from '../events';
 import { keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey } from '../keys';
 import type { Logger } from '../log';
+import { runInTraceScopes } from '../rpc/redis-trace';
 import type { DocumentStore, LikeChange } from '../stores/ports';
 
 /** Wraps an async job so that calls made while it runs share that run instead of starting another. */
@@ -70,9 +71,10 @@ export class SyncEngine {
       // The like itself is done in Redis; a failed write is retried, not reported to the liker.
       await this.flush().catch(() => undefined);
     } else if (!this.flushTimer) {
+      // Background work for many likes: not part of the trace of the one that started the timer.
       this.flushTimer = setTimeout(() => {
         this.flushTimer = null;
-        void this.flush().catch(() => undefined);
+        void runInTraceScopes([], () => this.flush()).catch(() => undefined);
       }, this.flushDelayMs);
     }
   }
