@@ -1,6 +1,8 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
 import { describeCommand, runInTraceScopes, traceRedis } from '../../src/main/core/rpc/redis-trace';
+import { Cluster } from 'ioredis';
+import { loadLua, registerScripts } from '../../src/main/core/lua/scripts';
 import { TickBatch } from '../../src/main/core/tick-batch';
 
 /** What ioredis publishes for each command it sends (the drawer's only source). */
@@ -14,6 +16,9 @@ describe('Redis traces for the drawer', () => {
     expect(describeCommand('get', ['{post:1}:likes:count'])).toEqual({ name: 'GET', key: '{post:1}:likes:count' });
     expect(describeCommand('evalsha', ['abc', '2', '{post:1}:likes:count', '{post:1}:likes:users', 'ann'])).toEqual({ name: 'EVALSHA', key: '{post:1}:likes:count' });
     expect(describeCommand('eval', ['return 1', '0'])).toEqual({ name: 'EVAL', key: null });
+    registerScripts(new Cluster([], { lazyConnect: true }));
+    const like = loadLua('like.lua');
+    expect(describeCommand('eval', [like, '2', '{post:1}:likes:count', '{post:1}:likes:users', 'ann'])).toEqual({ name: 'EVAL like.lua', key: '{post:1}:likes:count' });
     expect(describeCommand('wait', ['1', '200'])).toEqual({ name: 'WAIT', key: null });
     expect(describeCommand('cluster', ['nodes'])).toEqual({ name: 'CLUSTER', key: null });
     expect(describeCommand('hello', ['?'])).toEqual({ name: 'HELLO', key: null });

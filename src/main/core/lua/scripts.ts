@@ -35,11 +35,13 @@ export function loadLua(file: string): string {
 const commandName = (name: ScriptName) => `redk_${name}`;
 
 const fileBySha = new Map<string, string>();
+const fileBySource = new Map<string, string>();
 
 export function registerScripts(redis: Cluster): void {
   for (const [name, def] of Object.entries(SCRIPTS) as [ScriptName, (typeof SCRIPTS)[ScriptName]][]) {
     const lua = loadLua(def.file);
     fileBySha.set(createHash('sha1').update(lua).digest('hex'), def.file);
+    fileBySource.set(lua, def.file);
     redis.defineCommand(commandName(name), { numberOfKeys: def.keys, lua });
   }
 }
@@ -47,6 +49,11 @@ export function registerScripts(redis: Cluster): void {
 /** The .lua file behind an EVALSHA, for traces. */
 export function scriptNameBySha(sha: string): string | null {
   return fileBySha.get(sha) ?? null;
+}
+
+/** The .lua file behind an EVAL (what ioredis sends the first time a connection runs a script). */
+export function scriptNameBySource(lua: string): string | null {
+  return fileBySource.get(lua) ?? null;
 }
 
 type Target = Cluster | ChainableCommander;

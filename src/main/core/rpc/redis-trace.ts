@@ -9,7 +9,7 @@ import { tracingChannel } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import calculateSlot from 'cluster-key-slot';
 import type { CallTrace, RedisTraceEntry } from '../../../shared/errors';
-import { scriptNameBySha } from '../lua/scripts';
+import { scriptNameBySha, scriptNameBySource } from '../lua/scripts';
 
 export const MAX_TRACE_ENTRIES = 100;
 
@@ -38,9 +38,9 @@ const KEYLESS = new Set(['wait', 'cluster', 'info', 'scan', 'ping', 'multi', 'ex
 export function describeCommand(command: string, args: string[]): { name: string; key: string | null } {
   const name = command.toLowerCase();
   if (name === 'evalsha' || name === 'eval' || name === 'fcall') {
-    const script = name === 'evalsha' ? scriptNameBySha(args[0] ?? '') : null;
+    const script = name === 'evalsha' ? scriptNameBySha(args[0] ?? '') : name === 'eval' ? scriptNameBySource(args[0] ?? '') : null;
     const key = Number(args[1]) > 0 ? (args[2] ?? null) : null;
-    return { name: script ? `EVALSHA ${script}` : name.toUpperCase(), key };
+    return { name: script ? `${name.toUpperCase()} ${script}` : name.toUpperCase(), key };
   }
   if (KEYLESS.has(name)) return { name: name.toUpperCase(), key: null };
   const key = args[0];
