@@ -8,6 +8,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/temp-dirs-setup.ts'],
         },
       },
       {
@@ -15,6 +16,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/temp-dirs-setup.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           // One real cluster is shared; files run one after another so failovers don't overlap.
           fileParallelism: false,
@@ -27,6 +29,7 @@ export default defineConfig({
           name: 'stores',
           include: ['test/stores/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/temp-dirs-setup.ts'],
           // Each file starts its own Java/Go server; on 2 cores they must not overlap.
           fileParallelism: false,
           testTimeout: 30_000,
@@ -38,6 +41,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/helpers/temp-dirs-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -4,13 +4,11 @@
  * answers over IPC. Where the Electron binary is missing (it cannot be downloaded on machines
  * without GitHub access) the suite is skipped and says why, never silently passed.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findElectron } from '../../src/main/cli/electron-binary';
 import { freePortBase } from '../helpers/ports';
+import { tempDir } from '../helpers/temp-dirs';
 
 const availability = findElectron(process.cwd(), { ...process.env, DISPLAY: process.env.DISPLAY ?? ':99' });
 if (!availability.ok) process.stderr.write(`electron-security: SKIPPED because ${availability.reason}\n`);
@@ -20,7 +18,7 @@ describe.skipIf(!availability.ok)('Electron window security (R4)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'redk-electron-'));
+    const dataDir = tempDir('redk-electron');
     app = await electron.launch({
       executablePath: (availability as { binary: string }).binary,
       args: ['--no-sandbox', process.cwd()],

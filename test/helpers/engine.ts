@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Engine, type EngineOptions } from '../../src/main/core/engine';
 import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from './cluster';
 import { flushCluster } from './flush';
+import { tempDir } from './temp-dirs';
 
 /**
  * An engine on the suite's shared cluster with a fresh embedded store of its own, the cluster
@@ -12,7 +10,7 @@ import { flushCluster } from './flush';
  */
 export async function startTestEngine(opts: Partial<EngineOptions> = {}) {
   const config = suiteConfig();
-  config.stores.embeddedDir = mkdtempSync(join(tmpdir(), 'redk-store-'));
+  config.stores.embeddedDir = tempDir('redk-store');
   const engine = await Engine.start(config, { log: silentLogger, shell: 'web', ...opts });
   await flushCluster(engine.redis);
   const call = async <T>(method: string, input: unknown = {}): Promise<T> => {

@@ -12,9 +12,8 @@ import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from '../helpers/cluster';
 import { freePort } from '../helpers/ports';
 import { startMongoServer, type RunningServer } from '../helpers/servers';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { tempDir } from '../helpers/temp-dirs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,14 +22,14 @@ describe('chaos: a Redis node and the store go down under load, then come back',
   let mongo: RunningServer;
   let mongoPort: number;
   // The store comes back with its data, as a restarted MongoDB would.
-  const mongoData = mkdtempSync(join(tmpdir(), 'redk-chaos-mongo-'));
+  const mongoData = tempDir('redk-chaos-mongo');
   const config = suiteConfig();
 
   beforeAll(async () => {
     mongoPort = await freePort();
     mongo = await startMongoServer({ port: mongoPort, dataDir: mongoData });
     config.stores.mongoUrl = `${mongo.url}/chaos`;
-    config.stores.embeddedDir = mkdtempSync(join(tmpdir(), 'redk-chaos-'));
+    config.stores.embeddedDir = tempDir('redk-chaos');
     engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
   });
   afterAll(async () => {

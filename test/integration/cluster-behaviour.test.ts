@@ -6,9 +6,6 @@ import calculateSlot from 'cluster-key-slot';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LikeOutcome } from '../../src/shared/types';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Engine } from '../../src/main/core/engine';
 import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from '../helpers/cluster';
@@ -16,6 +13,7 @@ import { connectNode, textCommand } from '../../src/main/core/cluster/node-clien
 import { parseClusterNodes, parseInfo } from '../../src/main/core/cluster/nodes-parser';
 import { keys } from '../../src/main/core/keys';
 import { startTestEngine } from '../helpers/engine';
+import { tempDir } from '../helpers/temp-dirs';
 
 const host = '127.0.0.1';
 
@@ -47,7 +45,7 @@ describe('cluster behaviour seen by the engine', () => {
 
   it('with scaleReads=slave, reads are served by replicas (L3)', async () => {
     const config = suiteConfig({ scaleReads: 'slave' });
-    config.stores.embeddedDir = mkdtempSync(join(tmpdir(), 'redk-l3-'));
+    config.stores.embeddedDir = tempDir('redk-l3');
     const reader = await Engine.start(config, { log: silentLogger, shell: 'web' });
     try {
       const replicas = (await topology(config.redis.portBase)).filter((n) => n.role === 'replica');

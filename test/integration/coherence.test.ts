@@ -4,9 +4,6 @@
  * embedded store) and to a plain in-memory model; after every step every view the app shows
  * (feeds, counts, profiles, trending, unread, suggestions, stats) must equal the model's.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, LikeOutcome, Post, Stats, Suggestion, TrendingEntry, User } from '../../src/shared/types';
 import { Engine } from '../../src/main/core/engine';
@@ -15,6 +12,7 @@ import { suiteConfig } from '../helpers/cluster';
 import { flushCluster } from '../helpers/flush';
 import { SocialModel } from '../helpers/social-model';
 import { seededRandom } from '../../src/main/core/seed/random';
+import { tempDir } from '../helpers/temp-dirs';
 
 const STEPS = Number(process.env.REDK_MODEL_STEPS ?? 2000);
 const SEED = Number(process.env.REDK_MODEL_SEED ?? Date.now() % 1_000_000);
@@ -38,7 +36,7 @@ describe('coherence: the engine against an in-memory model', () => {
 
   beforeAll(async () => {
     const config = suiteConfig();
-    config.stores.embeddedDir = mkdtempSync(join(tmpdir(), 'redk-model-store-'));
+    config.stores.embeddedDir = tempDir('redk-model-store');
     engine = await Engine.start(config, { log: silentLogger, shell: 'web', clock: () => (now += 7), trendingIntervalMs: 3_600_000 });
     await flushCluster(engine.redis);
   });

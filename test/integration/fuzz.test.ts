@@ -11,10 +11,10 @@ import type { Engine } from '../../src/main/core/engine';
 import { silentLogger } from '../../src/main/core/log';
 import { startWebShell, type WebShell } from '../../src/main/web/server';
 import { startTestEngine } from '../helpers/engine';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../src/main/core/seed/random';
+import { tempDir } from '../helpers/temp-dirs';
 
 const CASES = Number(process.env.REDK_FUZZ_CASES ?? 10_000);
 const TOKEN = 'fuzz-token-0123456789';
@@ -54,7 +54,7 @@ describe('fuzz: hostile RPC payloads', () => {
 
   beforeAll(async () => {
     ({ engine } = await startTestEngine());
-    const staticDir = mkdtempSync(join(tmpdir(), 'redk-fuzz-'));
+    const staticDir = tempDir('redk-fuzz');
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
     shell = await startWebShell({ router: engine.router, events: engine.events, log: silentLogger, staticDir, port: 0, token: TOKEN });
   });

@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClusterLauncher, type LauncherOptions } from '../../src/main/core/cluster/launcher';
 import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
@@ -9,6 +8,7 @@ import { parseClusterNodes, parseInfo } from '../../src/main/core/cluster/nodes-
 import { processAlive } from '../../src/main/core/cluster/process-alive';
 import { silentLogger } from '../../src/main/core/log';
 import { freePortBase, portIsFree } from '../helpers/ports';
+import { tempDir } from '../helpers/temp-dirs';
 
 const host = '127.0.0.1';
 const options = (portBase: number, dataDir: string, extra: Partial<LauncherOptions> = {}): LauncherOptions => ({
@@ -56,7 +56,7 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
       });
       servers.push(blocker);
       await new Promise<void>((r) => blocker.listen(base + 1, host, () => r()));
-      const dir = mkdtempSync(join(tmpdir(), 'redk-foreign-'));
+      const dir = tempDir('redk-foreign');
       const launcher = new ClusterLauncher(options(base, dir));
       await expect(launcher.up()).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`${base + 1}:`) });
       expect(await portIsFree(base)).toBe(true);
@@ -64,7 +64,7 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
     });
 
     it('does not mistake another data folder’s cluster for its own', async () => {
-      const other = new ClusterLauncher(options(portBase, mkdtempSync(join(tmpdir(), 'redk-other-'))));
+      const other = new ClusterLauncher(options(portBase, tempDir('redk-other')));
       await expect(other.up()).rejects.toMatchObject({ code: 'conflict' });
       const down = await other.down();
       expect(down.stopped).toEqual([]);
@@ -83,7 +83,7 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
     let launcher: ClusterLauncher;
     beforeAll(async () => {
       base = await freePortBase();
-      dir = mkdtempSync(join(tmpdir(), 'redk-fresh-'));
+      dir = tempDir('redk-fresh');
       launcher = new ClusterLauncher(options(base, dir));
       const first = await launcher.up();
       expect(first.reused).toBe(false);

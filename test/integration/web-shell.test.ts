@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -8,6 +7,7 @@ import type { Engine } from '../../src/main/core/engine';
 import { silentLogger } from '../../src/main/core/log';
 import { MAX_BODY_BYTES, startWebShell, type WebShell } from '../../src/main/web/server';
 import { startTestEngine } from '../helpers/engine';
+import { tempDir } from '../helpers/temp-dirs';
 
 const TOKEN = 'integration-token-123';
 
@@ -39,7 +39,7 @@ const code = (r: { json: unknown }) => (r.json as { error?: { code?: string } })
 describe('the web shell over the real engine (E3, A1, R5)', () => {
   let engine: Engine;
   let shell: WebShell;
-  const staticDir = mkdtempSync(join(tmpdir(), 'redk-web-'));
+  const staticDir = tempDir('redk-web');
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Red K</title>');
 
   beforeAll(async () => {

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, loadConfig } from '../../src/main/core/config';
 import { AppError } from '../../src/main/core/errors';
+import { tempDir } from '../helpers/temp-dirs';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'redk-config-'));
+const dir = () => tempDir('redk-config');
 
 describe('config loader', () => {
   it('defaults to an embedded cluster on 7000 with the local node timeout and volatile-lru', () => {

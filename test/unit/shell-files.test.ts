@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findElectron } from '../../src/main/cli/electron-binary';
 import { resolveStaticFile } from '../../src/main/web/static-files';
+import { tempDir } from '../helpers/temp-dirs';
 
 describe('static files of the web shell', () => {
-  const root = mkdtempSync(join(tmpdir(), 'redk-static-'));
+  const root = tempDir('redk-static');
   mkdirSync(join(root, 'assets'));
   writeFileSync(join(root, 'index.html'), '<!doctype html>');
   writeFileSync(join(root, 'assets', 'app.js'), '');
@@ -28,7 +28,7 @@ describe('static files of the web shell', () => {
 
 describe('Electron binary detection by its files', () => {
   const make = (files: Record<string, string>) => {
-    const root = mkdtempSync(join(tmpdir(), 'redk-electron-'));
+    const root = tempDir('redk-electron');
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(join(root, path, '..'), { recursive: true });
       writeFileSync(join(root, path), text);
