@@ -124,7 +124,9 @@ describe('npm run serve in Chromium: the cluster inspector', () => {
     expect(Number((await page.getByTestId('drill-acked').textContent())?.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await page.getByTestId('drill-unavailable').textContent()).toMatch(/\d+( ms|\.\d+ s)/);
     const steps = await page.getByTestId('drill-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
-    expect(steps).toEqual(expect.arrayContaining(['stopping master', 'process exited', 'forced failover', 'promoted', 'rejoined', 'verified']));
+    // On a failure, say what each step said (a failed restart names its reason).
+    const told = (await page.getByTestId('drill-step').allTextContents()).join(' | ');
+    expect(steps, told).toEqual(expect.arrayContaining(['stopping master', 'process exited', 'forced failover', 'promoted', 'rejoined', 'verified']));
     expect(await page.getByTestId('drill-detection').textContent()).toContain('Red K supervisor');
     expect(await page.getByTestId('drill-run').isDisabled()).toBe(false);
     await page.screenshot({ path: `${SHOTS}/failover-drill.png`, fullPage: true });

@@ -315,7 +315,13 @@ export class ClusterLauncher {
   async up(): Promise<UpResult> {
     const began = Date.now();
     const version = await this.checkServer();
-    const states = await this.status();
+    let states = await this.status();
+    // A node of ours that is busy (loading its AOF, or slow on a loaded machine) can look foreign
+    // for a moment: look again before refusing. Another program on the port stays foreign.
+    for (let tries = 0; tries < 5 && states.some((s) => s.state.kind === 'foreign'); tries++) {
+      await sleep(500);
+      states = await this.status();
+    }
     const foreign = states.filter((s) => s.state.kind === 'foreign');
     if (foreign.length > 0) {
       const list = foreign.map((s) => `${s.port}: ${(s.state as { detail: string }).detail}`).join('; ');
