@@ -20,6 +20,12 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
   const { portBase, dataDir } = inject('cluster');
   const suite = new ClusterLauncher(options(portBase, dataDir));
 
+  // The shared cluster may still be healing from the file before (the chaos test and the drill
+  // stop nodes): up() brings it back to the C1 shape and waits until every node is ok.
+  beforeAll(async () => {
+    await suite.up();
+  });
+
   it('runs every node with AOF, the configured eviction policy and failover settings (C2, C3)', async () => {
     const config = await withNode({ host, port: portBase + 3 }, async (n) =>
       Object.fromEntries(
