@@ -12,7 +12,6 @@ import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from '../helpers/cluster';
 import { freePort } from '../helpers/ports';
 import { startMongoServer, type RunningServer } from '../helpers/servers';
-import { rmSync } from 'node:fs';
 import { tempDir } from '../helpers/temp-dirs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +34,6 @@ describe('chaos: a Redis node and the store go down under load, then come back',
   afterAll(async () => {
     await engine?.stop();
     await mongo?.stop();
-    rmSync(mongoData, { recursive: true, force: true });
   });
 
   const call = (method: string, input: unknown) => engine.router.dispatch(method, input);

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -66,7 +65,6 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
       const launcher = new ClusterLauncher(options(base, dir));
       await expect(launcher.up()).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`${base + 1}:`) });
       expect(await portIsFree(base)).toBe(true);
-      rmSync(dir, { recursive: true, force: true });
     });
 
     it('does not mistake another data folder’s cluster for its own', async () => {
@@ -97,7 +95,6 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
     });
     afterAll(async () => {
       await launcher.down();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     it('builds 3 masters with the C1 slot ranges and each replica on master port + 3', async () => {

@@ -17,16 +17,15 @@ export class ProfileCache {
 
   async get(username: string): Promise<User | null> {
     const key = keys.profile(username);
-    const cached = await this.redis.hmget(key, ...FIELDS);
-    const field = (name: (typeof FIELDS)[number]) => cached[FIELDS.indexOf(name)] ?? null;
-    if (field('username')) {
+    const [name, displayName, createdAt, followers, following, postCount] = await this.redis.hmget(key, ...FIELDS);
+    if (name) {
       return {
-        username: field('username')!,
-        displayName: field('displayName') ?? '',
-        createdAt: Number(field('createdAt')),
-        followers: Number(field('followers')),
-        following: Number(field('following')),
-        posts: Number(field('posts')),
+        username: name,
+        displayName: displayName ?? '',
+        createdAt: Number(createdAt),
+        followers: Number(followers),
+        following: Number(following),
+        posts: Number(postCount),
       };
     }
     const user = await this.documents.getUser(username);

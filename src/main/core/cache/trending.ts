@@ -60,9 +60,7 @@ export class TrendingCache {
     const last = new Map<string, boolean>();
     const delta = new Map<string, number>();
     for (const c of changes) {
-      const member = logMember(c.postId, c.username);
-      last.delete(member);
-      last.set(member, c.liked);
+      last.set(logMember(c.postId, c.username), c.liked);
       delta.set(c.postId, (delta.get(c.postId) ?? 0) + (c.liked ? 1 : -1));
     }
     const now = this.clock();

@@ -28,7 +28,8 @@ function olderThan<K extends string>(field: K, page: Page): Partial<Record<K, { 
 /**
  * The DocumentStore port on MongoDB (official driver). Queries stay within what MongoDB-wire
  * servers such as FerretDB 1.x and mongo-java-server implement: find/sort/limit, $in, $lt/$gte, $or,
- * countDocuments, insertMany, updateMany and deleteMany. No aggregation pipeline of ours.
+ * countDocuments, insertMany, updateMany and deleteMany, and one aggregation ($match + $group in
+ * countCommentsOf), which the contract suite runs on FerretDB 1.24.
  */
 class MongoDocumentStore implements DocumentStore {
   readonly description: string;
