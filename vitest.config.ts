@@ -38,6 +38,19 @@ export default defineConfig({
       },
       {
         test: {
+          // Real crashes, hangs and signals: each file starts the processes and clusters it
+          // breaks, on its own ports and folders, and stops them.
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['test/helpers/temp-dirs-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

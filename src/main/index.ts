@@ -46,6 +46,23 @@ function createWindow(): void {
   void window.loadURL(rendererUrl);
 }
 
+// One window per data folder: a second launch focuses the first instead of opening the same
+// store twice (the engine's store lock would refuse it anyway, with a dialog).
+const primary = app.requestSingleInstanceLock();
+if (!primary) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+}
+
+// SIGINT/SIGTERM (Ctrl+C, a service manager) quit like the window's close, so the engine stops
+// the cluster it started; Node's default for these signals would end the process at once.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
     if (!mayNavigate(url, rendererUrl)) event.preventDefault();
@@ -58,6 +75,7 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 app.whenReady().then(async () => {
+  if (!primary) return;
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });

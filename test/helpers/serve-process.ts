@@ -12,6 +12,8 @@ import { silentLogger } from '../../src/main/core/log';
 import { freePort, freePortBase } from './ports';
 
 export interface ServeProcess {
+  child: ChildProcess;
+  dataDir: string;
   url: string;
   port: number;
   token: string;
@@ -20,15 +22,31 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startServe(extraEnv: Record<string, string> = {}, timeoutMs = 120_000): Promise<ServeProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'redk-e2e-'));
-  const portBase = await freePortBase();
+export interface ServeOptions {
+  /** Reuse this data folder (it is then left for its owner to remove). */
+  dataDir?: string;
+  portBase?: number;
+  /** Run in a process group of its own (like `setsid npm run serve`), for signals to the group. */
+  detached?: boolean;
+}
+
+/** The `npm run serve` entry as a child process; `opts` reuse a folder or port base. */
+export function spawnServe(env: Record<string, string>, detached = false): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/serve.ts'], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
+  });
+}
+
+export async function startServe(extraEnv: Record<string, string> = {}, timeoutMs = 120_000, opts: ServeOptions = {}): Promise<ServeProcess> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'redk-e2e-'));
+  const portBase = opts.portBase ?? (await freePortBase());
   const port = await freePort();
   const token = `e2e-${Math.random().toString(36).slice(2)}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/serve.ts'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
+  const child = spawnServe(
+    {
       REDK_DATA_DIR: dataDir,
       REDK_REDIS_PORT_BASE: String(portBase),
       REDK_HTTP_PORT: String(port),
@@ -36,8 +54,8 @@ export async function startServe(extraEnv: Record<string, string> = {}, timeoutM
       REDK_REDIS_NODE_TIMEOUT: '2000',
       ...extraEnv,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    opts.detached,
+  );
   let log = '';
   child.stdout?.on('data', (c: Buffer) => (log += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
@@ -57,6 +75,8 @@ export async function startServe(extraEnv: Record<string, string> = {}, timeoutM
     });
   });
   return {
+    child,
+    dataDir,
     url,
     port,
     token,
@@ -78,7 +98,7 @@ export async function startServe(extraEnv: Record<string, string> = {}, timeoutM
       if (killed) await new ClusterLauncher(
         launcherOptionsFrom(loadConfig({ dataDir, redis: { portBase } }, { REDK_DATA_DIR: dataDir }), silentLogger),
       ).down();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
   };

@@ -9,7 +9,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/log';
 import { seedDemoData, seedSize } from '../core/seed/demo-data';
-import { openStores } from '../core/stores';
+import { lockStores, openStores } from '../core/stores';
 import { runCli } from './run-cli';
 
 function folderBytes(dir: string): number {
@@ -41,7 +41,16 @@ runCli(async () => {
   }
   const config = loadConfig(values['data-dir'] ? { dataDir: values['data-dir'] } : {});
   const log = createLogger('seed');
-  const stores = await openStores(config, log);
+  // Never a second process on a running engine's store (PGlite would be corrupted): refused
+  // with the owner's pid and URL, exit 1.
+  const lock = await lockStores(config, 'seed', log);
+  let stores;
+  try {
+    stores = await openStores(config, log);
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   const began = Date.now();
   const bar = new SingleBar({ format: '{phase} |{bar}| {percentage}% {value}/{total} {duration_formatted}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
   let current = '';
@@ -68,6 +77,7 @@ runCli(async () => {
   } finally {
     bar.stop();
     await stores.close();
+    await lock?.release();
   }
   return 0;
 });

@@ -8,10 +8,19 @@ import { createLogger, type Logger } from '../core/log';
 import { startWebShell } from '../web/server';
 import { ensureBuilt } from './build-check';
 import { rendererDir } from './paths';
-import { runCli } from './run-cli';
+import { onStopSignals, runCli } from './run-cli';
 
 export async function serve(log: Logger = createLogger('serve')): Promise<number> {
   const config = loadConfig();
+  // Listening from the start: a signal while the cluster comes up stops it once it is up,
+  // instead of killing this process between starting the nodes and being able to stop them.
+  let requested: NodeJS.Signals | null = null;
+  let wake = () => {};
+  onStopSignals((signal) => {
+    requested = signal;
+    log.info(`${signal}: stopping`);
+    wake();
+  }, log);
   await ensureBuilt(log);
   const engine = await Engine.start(config, { log, shell: 'web' });
   let shell;
@@ -28,22 +37,12 @@ export async function serve(log: Logger = createLogger('serve')): Promise<number
     await engine.stop();
     throw err;
   }
+  engine.announceUrl(shell.url);
   process.stdout.write(`Red K web shell: ${shell.url}\n`);
   log.info('open the URL above in a browser; Ctrl+C stops the engine');
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info(`${signal}: stopping`);
-      void shell
-        .close()
-        .then(() => engine.stop())
-        .finally(resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  if (requested === null) await new Promise<void>((resolve) => (wake = resolve));
+  await shell.close().catch((err: unknown) => log.warn(`closing the web shell: ${(err as Error).message}`));
+  await engine.stop().catch((err: unknown) => log.error(`stopping the engine: ${(err as Error).message}`));
   return 0;
 }
 

@@ -7,7 +7,7 @@ import { createLogger } from '../core/log';
 import { ensureBuilt } from './build-check';
 import { findElectron } from './electron-binary';
 import { projectRoot } from './paths';
-import { runCli } from './run-cli';
+import { onStopSignals, runCli } from './run-cli';
 import { serve } from './serve';
 
 runCli(async () => {
@@ -24,6 +24,11 @@ runCli(async () => {
   await ensureBuilt(log, root);
   return new Promise<number>((resolve) => {
     const child = spawn(electron.binary, [root], { stdio: 'inherit', cwd: root });
+    // A signal to this process alone (a service manager) reaches the window too, which then
+    // stops its engine and cluster before quitting; this process waits for it.
+    onStopSignals((signal) => {
+      if (child.exitCode === null) child.kill(signal);
+    }, log);
     child.on('exit', (code) => resolve(code ?? 0));
     child.on('error', (err) => {
       log.error(`Electron failed to start: ${err.message}`);

@@ -19,7 +19,8 @@ import { monotonicClock, type Clock } from './ids';
 import { RpcRouter } from './rpc/router';
 import { type ClusterService } from './services/cluster-service';
 import { SocialService } from './services/social-service';
-import { openStores, type Stores } from './stores';
+import type { DataLock } from './data-lock';
+import { lockStores, openStores, type Stores } from './stores';
 import { SyncEngine } from './sync/sync-engine';
 import { preferSmallHeap } from './v8-heap';
 
@@ -53,6 +54,8 @@ interface EngineParts {
   sync: SyncEngine;
   drill: FailoverDrill;
   stores: Stores;
+  /** The one-owner lock on the embedded store (null when MongoDB and Neo4j serve both sides). */
+  lock: DataLock | null;
   timers: NodeJS.Timeout[];
   info: EngineInfo;
 }
@@ -82,15 +85,35 @@ export class Engine {
   static async start(config: Config, opts: EngineOptions): Promise<Engine> {
     const log = opts.log;
     if (config.smallHeap) preferSmallHeap();
-    const connection = await connectCluster(config, log, opts.onProgress);
-    const { client, pool, service, launcher, supervisor } = connection;
-    let stores: Stores;
+    // First, before any node is started: a second engine on the same store is refused here.
+    const lock = await lockStores(config, opts.shell, log);
+    let connection: Awaited<ReturnType<typeof connectCluster>> | null = null;
+    let stores: Stores | null = null;
     try {
+      connection = await connectCluster(config, log, opts.onProgress);
       stores = await openStores(config, log.child('stores'));
+      return await Engine.assemble(config, opts, lock, connection, stores);
     } catch (err) {
-      await connection.close();
+      // Undo what this start did, so a failed start leaves no redis-server of its own running.
+      await stores?.close().catch(() => undefined);
+      await connection?.close().catch(() => undefined);
+      if (connection?.started && connection.launcher && !config.redis.keepRunning) {
+        await connection.launcher.down().catch((downErr: unknown) => log.warn(`stopping the nodes this start began: ${(downErr as Error).message}`));
+      }
+      await lock?.release();
       throw err;
     }
+  }
+
+  private static async assemble(
+    config: Config,
+    opts: EngineOptions,
+    lock: DataLock | null,
+    connection: Awaited<ReturnType<typeof connectCluster>>,
+    stores: Stores,
+  ): Promise<Engine> {
+    const log = opts.log;
+    const { client, pool, service, launcher, supervisor } = connection;
     const events = new EventBus();
     const clock = opts.clock ?? monotonicClock();
     const sync = new SyncEngine(client, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs });
@@ -108,13 +131,25 @@ export class Engine {
     trendingTimer.unref();
     const engine = new Engine({
       config, log, events, client, pool, monitor, launcher, supervisor, ownsCluster: connection.started, clusterService: service,
-      social, sync, drill, stores, timers: [trendingTimer], info,
+      social, sync, drill, stores, lock, timers: [trendingTimer], info,
     });
     monitor.start();
     sync.start();
-    await monitor.tick();
+    try {
+      await monitor.tick();
+    } catch (err) {
+      monitor.stop();
+      clearInterval(trendingTimer);
+      await sync.stop();
+      throw err;
+    }
     log.info(`engine ready (${config.redis.mode} cluster, reads from ${config.redis.scaleReads})`);
     return engine;
+  }
+
+  /** Records the URL the web shell serves, for the refusal line of a second start on this folder. */
+  announceUrl(url: string): void {
+    this.parts.lock?.setUrl(url);
   }
 
   /** The cluster client for data work (ioredis Cluster). */
@@ -122,8 +157,16 @@ export class Engine {
     return this.parts.client;
   }
 
-  async stop(): Promise<void> {
-    const { monitor, client, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, timers } = this.parts;
+  private stopping: Promise<void> | null = null;
+
+  /** Undoes start(); a second call (a second signal) waits for the first. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
+    const { monitor, client, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, lock, timers } = this.parts;
     supervisor?.stop();
     monitor.stop();
     timers.forEach((t) => clearInterval(t));
@@ -136,5 +179,6 @@ export class Engine {
     } else if (launcher) {
       log.info('leaving the embedded cluster running (it was already running, or keepRunning is set)');
     }
+    await lock?.release();
   }
 }

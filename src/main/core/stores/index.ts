@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../config';
+import { acquireDataLock, type DataLock } from '../data-lock';
 import type { Logger } from '../log';
 import { EmbeddedStores } from './embedded/embedded-stores';
 import type { DocumentStore, GraphStore } from './ports';
@@ -16,8 +17,23 @@ export interface Stores {
   close(): Promise<void>;
 }
 
+/** The embedded store's folder, or null when MongoDB and Neo4j serve both sides. */
+export function embeddedStoreDir(config: Config): string | null {
+  const { mongoUrl, neo4jUrl, embeddedDir } = config.stores;
+  return mongoUrl && neo4jUrl ? null : (embeddedDir ?? join(config.dataDir, 'store'));
+}
+
+/**
+ * Takes the one-owner lock on the embedded store (see data-lock.ts) before anything opens it;
+ * null when no embedded store is used. Throws AppError('conflict') naming the running owner.
+ */
+export async function lockStores(config: Config, what: string, log: Logger): Promise<DataLock | null> {
+  const dir = embeddedStoreDir(config);
+  return dir === null ? null : acquireDataLock(dir, what, log);
+}
+
 export async function openStores(config: Config, log: Logger): Promise<Stores> {
-  const { mongoUrl, neo4jUrl, neo4jUser, neo4jPassword, embeddedDir, sharedBuffersMb } = config.stores;
+  const { mongoUrl, neo4jUrl, neo4jUser, neo4jPassword, sharedBuffersMb } = config.stores;
   const opened: { close(): Promise<void> }[] = [];
   const closeAll = async () => {
     // Reverse order, and every close attempted even if one fails, so nothing keeps the process alive.
@@ -27,8 +43,9 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
   };
   try {
     let embedded: EmbeddedStores | undefined;
-    if (!mongoUrl || !neo4jUrl) {
-      embedded = await EmbeddedStores.open(embeddedDir ?? join(config.dataDir, 'store'), log.child('embedded'), { sharedBuffersMb });
+    const dir = embeddedStoreDir(config);
+    if (dir !== null) {
+      embedded = await EmbeddedStores.open(dir, log.child('embedded'), { sharedBuffersMb });
       opened.push(embedded);
     }
     // The drivers are loaded only when their store is configured: most users run the embedded
