@@ -9,6 +9,13 @@ export type NodeRole = 'master' | 'replica';
 /** Health as the cluster itself reports it (CLUSTER NODES flags). */
 export type NodeHealth = 'ok' | 'pfail' | 'fail' | 'handshake' | 'noaddr';
 
+/** What the embedded cluster's supervisor knows of a node in trouble (absent when all is well). */
+export interface NodeProcessNote {
+  state: 'restarting' | 'restart failed' | 'not answering';
+  detail: string;
+  since: number;
+}
+
 export interface ClusterNodeInfo {
   id: string;
   /** host:port as clients reach it. */
@@ -23,6 +30,8 @@ export interface ClusterNodeInfo {
   flags: string[];
   slots: SlotRange[];
   configEpoch: number;
+  /** The supervisor's note on this node's process (embedded cluster only). */
+  process?: NodeProcessNote;
 }
 
 export interface Topology {
@@ -106,7 +115,8 @@ export type AlertRule =
   | 'hit_rate_low'
   | 'cluster_state'
   | 'replica_link_down'
-  | 'node_unreachable';
+  | 'node_unreachable'
+  | 'shard_without_replica';
 
 export interface Alert {
   rule: AlertRule;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAlerts, nodeMetricsFromInfo, unreachableNode } from '../../src/main/core/cluster/metrics';
-import type { ClusterMetrics, NodeMetrics } from '../../src/shared/types';
+import { evaluateAlerts, nodeMetricsFromInfo, shardAlerts, unreachableNode } from '../../src/main/core/cluster/metrics';
+import type { ClusterMetrics, ClusterNodeInfo, NodeMetrics, Topology } from '../../src/shared/types';
 
 const MB = 1024 * 1024;
 const node = (over: Partial<NodeMetrics> = {}): NodeMetrics => ({
@@ -52,5 +52,35 @@ describe('O2 alert rules', () => {
       'used_memory:2048\r\nmaxmemory:4096\r\nkeyspace_hits:3\r\nkeyspace_misses:1\r\nmaster_link_status:up\r\ndb0:keys=12,expires=3,avg_ttl=0\r\ninstantaneous_ops_per_sec:7\r\n',
     );
     expect(m).toMatchObject({ usedMemory: 2048, maxmemory: 4096, hitRate: 0.75, masterLinkStatus: 'up', keys: 12, opsPerSec: 7 });
+  });
+});
+
+describe('shard without a replica', () => {
+  const info = (over: Partial<ClusterNodeInfo>): ClusterNodeInfo => ({
+    id: 'x', address: '127.0.0.1:7000', host: '127.0.0.1', port: 7000, role: 'master', masterId: null, health: 'ok',
+    linkState: 'connected', flags: [], slots: [], configEpoch: 1, ...over,
+  });
+  const topology = (nodes: ClusterNodeInfo[]): Topology => ({
+    state: 'ok', slotsAssigned: 16384, slotsOk: 16384, knownNodes: nodes.length, currentEpoch: 1, observedFrom: '127.0.0.1:7000', observedAt: 1, mode: 'embedded', nodes,
+  });
+  const m1 = info({ id: 'm1', slots: [{ start: 0, end: 5460 }] });
+  const r1 = info({ id: 'r1', address: '127.0.0.1:7003', port: 7003, role: 'replica', masterId: 'm1' });
+
+  it('a shard with a healthy replica raises nothing', () => {
+    expect(shardAlerts(topology([m1, r1]), 1)).toEqual([]);
+  });
+
+  it('names the shard and the reason the supervisor gives: a replica that cannot be restarted', () => {
+    const down = { ...r1, health: 'fail' as const, process: { state: 'restart failed' as const, detail: '127.0.0.1:7003 could not be restarted: Address already in use', since: 1 } };
+    const [alert] = shardAlerts(topology([m1, down]), 1);
+    expect(alert).toMatchObject({ rule: 'shard_without_replica', severity: 'critical', node: '127.0.0.1:7000' });
+    expect(alert!.message).toBe('shard 0-5460 has no replica: 127.0.0.1:7003 restart failed: 127.0.0.1:7003 could not be restarted: Address already in use');
+  });
+
+  it('after a failover, the old master being restarted is the reason the new master has no replica yet', () => {
+    const promoted = info({ id: 'r1', address: '127.0.0.1:7003', port: 7003, slots: [{ start: 0, end: 5460 }] });
+    const old = info({ id: 'm1', health: 'fail', linkState: 'disconnected', process: { state: 'restarting', detail: 'starting 127.0.0.1:7000 again (attempt 1)', since: 1 } });
+    expect(shardAlerts(topology([promoted, old]), 1)[0]!.message).toBe('shard 0-5460 has no replica: 127.0.0.1:7000 restarting: starting 127.0.0.1:7000 again (attempt 1)');
+    expect(shardAlerts(topology([promoted]), 1)[0]!.message).toBe('shard 0-5460 has no replica: no replica is configured');
   });
 });

@@ -26,9 +26,23 @@ function fakeCluster() {
     mkdirSync(join(dir, String(port)));
     writeFileSync(join(dir, String(port), 'redis.pid'), `${child.pid}\n`);
   }
-  const launcher = { plan, nodeDir: (port: number) => join(dir, String(port)) } as unknown as ClusterLauncher;
+  const restarted: number[] = [];
+  let refuseRestart = false;
+  const launcher = {
+    plan,
+    nodeDir: (port: number) => join(dir, String(port)),
+    // Stands in for starting redis-server again: a new process and pidfile for the port.
+    restartNode: async (port: number) => {
+      if (refuseRestart) throw new Error('redis-server: Address already in use');
+      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      children.set(port, child);
+      writeFileSync(join(dir, String(port), 'redis.pid'), `${child.pid}\n`);
+      restarted.push(port);
+      return child.pid ?? null;
+    },
+  } as unknown as ClusterLauncher;
   const exited = (port: number) => new Promise((resolve) => children.get(port)!.once('exit', resolve));
-  return { dir, children, launcher, exited };
+  return { dir, children, launcher, exited, restarted, refuseRestarts: (refuse: boolean) => (refuseRestart = refuse) };
 }
 
 describe('NodeSupervisor', () => {
@@ -39,9 +53,9 @@ describe('NodeSupervisor', () => {
   function watched(settleMs: number) {
     const cluster = fakeCluster();
     const pool = new NodePool(undefined);
-    const supervisor = new NodeSupervisor({ launcher: cluster.launcher, pool, log: silentLogger, intervalMs: 50, settleMs });
+    const supervisor = new NodeSupervisor({ launcher: cluster.launcher, pool, log: silentLogger, intervalMs: 50, settleMs, restartBackoffMs: [0, 50, 100] });
     cleanup = () => {
-      supervisor.stop();
+      void supervisor.stop();
       pool.close();
       for (const c of cluster.children.values()) c.kill('SIGKILL');
       rmSync(cluster.dir, { recursive: true, force: true });
@@ -61,11 +75,44 @@ describe('NodeSupervisor', () => {
     return actions;
   }
 
-  it('one master process gone: it tries to promote, and says why it could not here', async () => {
-    const actions = await run([plan.ports[0]!]);
-    expect(actions.map((a) => a.step)).toEqual(['process exited', 'no failover']);
-    expect(actions[0]!.detail).toContain(`${plan.host}:${plan.ports[0]}`);
+  async function until(what: string, check: () => boolean, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('one master process gone: it tries to promote, says why it could not here, and starts the node again', async () => {
+    const { cluster, supervisor, actions } = watched(100);
+    const port = plan.ports[0]!;
+    cluster.children.get(port)!.kill('SIGKILL');
+    await cluster.exited(port);
+    await until('the restart', () => actions.some((a) => a.step === 'restarted'));
+    expect(actions.map((a) => a.step).slice(0, 4)).toEqual(['process exited', 'no failover', 'restarting', 'restarted']);
+    expect(actions[0]!.detail).toContain(`${plan.host}:${port}`);
     expect(actions[1]!.detail).toContain('no other node answered');
+    expect(cluster.restarted).toEqual([port]);
+    // Running again, but not yet known to have rejoined its shard (no Redis answers here).
+    expect(supervisor.nodeNotes().get(`${plan.host}:${port}`)?.state).toBe('restarting');
+    // The new process is watched like the old one: its exit is seen again.
+    cluster.children.get(port)!.kill('SIGKILL');
+    await until('the second restart', () => cluster.restarted.length === 2);
+  }, 20_000);
+
+  it('a node that cannot be restarted is noted with the reason, and tried again with backoff until it can', async () => {
+    const { cluster, supervisor, actions } = watched(50);
+    const port = plan.ports[4]!;
+    cluster.refuseRestarts(true);
+    cluster.children.get(port)!.kill('SIGKILL');
+    await cluster.exited(port);
+    await until('two failed attempts', () => actions.filter((a) => a.step === 'restart failed').length >= 2);
+    const note = supervisor.nodeNotes().get(`${plan.host}:${port}`);
+    expect(note?.state).toBe('restart failed');
+    expect(note?.detail).toContain('Address already in use');
+    cluster.refuseRestarts(false);
+    await until('the restart', () => actions.some((a) => a.step === 'restarted'));
+    expect(cluster.restarted).toEqual([port]);
   }, 20_000);
 
   it('several nodes gone together is a shutdown: no failover is attempted', async () => {
@@ -74,6 +121,9 @@ describe('NodeSupervisor', () => {
     const verdict = actions.find((a) => a.step !== 'process exited')!;
     expect(verdict.step).toBe('no failover');
     expect(verdict.detail).toMatch(/3 nodes stopped together/);
+    // A shutdown is nobody's crash: nothing is started again.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(actions.some((a) => a.step === 'restarting')).toBe(false);
   }, 20_000);
 
   it('paused, it leaves the failure to Redis and does not act', async () => {

@@ -34,6 +34,13 @@ export const configSchema = z.strictObject({
      * timeout. Off = Redis detects the failure itself (1-1.5x nodeTimeoutMs plus the election).
      */
     fastFailover: z.boolean().default(true),
+    /**
+     * How long one command may wait for its reply before it fails with cluster_unavailable. A
+     * frozen or partitioned master otherwise holds every request on its slots until Redis fails
+     * it over (a node timeout and more). A command that timed out may still have run: every
+     * write that is not naturally idempotent carries an operation id (exactly-once effects).
+     */
+    commandTimeoutMs: z.number().int().min(100).max(60_000).default(1500),
     seeds: z.array(hostPort).default([]),
     /** External clusters behind NAT (Docker): announced address -> reachable address. */
     natMap: z.record(z.string(), z.strictObject({ host: z.string(), port: z.number().int() })).optional(),
@@ -124,6 +131,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
       password: env.REDK_REDIS_PASSWORD || undefined,
       keepRunning: flagFrom(env.REDK_KEEP_CLUSTER),
       fastFailover: flagFrom(env.REDK_REDIS_FAST_FAILOVER),
+      commandTimeoutMs: intFrom(env, 'REDK_REDIS_COMMAND_TIMEOUT'),
     }),
     http: defined({ port: intFrom(env, 'REDK_HTTP_PORT'), token: env.REDK_TOKEN || undefined }),
     stores: defined({

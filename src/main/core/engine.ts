@@ -167,7 +167,7 @@ export class Engine {
 
   private async stopOnce(): Promise<void> {
     const { monitor, client, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, lock, timers } = this.parts;
-    supervisor?.stop();
+    await supervisor?.stop();
     monitor.stop();
     timers.forEach((t) => clearInterval(t));
     await sync.stop();

@@ -43,6 +43,11 @@ export function toAppError(err: unknown): AppError {
   if (/^(MOVED|ASK|TRYAGAIN) /.test(message)) {
     return new AppError('cluster_unavailable', `The cluster is moving this key's slot (${message}); try again in a moment.`, { cause: err });
   }
+  if (/^Command timed out/.test(message)) {
+    // ioredis's commandTimeout: the node holding the key did not answer in time (frozen, or cut
+    // off); the command may still run there, which the operation ids make harmless.
+    return new AppError('cluster_unavailable', 'A Redis node did not answer in time (it may be frozen or cut off; the cluster fails it over after its node timeout); try again in a moment.', { cause: err });
+  }
   if (CLUSTER_UNAVAILABLE.test(message)) {
     // A redirection loop names the slot the nodes disagree about; say which one.
     const slot = /\b(?:MOVED|ASK) (\d+) /.exec(message)?.[1];

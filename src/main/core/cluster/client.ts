@@ -13,6 +13,8 @@ export interface ClusterClientOptions {
   scaleReads: 'master' | 'slave' | 'all';
   natMap?: Record<string, { host: string; port: number }>;
   password?: string;
+  /** Per-command reply timeout (ioredis commandTimeout); none when unset. */
+  commandTimeoutMs?: number;
   log: Logger;
 }
 
@@ -49,7 +51,7 @@ export function createClusterClient(opts: ClusterClientOptions): Cluster {
   const cluster = new Cluster(opts.seeds, {
     scaleReads: opts.scaleReads,
     natMap: opts.natMap as NatMap | undefined,
-    redisOptions: { password: opts.password, connectTimeout: 2000, maxRetriesPerRequest: 2 },
+    redisOptions: { password: opts.password, connectTimeout: 2000, maxRetriesPerRequest: 2, commandTimeout: opts.commandTimeoutMs },
     clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 300,

@@ -44,7 +44,7 @@ export async function connectCluster(config: Config, log: Logger, onProgress?: (
     log.info(`connecting to the external cluster at ${config.redis.seeds.join(', ')}`);
   }
   const addresses = seeds.map((s) => `${s.host}:${s.port}`);
-  const client = createClusterClient({ seeds, scaleReads: config.redis.scaleReads, natMap: config.redis.natMap, password: config.redis.password, log: log.child('redis') });
+  const client = createClusterClient({ seeds, scaleReads: config.redis.scaleReads, natMap: config.redis.natMap, password: config.redis.password, commandTimeoutMs: config.redis.commandTimeoutMs, log: log.child('redis') });
   const pool = new NodePool(config.redis.natMap, config.redis.password);
   try {
     await waitReady(client, 30_000);
@@ -59,13 +59,13 @@ export async function connectCluster(config: Config, log: Logger, onProgress?: (
   return {
     client,
     pool,
-    service: new ClusterService(pool, addresses, config.redis.mode),
+    service: new ClusterService(pool, addresses, config.redis.mode, () => supervisor?.nodeNotes() ?? new Map()),
     launcher,
     supervisor,
     seeds: addresses,
     started,
     close: async () => {
-      supervisor?.stop();
+      await supervisor?.stop();
       await client.quit().catch(() => client.disconnect());
       pool.close();
     },

@@ -180,8 +180,13 @@ export class FailoverDrill {
     if (!promoted) this.step('not promoted', `${replica.address} was not promoted within ${Math.round((deadline - this.began) / 1000)} s`);
 
     if (mode === 'stop' && this.deps.launcher) {
-      this.step('restarting', `starting ${master.address} again from its AOF and nodes.conf`);
-      await this.deps.launcher.up().catch((err: unknown) => this.step('restart failed', (err as Error).message));
+      if (this.deps.supervisor?.active) {
+        // The supervisor restarts the node itself (its steps are in this timeline).
+        await this.deps.supervisor.idle();
+      } else {
+        this.step('restarting', `starting ${master.address} again from its AOF and nodes.conf`);
+        await this.deps.launcher.up().catch((err: unknown) => this.step('restart failed', (err as Error).message));
+      }
       const back = await this.waitFor(async () => {
         const view = await this.viewFrom(replica.address, before);
         const old = view.nodes.find((n) => n.id === master.id);

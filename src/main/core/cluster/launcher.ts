@@ -218,6 +218,21 @@ export class ClusterLauncher {
     }
   }
 
+  /**
+   * Starts one planned node again (the supervisor, after its process died) from its AOF and
+   * nodes.conf, so it rejoins the cluster it knew; returns its pid. A port that already has our
+   * node (another engine on this cluster got there first) counts as restarted.
+   */
+  async restartNode(port: number): Promise<number | null> {
+    if (!this.plan.ports.includes(port)) throw new AppError('invalid_input', `Port ${port} is not a node of this cluster.`);
+    const state = await this.probe(port);
+    if (state.kind === 'foreign') throw new AppError('conflict', `port ${port} is taken by ${state.detail}`);
+    if (state.kind === 'free') await this.startNode(port);
+    const now = await this.probe(port);
+    if (now.kind !== 'ours') throw new AppError('cluster_unavailable', `redis-server on port ${port} is not answering after its start`);
+    return now.pid;
+  }
+
   private node(port: number) {
     return { host: this.opts.host, port };
   }

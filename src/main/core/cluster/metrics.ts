@@ -1,5 +1,5 @@
 /** O1 metrics per node from INFO, and the O2 alert rules over them (pure, tested alone). */
-import type { Alert, ClusterMetrics, ClusterNodeInfo, NodeMetrics } from '../../../shared/types';
+import type { Alert, ClusterMetrics, ClusterNodeInfo, NodeMetrics, Topology } from '../../../shared/types';
 import { parseInfo } from './nodes-parser';
 
 const num = (value: string | undefined): number => {
@@ -110,6 +110,35 @@ export function evaluateAlerts(metrics: ClusterMetrics, t = ALERT_THRESHOLDS): A
         value: 'down', threshold: 'up',
       });
     }
+  }
+  return alerts;
+}
+
+const rangesText = (slots: { start: number; end: number }[]) => slots.map((r) => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(',');
+
+/**
+ * A shard (a master with slots) with no replica able to take over: its next crash loses its
+ * slots until the node is back, and its writes cannot be acknowledged by a replica (R3). The
+ * reason names what the supervisor knows (a restart that failed, a node that does not answer).
+ */
+export function shardAlerts(topology: Topology, at: number): Alert[] {
+  const alerts: Alert[] = [];
+  const healthy = (n: ClusterNodeInfo) => n.health === 'ok' && n.linkState === 'connected' && n.process === undefined;
+  for (const master of topology.nodes) {
+    if (master.role !== 'master' || master.slots.length === 0) continue;
+    const replicas = topology.nodes.filter((n) => n.role === 'replica' && n.masterId === master.id);
+    if (replicas.some(healthy)) continue;
+    // A dead master that the supervisor restarts comes back as this shard's replica: it is not
+    // listed as one yet, so the notes of nodes without slots tell what is under way.
+    const troubled = replicas.length > 0 ? replicas : topology.nodes.filter((n) => n.id !== master.id && n.slots.length === 0 && !healthy(n));
+    const reason = troubled.length > 0
+      ? troubled.map((n) => (n.process ? `${n.address} ${n.process.state}: ${n.process.detail}` : `${n.address} is ${n.health === 'ok' ? `link ${n.linkState}` : n.health}`)).join('; ')
+      : 'no replica is configured';
+    alerts.push({
+      rule: 'shard_without_replica', severity: 'critical', node: master.address, at,
+      message: `shard ${rangesText(master.slots)} has no replica: ${reason}`,
+      value: 0, threshold: 1,
+    });
   }
   return alerts;
 }

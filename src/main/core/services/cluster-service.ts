@@ -1,8 +1,8 @@
 /** ClusterService: what the `cluster.*` contract methods call. */
-import type { Alert, ClusterMetrics, FailoverResult, KeySlotInfo, Topology } from '../../../shared/types';
+import type { Alert, ClusterMetrics, FailoverResult, KeySlotInfo, NodeProcessNote, Topology } from '../../../shared/types';
 import { type NodePool } from '../cluster/client';
 import { keySlotInfo } from '../cluster/keyslot';
-import { evaluateAlerts, nodeMetricsFromInfo, unreachableNode } from '../cluster/metrics';
+import { evaluateAlerts, nodeMetricsFromInfo, shardAlerts, unreachableNode } from '../cluster/metrics';
 import { textCommand } from '../cluster/node-client';
 import { parseClusterNodes, parseInfo } from '../cluster/nodes-parser';
 import { AppError } from '../errors';
@@ -24,6 +24,8 @@ export class ClusterService {
     private readonly pool: NodePool,
     private readonly seeds: string[],
     private readonly mode: 'embedded' | 'external',
+    /** The supervisor's notes on nodes in trouble, by host:port (embedded cluster). */
+    private readonly notes: () => Map<string, NodeProcessNote> = () => new Map(),
   ) {}
 
   /** Addresses worth asking, most recently seen first, then the configured seeds. */
@@ -44,6 +46,11 @@ export class ClusterService {
         ]);
         const info = parseInfo(infoText);
         const state = info.cluster_state === 'ok' || info.cluster_state === 'fail' ? info.cluster_state : 'unknown';
+        const notes = this.notes();
+        const nodes = parseClusterNodes(nodesText).map((n) => {
+          const note = notes.get(n.address);
+          return note ? { ...n, process: note } : n;
+        });
         this.last = {
           state,
           slotsAssigned: Number(info.cluster_slots_assigned) || 0,
@@ -53,7 +60,7 @@ export class ClusterService {
           observedFrom: address,
           observedAt: Date.now(),
           mode: this.mode,
-          nodes: parseClusterNodes(nodesText),
+          nodes,
         };
         return this.last;
       } catch (err) {
@@ -86,7 +93,8 @@ export class ClusterService {
   private readonly alertSince = new Map<string, number>();
 
   async alerts(): Promise<Alert[]> {
-    const alerts = evaluateAlerts(await this.metrics());
+    const metrics = await this.metrics();
+    const alerts = [...evaluateAlerts(metrics), ...(this.last ? shardAlerts(this.last, metrics.at) : [])];
     const active = new Set<string>();
     const out = alerts.map((a) => {
       const id = `${a.rule}|${a.node ?? ''}`;

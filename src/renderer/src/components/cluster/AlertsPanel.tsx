@@ -11,6 +11,7 @@ const RULES: { rule: Alert['rule']; text: string }[] = [
   { rule: 'cluster_state', text: 'cluster_state is not ok' },
   { rule: 'replica_link_down', text: 'a replica with master_link_status down' },
   { rule: 'node_unreachable', text: 'a node does not answer INFO' },
+  { rule: 'shard_without_replica', text: 'a shard has no replica able to take over (and why)' },
 ];
 
 function Severity({ alert }: { alert: Alert }) {

@@ -30,6 +30,12 @@ export function RedisNodeCard({ data }: NodeProps<RedisFlowNode>) {
         <span className={`role role-${node.role}`}>{node.role}</span>
         <span>
           {node.linkState === 'disconnected' && <span className="health health-pfail">link down</span>} <span className={`health health-${node.health}`}>{node.health}</span>
+          {node.process && (
+            <span className="health health-pfail" data-testid="process-note" title={node.process.detail}>
+              {' '}
+              {node.process.state}
+            </span>
+          )}
         </span>
       </div>
       <code className="graph-address">{node.address}</code>

@@ -4,9 +4,17 @@ import { rangeText, replicationOf, slotTotal, type Shard } from '../../lib/shard
 
 export function HealthChip({ node }: { node: ClusterNodeInfo }) {
   return (
-    <span className={`health health-${node.health}`} title={`flags: ${node.flags.join(',')}; link ${node.linkState}`}>
-      {node.health}
-    </span>
+    <>
+      <span className={`health health-${node.health}`} title={`flags: ${node.flags.join(',')}; link ${node.linkState}`}>
+        {node.health}
+      </span>
+      {node.process && (
+        <span className="health health-pfail" data-testid="process-note" title={node.process.detail}>
+          {' '}
+          {node.process.state}
+        </span>
+      )}
+    </>
   );
 }
 
