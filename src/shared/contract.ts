@@ -12,6 +12,7 @@ import type {
   Conversation,
   DrillResult,
   DrillStep,
+  HealingAction,
   EngineInfo,
   FailoverResult,
   KeyScanPage,
@@ -150,6 +151,8 @@ export interface EventMap {
   'cluster.topology': Topology;
   'cluster.alerts': Alert[];
   'cluster.failover': DrillStep;
+  /** The embedded cluster's supervisor saw a node exit or hang, forced a failover, restarted a node. */
+  'cluster.healing': HealingAction;
   'messages.new': Message;
   /** Someone posted (after every feed that shows it was invalidated): feeds on screen may offer a refresh. */
   'posts.new': { id: string; author: string; createdAt: number };

@@ -9,6 +9,14 @@ export type NodeRole = 'master' | 'replica';
 /** Health as the cluster itself reports it (CLUSTER NODES flags). */
 export type NodeHealth = 'ok' | 'pfail' | 'fail' | 'handshake' | 'noaddr';
 
+/** One thing the embedded cluster's supervisor saw or did (a crash, a forced failover, a restart). */
+export interface HealingAction {
+  at: number;
+  step: string;
+  port: number;
+  detail: string;
+}
+
 /** What the embedded cluster's supervisor knows of a node in trouble (absent when all is well). */
 export interface NodeProcessNote {
   state: 'restarting' | 'restart failed' | 'not answering';

@@ -57,6 +57,7 @@ interface EngineParts {
   /** The one-owner lock on the embedded store (null when MongoDB and Neo4j serve both sides). */
   lock: DataLock | null;
   timers: NodeJS.Timeout[];
+  unlisten: (() => void)[];
   info: EngineInfo;
 }
 
@@ -131,8 +132,10 @@ export class Engine {
     trendingTimer.unref();
     const engine = new Engine({
       config, log, events, client, pool, monitor, launcher, supervisor, ownsCluster: connection.started, clusterService: service,
-      social, sync, drill, stores, lock, timers: [trendingTimer], info,
+      social, sync, drill, stores, lock, timers: [trendingTimer], unlisten: [], info,
     });
+    const unlistenHealing = supervisor?.onAction((action) => events.emit('cluster.healing', action));
+    engine.parts.unlisten.push(() => unlistenHealing?.());
     monitor.start();
     sync.start();
     try {
@@ -168,6 +171,7 @@ export class Engine {
   private async stopOnce(): Promise<void> {
     const { monitor, client, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, lock, timers } = this.parts;
     await supervisor?.stop();
+    this.parts.unlisten.forEach((off) => off());
     monitor.stop();
     timers.forEach((t) => clearInterval(t));
     await sync.stop();

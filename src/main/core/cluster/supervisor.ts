@@ -298,7 +298,10 @@ export class NodeSupervisor {
       return this.emit('no failover', port, `${dead} was ${master ? `a ${master.role} without slots to hand over` : 'not in the cluster'}; nothing to promote`);
     }
     const replica = view.find((n) => n.role === 'replica' && n.masterId === master.id && n.health === 'ok' && this.running.has(n.port));
-    if (!replica) return this.emit('no failover', port, `${dead} has no running replica; its slots wait until it is back`);
+    if (!replica) {
+      const known = view.filter((n) => n.masterId === master.id).map((n) => `${n.address} ${n.health}${this.running.has(n.port) ? '' : ', not running'}`);
+      return this.emit('no failover', port, `${dead} has no running replica (${known.join('; ') || 'none known'}); its slots wait until it is back`);
+    }
     const stale = await this.whyNotInSync(replica.port, port, exitedAt);
     if (stale) {
       return this.emit('no failover', port, `not forcing ${replica.address}: ${stale}; the election is left to Redis, which refuses a replica whose data is too old (cluster-replica-validity-factor)`);
@@ -350,7 +353,8 @@ export class NodeSupervisor {
       if (this.stopped) return;
       // A paused supervisor (native drill) leaves the node to whoever paused it.
       if (this.pauses > 0) return this.note(port, null);
-      this.note(port, 'restarting', `starting ${address} again (attempt ${attempt})`);
+      // After a failure the note keeps its reason (the shard alert shows it) while it tries again.
+      if (attempt === 1) this.note(port, 'restarting', `starting ${address} again (attempt ${attempt})`);
       this.emit('restarting', port, `starting redis-server ${address} again from its AOF and nodes.conf (attempt ${attempt})`);
       try {
         const pid = await this.deps.launcher.restartNode(port);

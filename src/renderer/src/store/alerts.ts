@@ -4,7 +4,7 @@
  * log of raised / cleared, so a short pfail during a drill is still visible afterwards.
  */
 import { create } from 'zustand';
-import type { Alert } from '../../../shared/types';
+import type { Alert, HealingAction } from '../../../shared/types';
 import { client } from '../api/client';
 import { readable, type ReadableError } from '../api/errors';
 import { sharedFollow } from '../lib/shared-follow';
@@ -26,6 +26,8 @@ export interface AlertLogEntry {
 interface AlertsState {
   active: ActiveAlert[];
   log: AlertLogEntry[];
+  /** What the embedded cluster's supervisor did this session (crashes seen, failovers, restarts), newest first. */
+  healing: (HealingAction & { seq: number })[];
   error: ReadableError | null;
   load(): Promise<void>;
   receive(alerts: Alert[]): void;
@@ -38,6 +40,7 @@ let seq = 0;
 export const useAlerts = create<AlertsState>((set, get) => ({
   active: [],
   log: [],
+  healing: [],
   error: null,
   async load() {
     try {
@@ -65,11 +68,13 @@ export const useAlerts = create<AlertsState>((set, get) => ({
   follow: sharedFollow(() => {
     void get().load();
     const off = client.on('cluster.alerts', (alerts) => get().receive(alerts));
+    const offHealing = client.on('cluster.healing', (action) => set((s) => ({ healing: [{ ...action, seq: ++seq }, ...s.healing].slice(0, LOG_LIMIT) })));
     const offStatus = client.transport.onStatus?.((live) => {
       if (live) void get().load();
     });
     return () => {
       off();
+      offHealing();
       offStatus?.();
     };
   }),

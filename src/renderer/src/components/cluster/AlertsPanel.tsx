@@ -20,7 +20,7 @@ function Severity({ alert }: { alert: Alert }) {
 
 /** O2 alerts computed by the engine: what fires now, and everything raised or cleared this session. */
 export function AlertsPanel() {
-  const { active, log, error, load } = useAlerts();
+  const { active, log, healing, error, load } = useAlerts();
   return (
     <div className="cluster-panel" data-testid="alerts-panel">
       {error && <ErrorNote error={error} compact onRetry={() => void load()} />}
@@ -72,6 +72,18 @@ export function AlertsPanel() {
             <li key={e.seq} className={`alert-log-${e.change}`}>
               <time title={fullTime(e.at)}>{time(e.at)}</time> <strong>{e.change}</strong> <code>{e.alert.rule}</code> {e.alert.node && <code>{e.alert.node}</code>} <Severity alert={e.alert} />{' '}
               <span className="muted">{e.alert.message}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      <h3 className="panel-subtitle">Self-healing this session</h3>
+      {healing.length === 0 ? (
+        <p className="muted small">The supervisor has had nothing to do: no node of the embedded cluster exited or hung.</p>
+      ) : (
+        <ol className="alert-log" data-testid="healing-log">
+          {healing.map((h) => (
+            <li key={h.seq} data-step={h.step}>
+              <time title={fullTime(h.at)}>{time(h.at)}</time> <strong>{h.step}</strong> <code>:{h.port}</code> <span className="muted">{h.detail}</span>
             </li>
           ))}
         </ol>
