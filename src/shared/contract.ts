@@ -72,7 +72,9 @@ export const contract = {
   'cluster.drill': returns<DrillResult>()(
     z.strictObject({
       port: z.number().int().min(1).max(65535).optional(),
-      /** stop: kill the master (automatic failover); graceful: CLUSTER FAILOVER on its replica. */
+      /** crash (default): SIGKILL; hang: SIGSTOP past the node timeout; shutdown: SHUTDOWN NOSAVE; graceful: CLUSTER FAILOVER. */
+      fault: z.enum(['crash', 'hang', 'shutdown', 'graceful']).optional(),
+      /** The older switch: graceful = fault graceful; stop = the default fault. */
       mode: z.enum(['stop', 'graceful']).optional(),
       /** Let Redis detect the stopped master on its own (the app's supervisor pauses). */
       native: z.boolean().optional(),

@@ -154,8 +154,12 @@ export interface DrillStep {
   detail: string;
 }
 
+/** What the drill does to the master: SIGKILL, SIGSTOP past the node timeout, SHUTDOWN NOSAVE, CLUSTER FAILOVER. */
+export type DrillFault = 'crash' | 'hang' | 'shutdown' | 'graceful';
+
 export interface DrillResult {
   nodeTimeoutMs: number;
+  fault: DrillFault;
   /**
    * Who noticed the stopped master: the app's supervisor (it launched the process and saw it
    * exit), Redis itself (PFAIL/FAIL gossip after the node timeout), or nobody (graceful drill).
@@ -168,9 +172,17 @@ export interface DrillResult {
   /** The longest any single write of the load took (a write the client held through the failover). */
   slowestWriteMs: number;
   attempted: number;
+  /** Likes and unlikes answered durable (a replica acknowledged them, R3). */
   acked: number;
+  /** Answered, but `durable: false`: the master had it, no replica confirmed it in time. */
+  ackedWithoutReplica: number;
   failed: number;
+  /** Durable answers whose effect is gone afterwards: must be 0. */
   lostAcked: number;
+  /** Answers without a replica whose effect is gone afterwards (what durable: false warns of). */
+  lostWithoutReplica: number;
+  /** From the fault to the old master running again as a replica, in sync; null if it never was. */
+  restoredMs: number | null;
   timeline: DrillStep[];
 }
 

@@ -110,12 +110,12 @@ describe('npm run serve in Chromium: the cluster inspector', () => {
     await page.getByTestId('cluster-tab-failover').click();
     // Defaults: the owner of slot 0, stopped for real.
     expect(await page.getByTestId('drill-master').inputValue()).toBe(String(serve.portBase));
-    expect(await page.getByTestId('drill-mode-stop').isChecked()).toBe(true);
+    expect(await page.getByTestId('drill-mode-crash').isChecked()).toBe(true);
     await page.getByTestId('drill-run').click();
     await expect.poll(() => page.getByTestId('drill-run').isDisabled(), WAIT).toBe(true);
 
     // Steps arrive as events while the call is still running.
-    await page.locator('[data-testid=drill-step][data-step="stopping master"]').waitFor(DRILL_WAIT);
+    await page.locator('[data-testid=drill-step][data-step="crashing master"]').waitFor(DRILL_WAIT);
     expect(await page.getByTestId('drill-result').count()).toBe(0);
 
     await page.getByTestId('drill-result').waitFor(DRILL_WAIT);
@@ -126,7 +126,7 @@ describe('npm run serve in Chromium: the cluster inspector', () => {
     const steps = await page.getByTestId('drill-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
     // On a failure, say what each step said (a failed restart names its reason).
     const told = (await page.getByTestId('drill-step').allTextContents()).join(' | ');
-    expect(steps, told).toEqual(expect.arrayContaining(['stopping master', 'process exited', 'forced failover', 'promoted', 'rejoined', 'verified']));
+    expect(steps, told).toEqual(expect.arrayContaining(['crashing master', 'process exited', 'forced failover', 'promoted', 'restarted', 'rejoined', 'verified']));
     expect(await page.getByTestId('drill-detection').textContent()).toContain('Red K supervisor');
     expect(await page.getByTestId('drill-run').isDisabled()).toBe(false);
     await page.screenshot({ path: `${SHOTS}/failover-drill.png`, fullPage: true });

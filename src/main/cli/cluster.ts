@@ -3,17 +3,22 @@
  * Headless control of the embedded cluster (E2). The drill lands with the failover panel.
  */
 import { parseArgs } from 'node:util';
-import { connectCluster } from '../core/cluster/connection';
-import { FailoverDrill } from '../core/cluster/drill';
 import { launcherOptionsFrom, ClusterLauncher } from '../core/cluster/launcher';
-import { EventBus } from '../core/events';
 import { loadConfig, type ConfigOverrides } from '../core/config';
+import type { DrillFault } from '../../shared/types';
+import { drillLine, drillSummary, runDrill } from './drill-command';
 import { createLogger } from '../core/log';
 import { runCli } from './run-cli';
 
 const usage = `usage: npm run cluster -- <up|down|status|drill> [--port-base N] [--data-dir DIR] [--node-timeout MS] [--json]
-       npm run cluster -- drill [--port P] [--graceful] [--native] [--json]   stop master P (default: the owner of slot 0) under load and measure the failover
-         --native: let Redis detect the failure itself instead of the app's supervisor (slower: 1-1.5x the node timeout + election)`;
+       npm run cluster -- drill [--port P] [--fault crash|hang|shutdown|graceful] [--graceful] [--native] [--json]
+         break master P (default: the owner of slot 0) under a like/unlike load through the app's like path, and measure the failover
+         --fault crash (default): SIGKILL; hang: SIGSTOP past the node timeout, then SIGCONT; shutdown: SHUTDOWN NOSAVE
+                 (waits for replicas, cannot lose a write); graceful: CLUSTER FAILOVER on the replica (same as --graceful)
+         --native: let Redis detect the failure itself instead of the app's supervisor (slower: 1-1.5x the node timeout + election)
+         With an engine serving this data folder, the drill runs in it (through its web shell).`;
+
+const FAULTS = ['crash', 'hang', 'shutdown', 'graceful'] as const;
 
 runCli(async () => {
   const { positionals, values } = parseArgs({
@@ -25,6 +30,7 @@ runCli(async () => {
       json: { type: 'boolean', default: false },
       port: { type: 'string' },
       graceful: { type: 'boolean', default: false },
+      fault: { type: 'string' },
       native: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -49,26 +55,17 @@ runCli(async () => {
     return 0;
   }
   if (command === 'drill') {
-    const connection = await connectCluster(config, log);
-    try {
-      const drill = new FailoverDrill({
-        redis: connection.client, pool: connection.pool, cluster: connection.service, launcher: connection.launcher, supervisor: connection.supervisor,
-        nodeTimeoutMs: config.redis.nodeTimeoutMs, events: new EventBus(), log: log.child('drill'),
-      });
-      const result = await drill.run({ port: values.port ? Number(values.port) : undefined, mode: values.graceful ? 'graceful' : 'stop', native: values.native === true });
-      const lines = result.timeline.map((s) => `  +${(s.t / 1000).toFixed(2).padStart(6)} s  ${s.step.padEnd(16)} ${s.detail}`);
-      print(
-        result,
-        [
-          `failover drill on :${result.stoppedPort} (cluster-node-timeout ${result.nodeTimeoutMs} ms, detection: ${result.detection})`,
-          ...lines,
-          `unavailable for ${result.unavailableMs ?? '?'} ms (slowest write ${result.slowestWriteMs} ms); ${result.attempted} writes attempted, ${result.acked} acknowledged by a replica, ${result.failed} failed, ${result.lostAcked} acknowledged and lost`,
-        ].join('\n'),
-      );
-      return result.lostAcked === 0 && result.promotedAddress ? 0 : 1;
-    } finally {
-      await connection.close();
+    const fault = (values.graceful ? 'graceful' : (values.fault ?? 'crash')) as DrillFault;
+    if (!FAULTS.includes(fault)) {
+      process.stderr.write(`--fault must be one of ${FAULTS.join(', ')}, not "${values.fault}"\n`);
+      return 2;
     }
+    if (!values.json) process.stdout.write(`drill: ${fault}${values.native ? ' (left to Redis)' : ''}; starting or reaching the engine ...\n`);
+    const result = await runDrill(config, { port: values.port ? Number(values.port) : undefined, fault, native: values.native === true }, createLogger('drill', 'warn'), (step) => {
+      if (!values.json) process.stdout.write(drillLine(step) + '\n');
+    });
+    print(result, `failover drill on :${result.stoppedPort} (cluster-node-timeout ${result.nodeTimeoutMs} ms, detection: ${result.detection})\n${drillSummary(result)}`);
+    return result.lostAcked === 0 && result.promotedAddress ? 0 : 1;
   }
   if (command === 'down') {
     const result = await launcher.down();

@@ -18,6 +18,7 @@ import type { Logger } from './log';
 import { monotonicClock, type Clock } from './ids';
 import { RpcRouter } from './rpc/router';
 import { type ClusterService } from './services/cluster-service';
+import { socialDrillWorkload } from './services/drill-workload';
 import { SocialService } from './services/social-service';
 import type { DataLock } from './data-lock';
 import { lockStores, openStores, type Stores } from './stores';
@@ -69,6 +70,7 @@ export class Engine {
   readonly sync: SyncEngine;
   readonly stores: Stores;
   readonly config: Config;
+  readonly drill: FailoverDrill;
 
   private constructor(private readonly parts: EngineParts) {
     this.events = parts.events;
@@ -77,6 +79,7 @@ export class Engine {
     this.social = parts.social;
     this.sync = parts.sync;
     this.stores = parts.stores;
+    this.drill = parts.drill;
     this.router = new RpcRouter(
       createHandlers({ cluster: parts.clusterService, social: parts.social, sync: parts.sync, drill: parts.drill, redis: parts.client, info: () => parts.info }),
       parts.log.child('rpc'),
@@ -120,7 +123,8 @@ export class Engine {
     const sync = new SyncEngine(client, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs });
     const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock });
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
-    const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });
+    const workload = socialDrillWorkload(social, stores.documents, clock);
+    const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });
     const info: EngineInfo = {
       version: ENGINE_VERSION,
       shell: opts.shell,

@@ -30,7 +30,7 @@ export function createHandlers({ cluster, social, sync, drill, redis, info }: Ha
     'cluster.metrics': () => cluster.metrics(),
     'cluster.alerts': () => cluster.alerts(),
     'cluster.failover': ({ nodeId }) => cluster.failover(nodeId),
-    'cluster.drill': ({ port, mode, native }) => drill.run({ port, mode, native }),
+    'cluster.drill': ({ port, fault, mode, native }) => drill.run({ port, fault, mode, native }),
 
     'users.create': ({ username, displayName }) => social.createUser(username, displayName),
     'users.get': ({ username, viewer }) => social.getUser(username, viewer),

@@ -1,58 +1,76 @@
 /**
- * The measured failover drill (O3, R3). While a bounded load of likes (Lua like + WAIT 1) runs
- * against the slots of one master, the drill stops that master, records a timeline (pfail, fail,
- * replica promoted, slots served again, client refreshed, old master back as a replica) and
- * afterwards checks that every like that was acknowledged by a replica is still there.
+ * The measured failover drill (O3, R3). While writers like and unlike posts on the slots of one
+ * master through the engine's own like path (Lua, WAIT 1, trending, write-back), the drill
+ * breaks that master and records a timeline (pfail, fail, replica promoted, slots served again,
+ * client refreshed, old master back as a replica). Afterwards it checks every (post, writer)
+ * pair against the writer's last answered operation, so a like or an unlike that was
+ * acknowledged and then lost is counted, whichever way it went.
  *
- * "graceful" runs CLUSTER FAILOVER on the replica instead: a planned switch that loses nothing.
+ * Faults, each a real signal or command:
+ * - crash: SIGKILL of the master's process (the default);
+ * - hang: SIGSTOP for twice the node timeout and more, then SIGCONT (a frozen or cut-off node);
+ * - shutdown: SHUTDOWN NOSAVE. Since Redis 7.0 that waits (shutdown-timeout) for lagging replicas
+ *   to catch up before it exits, so it cannot lose a write: a polite stop, named for what it is;
+ * - graceful: CLUSTER FAILOVER on the replica, a planned switch.
  */
-import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
-import type { DrillResult, DrillStep, Topology } from '../../../shared/types';
+import type { DrillFault, DrillResult, DrillStep, Topology } from '../../../shared/types';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { ClusterService } from '../services/cluster-service';
-import { runScript } from '../lua/scripts';
+import type { DrillWorkload } from '../services/drill-workload';
 import { sleep } from '../sleep';
 import type { NodePool } from './client';
 import type { ClusterLauncher } from './launcher';
-import type { NodeSupervisor } from './supervisor';
-import { waitForReplica } from './replica-ack';
 import { textCommand } from './node-client';
-import { parseClusterNodes } from './nodes-parser';
+import { parseClusterNodes, parseInfo } from './nodes-parser';
+import type { NodeSupervisor } from './supervisor';
 
+export interface DrillHookContext {
+  master: string;
+  replica: string;
+  /** Ends the writers early (their last answers are then what the check compares against). */
+  stopLoad(): Promise<void>;
+}
+
+export interface DrillHooks {
+  /** Runs right before the fault, with the chosen master and replica (tests break things here). */
+  beforeFault?(ctx: DrillHookContext): Promise<void>;
+  /** Runs right after the fault was applied. */
+  afterFault?(ctx: DrillHookContext): Promise<void>;
+}
 
 export interface DrillOptions {
-  /** Port of the master to stop; default the owner of slot 0 (master 1). */
+  /** Port of the master to break; default the owner of slot 0 (master 1). */
   port?: number;
+  /** What happens to the master; default crash. */
+  fault?: DrillFault;
+  /** The contract's older switch: graceful = fault 'graceful', stop = the default fault. */
   mode?: 'stop' | 'graceful';
   /** Pause the supervisor so Redis detects the failure itself (PFAIL, FAIL, election). */
   native?: boolean;
   /** Upper bounds of the background load. */
   maxWrites?: number;
   workers?: number;
+  posts?: number;
   opTimeoutMs?: number;
-  waitMs?: number;
+  /** For tests only (not in the contract). */
+  hooks?: DrillHooks;
 }
 
 export interface DrillDeps {
   redis: Cluster;
   pool: NodePool;
   cluster: ClusterService;
-  /** Needed to start the stopped master again; external clusters cannot run the drill. */
+  /** Needed to start a crashed master again; external clusters run only the graceful drill. */
   launcher: ClusterLauncher | null;
-  /** Promotes the replica as soon as a master's process exits (embedded cluster, fastFailover). */
+  /** Promotes the replica as soon as a master's process exits, and restarts it (embedded cluster). */
   supervisor: NodeSupervisor | null;
+  workload: DrillWorkload;
   nodeTimeoutMs: number;
   events: EventBus;
   log: Logger;
-}
-
-interface Like {
-  key: string;
-  users: string;
-  user: string;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -71,16 +89,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-/** Post ids whose like keys hash into the given slot ranges, so the load hits the stopped master. */
-function drillPosts(ranges: { start: number; end: number }[], count: number, runId: string): string[] {
-  const ids: string[] = [];
-  for (let i = 0; ids.length < count && i < 100_000; i++) {
-    const id = `drill-${runId}-${i}`;
-    const slot = calculateSlot(`{post:${id}}:likes:count`);
-    if (ranges.some((r) => r.start <= slot && slot <= r.end)) ids.push(id);
-  }
-  return ids;
+/** What a writer last heard of one (post, writer) pair. */
+interface PairState {
+  postId: string;
+  user: string;
+  liked: boolean;
+  /** 'durable': acknowledged by a replica; 'answered': acknowledged by the master only; 'unknown': failed or timed out. */
+  answer: 'durable' | 'answered' | 'unknown';
 }
+
+const FAULT_TEXT: Record<DrillFault, string> = {
+  crash: 'SIGKILL of the master\u2019s process',
+  hang: 'SIGSTOP of the master past the node timeout, then SIGCONT',
+  shutdown: 'SHUTDOWN NOSAVE (waits for replicas to catch up: it cannot lose a write)',
+  graceful: 'CLUSTER FAILOVER on its replica (a planned switch)',
+};
 
 export class FailoverDrill {
   private readonly timeline: DrillStep[] = [];
@@ -99,16 +122,20 @@ export class FailoverDrill {
 
   async run(opts: DrillOptions = {}): Promise<DrillResult> {
     if (this.running) throw new AppError('conflict', 'A failover drill is already running.');
-    const mode = opts.mode ?? 'stop';
-    if (mode === 'stop' && !this.deps.launcher) {
-      throw new AppError('invalid_input', 'The drill stops and restarts a node, which Red K can only do for its embedded cluster; see docker/README.md for the manual drill.');
+    const fault: DrillFault = opts.fault ?? (opts.mode === 'graceful' ? 'graceful' : 'crash');
+    if (fault !== 'graceful' && !this.deps.launcher) {
+      throw new AppError('invalid_input', `The ${fault} drill signals a node's process, which Red K can only do for its embedded cluster; the graceful drill runs anywhere (see docker/README.md for a manual drill).`);
     }
     this.running = true;
     const supervisor = this.deps.supervisor;
     const resume = opts.native && supervisor ? supervisor.pause() : null;
-    const unlisten = supervisor?.onAction((a) => this.step(a.step, a.detail));
+    // The supervisor's own steps join the timeline; its "rejoined" is the drill's last word anyway.
+    const unlisten = supervisor?.onAction((a) => {
+      if (a.step !== 'rejoined') this.step(a.step, a.detail);
+    });
     try {
-      return await this.runOnce(opts, mode, mode === 'graceful' ? 'planned' : supervisor?.active ? 'supervisor' : 'redis');
+      const detection: DrillResult['detection'] = fault === 'graceful' ? 'planned' : fault !== 'hang' && supervisor?.active ? 'supervisor' : 'redis';
+      return await this.runOnce(opts, fault, detection);
     } finally {
       unlisten?.();
       resume?.();
@@ -116,8 +143,8 @@ export class FailoverDrill {
     }
   }
 
-  private async runOnce(opts: DrillOptions, mode: 'stop' | 'graceful', detection: DrillResult['detection']): Promise<DrillResult> {
-    const { redis, cluster, nodeTimeoutMs } = this.deps;
+  private async runOnce(opts: DrillOptions, fault: DrillFault, detection: DrillResult['detection']): Promise<DrillResult> {
+    const { cluster, nodeTimeoutMs } = this.deps;
     const before = await cluster.topology();
     if (before.state !== 'ok' || before.nodes.some((n) => n.health !== 'ok')) {
       throw new AppError('conflict', `The cluster must be healthy before a drill (state ${before.state}); wait for every node to be ok.`);
@@ -126,26 +153,133 @@ export class FailoverDrill {
     if (!master) throw new AppError('not_found', `No master ${opts.port ? `on port ${opts.port}` : 'owns slot 0'}.`);
     const replica = before.nodes.find((n) => n.role === 'replica' && n.masterId === master.id);
     if (!replica) throw new AppError('conflict', `${master.address} has no replica to promote.`);
+    const pid = fault === 'crash' || fault === 'hang' ? await this.pidOf(master.address) : null;
 
     this.timeline.length = 0;
     this.began = Date.now();
-    const runId = this.began.toString(36);
-    const posts = drillPosts(master.slots, 16, runId);
-    const likes: Like[] = posts.map((id) => ({ key: `{post:${id}}:likes:count`, users: `{post:${id}}:likes:users`, user: '' }));
-    await Promise.all(likes.map((l) => redis.set(l.key, 0)));
-    this.step('load', `failure detection: ${detection === 'supervisor' ? 'the supervisor promotes the replica as soon as the process exits' : detection === 'redis' ? `Redis gossip (PFAIL after ${nodeTimeoutMs} ms, then FAIL and an election)` : 'none, a planned switch'}; ${opts.workers ?? 4} writers liking ${posts.length} posts on ${master.address}'s slots (Lua like + WAIT 1)`);
+    const workers = opts.workers ?? 4;
+    const { posts, users } = await this.deps.workload.prepare(master.slots, opts.posts ?? 16, workers);
+    const pairs = new Map<string, PairState>();
+    // Every pair starts unliked (a drill cut off before may have left some likes).
+    await Promise.all(users.flatMap((user) => posts.map(async (postId) => {
+      await this.deps.workload.like(postId, user, false);
+      pairs.set(`${postId}|${user}`, { postId, user, liked: false, answer: 'durable' });
+    })));
+    const detectionText = detection === 'supervisor' ? 'the supervisor promotes the replica as soon as the process exits, then restarts the old master' : detection === 'redis' ? `Redis gossip (PFAIL after ${nodeTimeoutMs} ms, then FAIL and an election)` : 'none, a planned switch';
+    this.step('load', `fault: ${FAULT_TEXT[fault]}; failure detection: ${detectionText}; ${workers} writers liking and unliking ${posts.length} posts on ${master.address}'s slots through the app's like path (Lua, WAIT 1, trending, write-back)`);
 
-    const load = this.startLoad(likes, opts);
+    const load = this.startLoad(users, posts, pairs, opts);
     await sleep(500);
-    const target = mode === 'stop' ? 'stopping master' : 'graceful failover';
-    this.step(target, mode === 'stop' ? `SHUTDOWN NOSAVE on ${master.address} (slots ${master.slots.map((r) => `${r.start}-${r.end}`).join(',')})` : `CLUSTER FAILOVER on replica ${replica.address}`);
-    if (mode === 'stop') {
-      const node = await this.deps.pool.ready(master.address);
-      await node.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+    const ctx: DrillHookContext = { master: master.address, replica: replica.address, stopLoad: async () => void (await load.stop()) };
+    await opts.hooks?.beforeFault?.(ctx);
+    const faultAt = Date.now();
+    let thawTimer: NodeJS.Timeout | null = null;
+    let frozen = false;
+    const thaw = () => {
+      if (!frozen) return;
+      frozen = false;
+      if (thawTimer) clearTimeout(thawTimer);
+      try {
+        process.kill(pid!, 'SIGCONT');
+      } catch {
+        /* gone meanwhile */
+      }
+    };
+    const slotsText = master.slots.map((r) => `${r.start}-${r.end}`).join(',');
+    if (fault === 'crash') {
+      this.step('crashing master', `SIGKILL to redis-server ${master.address} (pid ${pid}, slots ${slotsText})`);
+      process.kill(pid!, 'SIGKILL');
+    } else if (fault === 'hang') {
+      const holdMs = nodeTimeoutMs * 2 + 1000;
+      this.step('freezing master', `SIGSTOP to redis-server ${master.address} (pid ${pid}, slots ${slotsText}) for ${(holdMs / 1000).toFixed(1)} s, past the ${nodeTimeoutMs} ms node timeout`);
+      process.kill(pid!, 'SIGSTOP');
+      frozen = true;
+      thawTimer = setTimeout(() => {
+        thaw();
+        this.step('thawed master', `SIGCONT to ${master.address}: it wakes up to find its slots taken over`);
+      }, holdMs);
+    } else if (fault === 'shutdown') {
+      this.step('stopping master', `SHUTDOWN NOSAVE on ${master.address} (slots ${slotsText})`);
+      await (await this.deps.pool.ready(master.address)).call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
     } else {
+      this.step('graceful failover', `CLUSTER FAILOVER on replica ${replica.address}`);
       await (await this.deps.pool.ready(replica.address)).call('CLUSTER', 'FAILOVER');
     }
+    try {
+      await opts.hooks?.afterFault?.(ctx);
+      const promoted = await this.followPromotion(master, replica, load, fault, before);
+      if (fault === 'hang') {
+        // Thawed on its timer; waiting here keeps the drill's end after the node is back.
+        while (Date.now() - faultAt < nodeTimeoutMs * 2 + 1000) await sleep(100);
+      }
+      if ((fault === 'crash' || fault === 'shutdown') && this.deps.launcher) {
+        if (this.deps.supervisor?.active) {
+          // The supervisor restarts the node itself (its steps are in this timeline).
+          await this.deps.supervisor.idle();
+        } else {
+          this.step('restarting', `starting ${master.address} again from its AOF and nodes.conf`);
+          await this.deps.launcher.up().catch((err: unknown) => this.step('restart failed', (err as Error).message));
+        }
+      }
+      const restoredAt = await this.waitFor(async () => {
+        const repl = parseInfo(await textCommand(await this.deps.pool.ready(master.address, 300), 'INFO', 'replication'));
+        return repl.role === 'slave' && repl.master_link_status === 'up' ? Date.now() : null;
+      }, 60_000);
+      if (restoredAt !== null) {
+        const view = await this.viewFrom(replica.address, before).catch(() => before);
+        const old = view.nodes.find((n) => n.id === master.id);
+        this.step('rejoined', `${master.address} is back as a replica of ${old?.masterId === replica.id ? replica.address : (old?.masterId ?? '?')}, in sync (${((restoredAt - faultAt) / 1000).toFixed(1)} s after the fault)`);
+      } else {
+        this.step('not restored', `${master.address} was not back as a replica within 60 s`);
+      }
 
+      await sleep(300);
+      const result = await load.stop();
+      const check = await this.verify(pairs);
+      this.step('verified', `${result.durable} acknowledged by a replica, ${check.lostDurable} of them lost; ${result.answered} answered without a replica (durable: false), ${check.lostAnswered} of them lost; ${result.failed} failed`);
+      // Take the drill's likes back: its posts rest at 0 likes and out of trending.
+      await Promise.all([...pairs.values()].map((p) => this.deps.workload.like(p.postId, p.user, false).catch(() => undefined)));
+      const after = await cluster.topology().catch(() => null);
+      return {
+        nodeTimeoutMs,
+        fault,
+        detection,
+        stoppedPort: master.port,
+        promotedAddress: promoted ? (after?.nodes.find((n) => n.id === replica.id && n.role === 'master')?.address ?? null) : null,
+        // No failed write means no unavailable window (slowestWriteMs says how long one waited).
+        unavailableMs: load.firstFailureAt === null ? (promoted ? 0 : null) : load.firstSuccessAfterFailure !== null ? load.firstSuccessAfterFailure - load.firstFailureAt : null,
+        slowestWriteMs: result.slowestWriteMs,
+        attempted: result.attempted,
+        acked: result.durable,
+        ackedWithoutReplica: result.answered,
+        failed: result.failed,
+        lostAcked: check.lostDurable,
+        lostWithoutReplica: check.lostAnswered,
+        restoredMs: restoredAt === null ? null : restoredAt - faultAt,
+        timeline: [...this.timeline],
+      };
+    } finally {
+      thaw();
+      await load.stop();
+    }
+  }
+
+  private async pidOf(address: string): Promise<number> {
+    const info = parseInfo(await textCommand(await this.deps.pool.ready(address), 'INFO', 'server'));
+    const pid = Number(info.process_id);
+    if (!Number.isInteger(pid) || pid <= 0) throw new AppError('internal', `${address} did not say its process id.`);
+    return pid;
+  }
+
+  /** Watches the replica take over (or not): pfail, fail, promoted, slots served, client refreshed. */
+  private async followPromotion(
+    master: Topology['nodes'][number],
+    replica: Topology['nodes'][number],
+    load: ReturnType<FailoverDrill['startLoad']>,
+    fault: DrillFault,
+    before: Topology,
+  ): Promise<boolean> {
+    const { redis, nodeTimeoutMs } = this.deps;
     const deadline = Date.now() + nodeTimeoutMs * 6 + 30_000;
     const seen = new Set<string>();
     const once = (name: string, detail: string) => {
@@ -174,54 +308,11 @@ export class FailoverDrill {
       }
       const owner = redis.slots[master.slots[0]!.start]?.[0];
       if (promoted && owner === replica.address) once('client refreshed', `the cluster client routes slot ${master.slots[0]!.start} to ${owner}`);
-      if (promoted && seen.has('client refreshed') && (mode === 'graceful' || seen.has('slots served'))) break;
+      if (promoted && seen.has('client refreshed') && (fault === 'graceful' || seen.has('slots served') || load.stopped)) break;
       await sleep(100);
     }
     if (!promoted) this.step('not promoted', `${replica.address} was not promoted within ${Math.round((deadline - this.began) / 1000)} s`);
-
-    if (mode === 'stop' && this.deps.launcher) {
-      if (this.deps.supervisor?.active) {
-        // The supervisor restarts the node itself (its steps are in this timeline).
-        await this.deps.supervisor.idle();
-      } else {
-        this.step('restarting', `starting ${master.address} again from its AOF and nodes.conf`);
-        await this.deps.launcher.up().catch((err: unknown) => this.step('restart failed', (err as Error).message));
-      }
-      const back = await this.waitFor(async () => {
-        const view = await this.viewFrom(replica.address, before);
-        const old = view.nodes.find((n) => n.id === master.id);
-        return old?.role === 'replica' && old.health === 'ok' ? old : null;
-      }, 30_000);
-      if (back) this.step('rejoined', `${master.address} is back as a replica of ${back.masterId === replica.id ? replica.address : back.masterId}`);
-    } else if (mode === 'graceful') {
-      const back = await this.waitFor(async () => {
-        const view = await this.viewFrom(replica.address, before);
-        const old = view.nodes.find((n) => n.id === master.id);
-        return old?.role === 'replica' ? old : null;
-      }, 15_000);
-      if (back) this.step('rejoined', `${master.address} follows ${replica.address}`);
-    }
-
-    await sleep(300);
-    const result = await load.stop();
-    const lost = await this.countLost(result.acked);
-    this.step('verified', `${result.acked.length} acknowledged likes, ${lost} missing after the failover`);
-    await Promise.all(likes.flatMap((l) => [redis.del(l.key), redis.del(l.users)])).catch(() => undefined);
-    const after = await cluster.topology().catch(() => null);
-    return {
-      nodeTimeoutMs,
-      detection,
-      stoppedPort: master.port,
-      promotedAddress: after?.nodes.find((n) => n.id === replica.id && n.role === 'master')?.address ?? null,
-      // No failed write means no unavailable window (slowestWriteMs says how long one waited).
-      unavailableMs: load.firstFailureAt === null ? (promoted ? 0 : null) : load.firstSuccessAfterFailure !== null ? load.firstSuccessAfterFailure - load.firstFailureAt : null,
-      slowestWriteMs: result.slowestWriteMs,
-      attempted: result.attempted,
-      acked: result.acked.length,
-      failed: result.failed,
-      lostAcked: lost,
-      timeline: [...this.timeline],
-    };
+    return promoted;
   }
 
   /** CLUSTER NODES as seen by `address` (falls back to any node). */
@@ -238,21 +329,21 @@ export class FailoverDrill {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const value = await check().catch(() => null);
-      if (value) return value;
+      if (value !== null) return value;
       await sleep(200);
     }
     return null;
   }
 
-  private startLoad(likes: Like[], opts: DrillOptions) {
-    const { redis } = this.deps;
+  private startLoad(users: string[], posts: string[], pairs: Map<string, PairState>, opts: DrillOptions) {
+    const { redis, workload } = this.deps;
     const maxWrites = opts.maxWrites ?? 50_000;
-    const opTimeout = opts.opTimeoutMs ?? 1000;
-    const waitMs = opts.waitMs ?? 500;
+    const opTimeout = opts.opTimeoutMs ?? 3000;
     const state = {
       attempted: 0,
       failed: 0,
-      acked: [] as Like[],
+      durable: 0,
+      answered: 0,
       firstFailureAt: null as number | null,
       /** [sent, done] of every successful write, to find the first good one after the window opened. */
       successes: [] as [number, number][],
@@ -262,25 +353,28 @@ export class FailoverDrill {
     let stopped = false;
     let lastRefresh = 0;
     const worker = async (w: number) => {
+      const user = users[w]!;
       for (let i = 0; !stopped && state.attempted < maxWrites; i++) {
-        const like = likes[(w + i) % likes.length] as Like;
-        const user = `w${w}-${i}`;
+        const postId = posts[(w + i) % posts.length]!;
+        const pair = pairs.get(`${postId}|${user}`)!;
+        // Toggle what this writer last heard; after an unknown outcome, like (either is a change or not).
+        const liked = pair.answer === 'unknown' ? true : !pair.liked;
         state.attempted++;
         const began = Date.now();
         try {
-          const [changed] = await withTimeout(runScript<[number, number]>(redis, 'like', [like.key, like.users], [user]), opTimeout);
+          const { durable } = await withTimeout(workload.like(postId, user, liked), opTimeout);
           state.lastSuccessAt = Date.now();
           state.slowestWriteMs = Math.max(state.slowestWriteMs, state.lastSuccessAt - began);
-          // The write itself succeeded; its acknowledgement by a replica is counted apart (a
-          // freshly promoted master has no replica until the old one rejoins).
           state.successes.push([began, state.lastSuccessAt]);
-          const replicas = await withTimeout(waitForReplica(redis, like.key, waitMs), waitMs + opTimeout);
-          if (changed === 1 && replicas >= 1) state.acked.push({ ...like, user });
+          if (durable) state.durable++;
+          else state.answered++;
+          pair.liked = liked;
+          pair.answer = durable ? 'durable' : 'answered';
         } catch {
           state.failed++;
+          pair.answer = 'unknown';
           state.slowestWriteMs = Math.max(state.slowestWriteMs, Date.now() - began);
-          // The window opens when the first write that did not make it was sent (it may fail only
-          // when its timeout runs out, a second later).
+          // The window opens when the first write that did not make it was sent.
           state.firstFailureAt = Math.min(state.firstFailureAt ?? began, began);
           // A dead master is only noticed when its connection fails: ask for the new slot table.
           if (Date.now() - lastRefresh > 250) {
@@ -291,8 +385,11 @@ export class FailoverDrill {
         }
       }
     };
-    const running = Promise.all(Array.from({ length: opts.workers ?? 4 }, (_, w) => worker(w)));
+    let running: Promise<unknown> | null = Promise.all(users.map((_, w) => worker(w)));
     return {
+      get stopped() {
+        return stopped;
+      },
       get firstFailureAt() {
         return state.firstFailureAt;
       },
@@ -312,19 +409,27 @@ export class FailoverDrill {
       },
       stop: async () => {
         stopped = true;
-        await running;
+        if (running) await running;
+        running = null;
         return state;
       },
     };
   }
 
-  private async countLost(acked: Like[]): Promise<number> {
-    let lost = 0;
-    for (let i = 0; i < acked.length; i += 200) {
-      const batch = acked.slice(i, i + 200);
-      const present = await Promise.all(batch.map((l) => this.deps.redis.sismember(l.users, l.user)));
-      lost += present.filter((p) => p !== 1).length;
+  /** Each pair against what its writer last heard: a durable or answered like/unlike that is not there is lost. */
+  private async verify(pairs: Map<string, PairState>): Promise<{ lostDurable: number; lostAnswered: number }> {
+    let lostDurable = 0;
+    let lostAnswered = 0;
+    const all = [...pairs.values()].filter((p) => p.answer !== 'unknown');
+    for (let i = 0; i < all.length; i += 100) {
+      const batch = all.slice(i, i + 100);
+      const now = await Promise.all(batch.map((p) => this.deps.workload.isLiked(p.postId, p.user)));
+      batch.forEach((p, k) => {
+        if (now[k] === p.liked) return;
+        if (p.answer === 'durable') lostDurable++;
+        else lostAnswered++;
+      });
     }
-    return lost;
+    return { lostDurable, lostAnswered };
   }
 }

@@ -229,7 +229,13 @@ export class NodeSupervisor {
         return;
       }
       const port = exited[0]!.port;
-      await this.promoteReplicaOf(port, exitedAt).catch((err: unknown) => this.emit('no failover', port, (err as Error).message));
+      const promoting = await this.promoteReplicaOf(port, exitedAt).catch((err: unknown) => {
+        this.emit('no failover', port, (err as Error).message);
+        return null;
+      });
+      // The old master comes back as a replica only once its replica has taken over: started
+      // before that, it would claim its slots again.
+      if (promoting) await this.waitPromoted(promoting, 5000);
       this.scheduleRestart(port);
     } catch (err) {
       this.deps.log.warn(`supervisor: ${(err as Error).message}`);
@@ -289,25 +295,42 @@ export class NodeSupervisor {
     return null;
   }
 
-  private async promoteReplicaOf(port: number, exitedAt: number): Promise<void> {
+  private async waitPromoted(replicaPort: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !this.stopped) {
+      const repl = await this.info(replicaPort, 'replication').catch(() => null);
+      if (repl?.role === 'master') return;
+      await sleep(50);
+    }
+  }
+
+  /** Returns the port of the replica asked to take over, or null when none was. */
+  private async promoteReplicaOf(port: number, exitedAt: number): Promise<number | null> {
     const dead = this.address(port);
     const view = await this.clusterView(port);
-    if (!view) return this.emit('no failover', port, 'no other node answered CLUSTER NODES');
+    if (!view) {
+      this.emit('no failover', port, 'no other node answered CLUSTER NODES');
+      return null;
+    }
     const master = view.find((n) => n.address === dead);
     if (!master || master.role !== 'master' || master.slots.length === 0) {
-      return this.emit('no failover', port, `${dead} was ${master ? `a ${master.role} without slots to hand over` : 'not in the cluster'}; nothing to promote`);
+      this.emit('no failover', port, `${dead} was ${master ? `a ${master.role} without slots to hand over` : 'not in the cluster'}; nothing to promote`);
+      return null;
     }
     const replica = view.find((n) => n.role === 'replica' && n.masterId === master.id && n.health === 'ok' && this.running.has(n.port));
     if (!replica) {
       const known = view.filter((n) => n.masterId === master.id).map((n) => `${n.address} ${n.health}${this.running.has(n.port) ? '' : ', not running'}`);
-      return this.emit('no failover', port, `${dead} has no running replica (${known.join('; ') || 'none known'}); its slots wait until it is back`);
+      this.emit('no failover', port, `${dead} has no running replica (${known.join('; ') || 'none known'}); its slots wait until it is back`);
+      return null;
     }
     const stale = await this.whyNotInSync(replica.port, port, exitedAt);
     if (stale) {
-      return this.emit('no failover', port, `not forcing ${replica.address}: ${stale}; the election is left to Redis, which refuses a replica whose data is too old (cluster-replica-validity-factor)`);
+      this.emit('no failover', port, `not forcing ${replica.address}: ${stale}; the election is left to Redis, which refuses a replica whose data is too old (cluster-replica-validity-factor)`);
+      return null;
     }
     await withTimeout((await this.deps.pool.ready(replica.address, 1000)).call('CLUSTER', 'FAILOVER', 'FORCE'), 2000);
     this.emit('forced failover', port, `CLUSTER FAILOVER FORCE on ${replica.address}, the replica of ${dead} (in sync at the crash)`);
+    return replica.port;
   }
 
   /**

@@ -10,8 +10,12 @@ import { readable, type ReadableError } from '../api/errors';
 import { sharedFollow } from '../lib/shared-follow';
 import { useCluster } from './cluster';
 
-/** stop: the app's supervisor promotes the replica at once; native: Redis detects it (gossip). */
-export type DrillMode = 'stop' | 'native' | 'graceful';
+/**
+ * What the panel offers: crash (SIGKILL; the supervisor promotes the replica at once and restarts
+ * the node), native (the same crash, left to Redis's gossip), hang (SIGSTOP past the node
+ * timeout), shutdown (SHUTDOWN NOSAVE, a polite stop) and graceful (CLUSTER FAILOVER).
+ */
+export type DrillMode = 'crash' | 'native' | 'hang' | 'shutdown' | 'graceful';
 
 /** The first step of every drill: a new one has begun (maybe from another window). */
 const FIRST_STEP = 'load';
@@ -43,7 +47,7 @@ interface FailoverState {
 
 export const useFailover = create<FailoverState>((set, get) => ({
   port: null,
-  mode: 'stop',
+  mode: 'crash',
   running: false,
   watching: false,
   startedAt: null,
@@ -61,7 +65,7 @@ export const useFailover = create<FailoverState>((set, get) => ({
     const { port, mode } = get();
     set({ running: true, watching: false, startedAt: Date.now(), steps: [], result: null, error: null });
     try {
-      const input = mode === 'native' ? { mode: 'stop' as const, native: true } : { mode };
+      const input = mode === 'native' ? { fault: 'crash' as const, native: true } : { fault: mode };
       const result = await client.call('cluster.drill', { port: port ?? undefined, ...input });
       set({ result, steps: result.timeline, nodeTimeoutMs: result.nodeTimeoutMs });
     } catch (err) {

@@ -4,8 +4,10 @@ import { ownerOf, rangeText, shardsOf } from '../../lib/shards';
 import { useFailover, type DrillMode } from '../../store/failover';
 
 const MODES: { value: DrillMode; label: string; text: string }[] = [
-  { value: 'stop', label: 'Stop the master', text: 'SHUTDOWN NOSAVE; Red K sees the process exit and asks its replica for CLUSTER FAILOVER FORCE, the masters vote it in; then the old master is started again.' },
-  { value: 'native', label: 'Stop, let Redis notice', text: 'The same stop, but Red K stays out of it: Redis suspects the master after the node timeout (PFAIL), the masters agree (FAIL) and elect the replica.' },
+  { value: 'crash', label: 'Crash the master', text: 'SIGKILL of its process; Red K sees it exit, checks the replica is in sync and asks it for CLUSTER FAILOVER FORCE (the masters vote it in), then starts the old master again as a replica.' },
+  { value: 'native', label: 'Crash, let Redis notice', text: 'The same crash, but Red K stays out of it: Redis suspects the master after the node timeout (PFAIL), the masters agree (FAIL) and elect the replica.' },
+  { value: 'hang', label: 'Freeze the master', text: 'SIGSTOP past the node timeout, then SIGCONT: the process lives but does not answer, so Redis fails it over; it wakes up as a replica.' },
+  { value: 'shutdown', label: 'Shut it down', text: 'SHUTDOWN NOSAVE: since Redis 7 it waits for lagging replicas before it exits, so it cannot lose a write (a polite stop).' },
   { value: 'graceful', label: 'Graceful', text: 'CLUSTER FAILOVER on its replica: a planned switch that waits for the replica to catch up.' },
 ];
 
@@ -52,7 +54,7 @@ export function DrillForm({ topology }: { topology: Topology }) {
         ))}
       </fieldset>
       <p className="muted small">
-        While it runs, 4 writers like posts on that master&apos;s slots (Lua like + WAIT 1), counting what was attempted, acknowledged and lost.
+        While it runs, 4 writers like and unlike posts on that master&apos;s slots through the app&apos;s own like path (Lua, WAIT 1, trending, write-back), counting what was attempted, acknowledged by a replica, answered without one, and lost.
         {nodeTimeoutMs !== null && ` Node timeout is ${millis(nodeTimeoutMs)}: left to Redis, a stopped master is promoted away after 1 to 1.5 times that plus a vote.`}
       </p>
       {stopUnavailable && <p className="warn small">This is an external cluster: Red K cannot stop and restart its nodes, so only the graceful drill runs here.</p>}

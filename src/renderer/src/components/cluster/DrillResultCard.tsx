@@ -25,13 +25,19 @@ export function DrillResultCard({ result }: { result: DrillResult }) {
         <Fact label="Acknowledged" testId="drill-acked" note="by a replica (WAIT 1)">
           {count(result.acked)}
         </Fact>
+        <Fact label="Without a replica" testId="drill-acked-without-replica" note={`answered durable: false · ${count(result.lostWithoutReplica)} of them lost`} warn={result.lostWithoutReplica > 0}>
+          {count(result.ackedWithoutReplica)}
+        </Fact>
         <Fact label="Failed" testId="drill-failed" note="refused or timed out, never acknowledged">
           {count(result.failed)}
         </Fact>
         <Fact label="Lost acknowledged" testId="drill-lost-acked" good={result.lostAcked === 0} warn={result.lostAcked > 0}>
           {count(result.lostAcked)}
         </Fact>
-        <Fact label="Promoted" testId="drill-promoted" note={`stopped port ${result.stoppedPort}`}>
+        <Fact label="Restored" testId="drill-restored" note="from the fault to the old master back as a replica, in sync">
+          {millis(result.restoredMs)}
+        </Fact>
+        <Fact label="Promoted" testId="drill-promoted" note={`${result.fault} of port ${result.stoppedPort}`}>
           {result.promotedAddress ?? '—'}
         </Fact>
         <Fact label="Detected by" testId="drill-detection" note={result.detection === 'supervisor' ? 'the process exited: CLUSTER FAILOVER FORCE' : result.detection === 'redis' ? 'PFAIL/FAIL gossip after the node timeout' : 'nothing failed'}>

@@ -6,6 +6,13 @@ const KIND: Record<string, 'neutral' | 'bad' | 'warn' | 'good' | 'back'> = {
   load: 'neutral',
   verified: 'neutral',
   'stopping master': 'bad',
+  'crashing master': 'bad',
+  'freezing master': 'bad',
+  'thawed master': 'back',
+  'not answering': 'warn',
+  'answering again': 'back',
+  restarted: 'back',
+  'not restored': 'bad',
   'graceful failover': 'warn',
   'process exited': 'bad',
   'forced failover': 'warn',
@@ -58,7 +65,7 @@ export function DrillTimeline({ steps, running, startedAt, nodeTimeoutMs }: { st
   const last = steps[steps.length - 1]?.t ?? 0;
   const span = Math.max(1000, running ? Math.max(elapsed, last) : last) * 1.04;
   const pos = (t: number) => `${Math.min(100, (t / span) * 100)}%`;
-  const stopped = at(steps, 'stopping master') ?? at(steps, 'graceful failover');
+  const stopped = at(steps, 'crashing master') ?? at(steps, 'freezing master') ?? at(steps, 'stopping master') ?? at(steps, 'graceful failover');
   const served = at(steps, 'slots served') ?? at(steps, 'promoted');
   const lane = lanes(steps, span);
   return (
