@@ -91,6 +91,13 @@ describe('faults: a master killed, then a master frozen past the node timeout, u
     process.kill(m2pid, 'SIGCONT');
     await waitUntil(`:${m2.port} back as a replica after the freeze`, () => isReplicaInSync(m2.port), 30_000);
     await new Promise((r) => setTimeout(r, 1000));
+
+    // 3. SIGKILL a replica (of the owner of slot 10923): restarted, it resyncs with its master.
+    const m3 = await ownerOf(10923);
+    const r3 = (await view()).find((n) => n.role === 'replica' && n.masterId === m3.id)!;
+    process.kill(await pidOf(r3.port), 'SIGKILL');
+    const replicaRestoredMs = await waitUntil(`replica :${r3.port} back in sync`, () => isReplicaInSync(r3.port), 30_000);
+    await new Promise((r) => setTimeout(r, 500));
     await load.stop();
 
     await waitUntil('cluster_state:ok', async () => (await engine.clusterService.topology()).state === 'ok', 30_000);
@@ -106,11 +113,12 @@ describe('faults: a master killed, then a master frozen past the node timeout, u
     }
     process.stderr.write(
       `faults: ${load.calls.length} calls (${[...byMethod].map(([k, v]) => `${k} ${v.n}/${v.failed} failed/max ${v.maxMs.toFixed(0)} ms`).join('; ')}); ` +
-        `likes durable ${load.likes.durable}, not durable ${load.likes.notDurable}, failed ${load.likes.failed}; :${m1.port} restored as a replica in ${restoredMs} ms; ` +
+        `likes durable ${load.likes.durable}, not durable ${load.likes.notDurable}, failed ${load.likes.failed}; :${m1.port} restored as a replica in ${restoredMs} ms, replica :${r3.port} in ${replicaRestoredMs} ms; ` +
         `findings ${JSON.stringify(nothingFound(findings))}\n`,
     );
     expect(load.likes.durable).toBeGreaterThan(100);
     expect(restoredMs).toBeLessThanOrEqual(15_000);
+    expect(replicaRestoredMs).toBeLessThanOrEqual(15_000);
     expect(nothingFound(findings)).toEqual(none);
     expect(Math.max(...load.calls.map((c) => c.ms))).toBeLessThanOrEqual(5000);
 

@@ -83,7 +83,7 @@ export async function startServe(extraEnv: Record<string, string> = {}, timeoutM
     portBase,
     output: () => log,
     stop: async () => {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       let killed = false;

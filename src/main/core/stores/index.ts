@@ -14,6 +14,8 @@ import type { DocumentStore, GraphStore } from './ports';
 export interface Stores {
   documents: DocumentStore;
   graph: GraphStore;
+  /** The embedded database when one serves a side (tests and tools reach its worker here). */
+  embedded: EmbeddedStores | null;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function openStores(config: Config, log: Logger): Promise<Stores> {
     await documents.init();
     await graph.init();
     log.info(`stores: documents in ${documents.description}, graph in ${graph.description}`);
-    return { documents, graph, close: closeAll };
+    return { documents, graph, embedded: embedded ?? null, close: closeAll };
   } catch (err) {
     await closeAll().catch(() => undefined);
     throw err;

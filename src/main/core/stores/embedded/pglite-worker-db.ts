@@ -73,22 +73,78 @@ export class PgliteWorkerDb implements SqlDb {
   private readonly opened: Promise<void>;
   private settleOpen!: (err?: Error) => void;
 
-  private constructor(private readonly worker: Worker, readonly dataDir: string) {
+  /** How many times the worker was started again after it died; tests and logs read it. */
+  revived = 0;
+  private reviving: Promise<void> | null = null;
+
+  private constructor(
+    private worker: Worker,
+    readonly dataDir: string,
+    private readonly options: PgliteOptions,
+  ) {
     this.opened = new Promise<void>((resolve, reject) => {
       this.settleOpen = (err) => (err ? reject(err) : resolve());
     });
-    worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
-    worker.on('error', (err) => this.fail(`its worker thread failed: ${err.message}`));
+    this.attach(worker);
+  }
+
+  /** Listens to one worker; a worker that was replaced is not heard any more. */
+  private attach(worker: Worker, onReady?: (err?: Error) => void): void {
+    const current = () => this.worker === worker;
+    worker.on('message', (msg: WorkerMessage) => {
+      if (!current()) return;
+      if (onReady && (msg.kind === 'ready' || msg.kind === 'open-failed')) return onReady(msg.kind === 'ready' ? undefined : toSqlError(msg.error));
+      this.onMessage(msg);
+    });
+    worker.on('error', (err) => {
+      if (current()) this.fail(`its worker thread failed: ${err.message}`);
+    });
     worker.on('exit', (code) => {
-      if (!this.closing) return this.fail(`its worker thread exited (code ${code})`);
+      if (!current()) return;
+      if (!this.closing) {
+        this.fail(`its worker thread exited (code ${code})`);
+        return this.revive();
+      }
       for (const pending of this.pending.values()) pending.reject(this.closedError());
       this.pending.clear();
     });
   }
 
+  /**
+   * A worker that died (an out-of-memory abort, a crash in PGlite) is started again on the same
+   * folder, with backoff: Postgres's own crash recovery replays its WAL on open, and no other
+   * process holds the folder (the engine's lock). Calls made meanwhile fail with
+   * store_unavailable; those in flight at the death did not answer and may or may not have
+   * been written, as after any crash.
+   */
+  private revive(): void {
+    if (this.reviving || this.closing) return;
+    this.reviving = (async () => {
+      for (let attempt = 0; !this.closing; attempt++) {
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)));
+        if (this.closing) return;
+        const worker = startWorker({ dataDir: this.dataDir, ...this.options });
+        const opened = await new Promise<Error | undefined>((resolve) => {
+          this.worker = worker;
+          this.attach(worker, resolve);
+          worker.once('exit', () => resolve(new Error('the new worker exited while opening')));
+        });
+        if (!opened) {
+          this.revived++;
+          this.failure = null;
+          return;
+        }
+        this.failure = new AppError('store_unavailable', `The embedded store in ${this.dataDir} could not be reopened yet: ${opened.message}`);
+        await worker.terminate().catch(() => undefined);
+      }
+    })().finally(() => {
+      this.reviving = null;
+    });
+  }
+
   /** Opens (or creates: initdb) the database in dataDir; rejects with PGlite's reason. */
   static async open(dataDir: string, options: PgliteOptions = {}): Promise<PgliteWorkerDb> {
-    const db = new PgliteWorkerDb(startWorker({ dataDir, ...options }), dataDir);
+    const db = new PgliteWorkerDb(startWorker({ dataDir, ...options }), dataDir, options);
     try {
       await db.opened;
     } catch (err) {
@@ -146,6 +202,11 @@ export class PgliteWorkerDb implements SqlDb {
   }
 
   /** Closes PGlite in the worker (after a running transaction), then ends the thread. */
+  /** Ends the worker thread as a crash would (the fault suite's "store worker killed"). */
+  async killWorker(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   close(): Promise<void> {
     if (!this.closing) {
       const inTx = this.inTransaction();
@@ -200,7 +261,7 @@ export class PgliteWorkerDb implements SqlDb {
   }
 
   private fail(reason: string): void {
-    if (this.failure) return;
+    if (this.failure && !this.reviving) return;
     this.failure = new AppError('store_unavailable', `The embedded store in ${this.dataDir} stopped: ${reason}`);
     this.settleOpen(new Error(reason));
     for (const pending of this.pending.values()) pending.reject(this.failure);

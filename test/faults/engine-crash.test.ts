@@ -1,0 +1,123 @@
+/**
+ * Nothing acknowledged is lost to an engine crash. A serving engine (a real `npm run serve`
+ * process) is SIGKILLed while clients like and unlike through its web shell, with likes still
+ * waiting for the background write-back. The next engine on the same folder takes the stale
+ * lock over and reuses the cluster; after its full sync pass the store's like records equal
+ * the like sets in Redis, and after a full cache wipe every acknowledged like or unlike is
+ * still what the app shows (rebuilt from the store).
+ */
+import { Cluster } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClusterLauncher, launcherOptionsFrom } from '../../src/main/core/cluster/launcher';
+import { loadConfig } from '../../src/main/core/config';
+import { keys } from '../../src/main/core/keys';
+import { silentLogger } from '../../src/main/core/log';
+import { openStores } from '../../src/main/core/stores';
+import type { LikeOutcome, Post } from '../../src/shared/types';
+import { freePortBase } from '../helpers/ports';
+import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { tempDir } from '../helpers/temp-dirs';
+
+async function rpc<T>(serve: ServeProcess, method: string, input: unknown = {}): Promise<{ ok: true; data: T } | { ok: false; code: string }> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${serve.port}/rpc/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    const body = (await res.json()) as { ok: boolean; data?: T; error?: { code: string } };
+    return body.ok ? { ok: true, data: body.data as T } : { ok: false, code: body.error?.code ?? '?' };
+  } catch {
+    return { ok: false, code: 'connection' };
+  }
+}
+
+async function must<T>(serve: ServeProcess, method: string, input: unknown = {}): Promise<T> {
+  const r = await rpc<T>(serve, method, input);
+  if (!r.ok) throw new Error(`${method}: ${r.code}`);
+  return r.data;
+}
+
+describe('the engine SIGKILLed mid-flush', () => {
+  const dataDir = tempDir('redk-engine-crash');
+  const launchers: ClusterLauncher[] = [];
+  const serves: ServeProcess[] = [];
+  afterAll(async () => {
+    for (const s of serves) await s.stop();
+    for (const l of launchers) await l.down();
+  });
+
+  it('loses no acknowledged like: the next engine\'s sync makes the store exact, and a cache wipe rebuilds every like', async () => {
+    const portBase = await freePortBase();
+    const config = loadConfig({ dataDir, redis: { portBase } }, { REDK_DATA_DIR: dataDir });
+    launchers.push(new ClusterLauncher(launcherOptionsFrom(config, silentLogger)));
+    // No periodic pass during the test: only the background flush (every 100 ms) runs before the kill.
+    const first = await startServe({ REDK_SYNC_INTERVAL_MS: '3600000' }, 120_000, { dataDir, portBase });
+    serves.push(first);
+    const users = ['crash_a', 'crash_b', 'crash_c', 'crash_d'];
+    for (const u of users) await must(first, 'users.create', { username: u, displayName: u });
+    const posts: string[] = [];
+    for (let i = 0; i < 12; i++) posts.push((await must<{ id: string }>(first, 'posts.create', { author: users[i % 4], text: `crash post ${i}` })).id);
+
+    // pair -> last durable answer (null: unknown since)
+    const expected = new Map<string, boolean | null>();
+    let stop = false;
+    let durable = 0;
+    const clients = users.map(async (user, c) => {
+      for (let i = 0; !stop && i < 5000; i++) {
+        const postId = posts[(c * 5 + i) % posts.length]!;
+        const pair = `${postId}|${user}`;
+        const like = expected.get(pair) !== true;
+        const r = await rpc<LikeOutcome>(first, like ? 'likes.like' : 'likes.unlike', { postId, username: user });
+        if (r.ok && r.data.durable) {
+          expected.set(pair, like);
+          durable++;
+        } else {
+          expected.set(pair, null);
+        }
+        if (!r.ok && r.code === 'connection') return;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const exited = new Promise((r) => first.child.once('exit', r));
+    first.child.kill('SIGKILL');
+    await exited;
+    stop = true;
+    await Promise.all(clients);
+    expect(durable).toBeGreaterThan(50);
+
+    const second = await startServe({}, 120_000, { dataDir, portBase });
+    serves.push(second);
+    await must(second, 'sync.now');
+    for (const [pair, liked] of expected) {
+      if (liked === null) continue;
+      const [postId, user] = pair.split('|') as [string, string];
+      expect((await must<Post>(second, 'posts.get', { id: postId, viewer: user })).likedByMe, pair).toBe(liked);
+    }
+    expect(await second.stop()).toBe(0);
+
+    // The store, opened now that no engine holds it, has exactly Redis's like sets.
+    const redis = new Cluster([{ host: '127.0.0.1', port: portBase }], { lazyConnect: false });
+    const stores = await openStores(config, silentLogger);
+    try {
+      for (const postId of posts) {
+        const inRedis = (await redis.smembers(keys.likesUsers(postId))).sort();
+        const inStore = (await stores.documents.likers(postId)).sort();
+        expect(inStore, postId).toEqual(inRedis);
+      }
+      // A full cache wipe: every master.
+      await Promise.all(redis.nodes('master').map((n) => n.flushall()));
+    } finally {
+      await stores.close();
+      redis.disconnect();
+    }
+
+    const third = await startServe({}, 120_000, { dataDir, portBase });
+    serves.push(third);
+    for (const [pair, liked] of expected) {
+      if (liked === null) continue;
+      const [postId, user] = pair.split('|') as [string, string];
+      expect((await must<Post>(third, 'posts.get', { id: postId, viewer: user })).likedByMe, `${pair} after the wipe`).toBe(liked);
+    }
+  }, 240_000);
+});
