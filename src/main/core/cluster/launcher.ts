@@ -186,6 +186,10 @@ export class ClusterLauncher {
       `cluster-node-timeout ${this.opts.nodeTimeoutMs}`,
       `cluster-replica-validity-factor 10`,
       `cluster-require-full-coverage no`,
+      // A node that comes back after a crash has a new replication id (loaded from its AOF), so it
+      // needs a full sync; Redis 7's default waits 5 s for more replicas before a diskless one.
+      // Each master here has one replica: start at once (restores in under a second, not 5 s).
+      `repl-diskless-sync-delay 0`,
       `appendonly yes`,
       `appendfsync everysec`,
       `save ""`,

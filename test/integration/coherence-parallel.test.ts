@@ -1,0 +1,260 @@
+/**
+ * Model-based coherence, in parallel: each round, several clients call the engine at once (likes,
+ * unlikes, comments, DMs, reads, posts, follows), then every view is compared with an in-memory
+ * model. The operations of one round are chosen to commute per key family (one (post, user) pair
+ * per like, one (follower, followee) pair per follow, no read of a conversation a message of the
+ * round goes to), so the model's state after the round is known; each answer is checked against
+ * the outcomes a linearization allows (a like's count lies between the counts before and after
+ * the others of the round on that post).
+ *
+ * It also races the append-only caches: a post's comment list or a conversation is dropped from
+ * the cache (as its TTL would) and read while an append to it lands, so a list rebuilt from an
+ * older store snapshot must not hide the append.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Comment, Conversation, LikeOutcome, Message, Post, Stats, TrendingEntry, User } from '../../src/shared/types';
+import { Engine } from '../../src/main/core/engine';
+import { keys } from '../../src/main/core/keys';
+import { silentLogger } from '../../src/main/core/log';
+import { seededRandom } from '../../src/main/core/seed/random';
+import { suiteConfig } from '../helpers/cluster';
+import { flushCluster } from '../helpers/flush';
+import { SocialModel } from '../helpers/social-model';
+import { tempDir } from '../helpers/temp-dirs';
+
+const STEPS = Number(process.env.REDK_MODEL_PARALLEL_STEPS ?? 2000);
+const CLIENTS = 4;
+const SEED = Number(process.env.REDK_MODEL_SEED ?? Date.now() % 1_000_000);
+
+type Op = { kind: string; run: () => Promise<void>; apply: () => void };
+
+describe('coherence in parallel: several clients against the model', () => {
+  let engine: Engine;
+  let now = Date.UTC(2026, 10, 25, 12);
+  const model = new SocialModel();
+  const random = seededRandom(SEED);
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
+
+  const call = async <T>(method: string, input: unknown): Promise<T> => {
+    const res = await engine.router.dispatch(method, input);
+    if (!res.body.ok) throw new Error(`${method} ${JSON.stringify(input)}: ${res.body.error.code} ${res.body.error.message}`);
+    return res.body.data as T;
+  };
+
+  beforeAll(async () => {
+    const config = suiteConfig();
+    config.stores.embeddedDir = tempDir('redk-model-par');
+    engine = await Engine.start(config, { log: silentLogger, shell: 'web', clock: () => (now += 7), trendingIntervalMs: 3_600_000 });
+    await flushCluster(engine.redis);
+    for (let i = 0; i < 6; i++) {
+      await call('users.create', { username: `p${i}`, displayName: `P ${i}` });
+      model.users.add(`p${i}`);
+    }
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  async function checkViews(where: string) {
+    for (const u of model.users) {
+      for (const kind of ['all', 'following'] as const) {
+        const feed = await call<Post[]>('feeds.get', { username: u, kind, viewer: u });
+        const expected = model.feed(u, kind).map((p) => ({ id: p.id, likesCount: p.likers.size, commentsCount: p.comments, likedByMe: p.likers.has(u) }));
+        expect(feed.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount, likedByMe: p.likedByMe })), `${where}: ${kind} feed of ${u}`).toEqual(expected);
+      }
+      const profile = await call<User>('users.get', { username: u });
+      expect([profile.followers, profile.following, profile.posts], `${where}: profile of ${u}`).toEqual([model.followers(u).length, model.following(u).length, model.posts.filter((p) => p.author === u).length]);
+      expect(await call<Conversation[]>('conversations.list', { username: u }), `${where}: conversations of ${u}`).toEqual(model.conversations(u));
+    }
+    expect(await call<TrendingEntry[]>('trending.get', { window: 'all' }), `${where}: trending`).toEqual(model.trending());
+    expect(await call<Stats>('stats.get', {}), `${where}: stats`).toEqual({ postsCount: model.posts.length, usersCount: model.users.size });
+  }
+
+  /** Up to CLIENTS operations that commute per key family, with their checks and model updates. */
+  /** Messages per conversation ("a|b", names sorted), for the DM lists after the races. */
+  const messageCounts = new Map<string, number>();
+  const conv = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+  function planRound(step: number): { ops: Op[]; drops: (() => Promise<unknown>)[]; reads: (() => Promise<unknown>)[] } {
+    const users = [...model.users];
+    const ops: Op[] = [];
+    const drops: (() => Promise<unknown>)[] = [];
+    const racingReads: (() => Promise<unknown>)[] = [];
+    const pairs = new Set<string>();
+    const sendsTo = new Set<string>();
+    const reads = new Set<string>();
+    /** post id -> the ±1 changes of this round's likes on it */
+    const likeDeltas = new Map<string, number[]>();
+    const recent = model.posts.slice(-12);
+    for (let c = 0; c < CLIENTS; c++) {
+      const roll = random();
+      if (roll < 0.5 && recent.length > 0) {
+        const post = pick(recent);
+        const user = pick(users);
+        if (pairs.has(`${post.id}|${user}`)) continue;
+        pairs.add(`${post.id}|${user}`);
+        const like = !post.likers.has(user);
+        const deltas = likeDeltas.get(post.id) ?? [];
+        deltas.push(like ? 1 : -1);
+        likeDeltas.set(post.id, deltas);
+        const base = post.likers.size;
+        ops.push({
+          kind: like ? 'likes.like' : 'likes.unlike',
+          run: async () => {
+            const res = await call<LikeOutcome>(like ? 'likes.like' : 'likes.unlike', { postId: post.id, username: user });
+            expect(res.changed, `${like ? 'like' : 'unlike'} ${post.id} by ${user}`).toBe(true);
+            // Linearizable: the others on this post may land before or after this one.
+            const others = (likeDeltas.get(post.id) ?? []).slice();
+            others.splice(others.indexOf(like ? 1 : -1), 1);
+            const lo = base + (like ? 1 : -1) + others.filter((d) => d < 0).length * -1;
+            const hi = base + (like ? 1 : -1) + others.filter((d) => d > 0).length;
+            expect(res.count, `count after ${like ? 'like' : 'unlike'} of ${post.id}`).toBeGreaterThanOrEqual(lo);
+            expect(res.count).toBeLessThanOrEqual(hi);
+          },
+          apply: () => (like ? post.likers.add(user) : post.likers.delete(user)),
+        });
+      } else if (roll < 0.62 && recent.length > 0) {
+        const post = pick(recent);
+        const author = pick(users);
+        ops.push({
+          kind: 'comments.add',
+          run: async () => void (await call<Comment>('comments.add', { postId: post.id, author, text: `c${step}.${c}` })),
+          apply: () => post.comments++,
+        });
+        // The append-only race: the list is not cached (as after its TTL) and is read, so rebuilt
+        // from the store, while the comment lands.
+        if (random() < 0.5) {
+          drops.push(() => engine.redis.del(keys.comments(post.id)));
+          racingReads.push(() => call<Comment[]>('comments.list', { postId: post.id }));
+        }
+      } else if (roll < 0.8) {
+        const from = pick(users);
+        const to = pick(users.filter((u) => u !== from));
+        if (reads.has(`${to}|${from}`)) continue;
+        sendsTo.add(`${to}|${from}`);
+        let sentAt = 0;
+        ops.push({
+          kind: 'messages.send',
+          run: async () => {
+            sentAt = (await call<Message>('messages.send', { from, to, text: `m${step}.${c}` })).sentAt;
+          },
+          apply: () => {
+            for (const k of [`${from}|${to}`, `${to}|${from}`]) model.lastMessage.set(k, Math.max(model.lastMessage.get(k) ?? 0, sentAt));
+            model.unread.set(`${to}|${from}`, (model.unread.get(`${to}|${from}`) ?? 0) + 1);
+            messageCounts.set(conv(from, to), (messageCounts.get(conv(from, to)) ?? 0) + 1);
+          },
+        });
+        if (random() < 0.4) {
+          drops.push(() => engine.redis.del(keys.messages(from, to)));
+          racingReads.push(() => call<Message[]>('messages.list', { a: from, b: to }));
+        }
+      } else if (roll < 0.86) {
+        const u = pick(users);
+        const other = pick(users.filter((x) => x !== u));
+        if (sendsTo.has(`${u}|${other}`) || reads.has(`${u}|${other}`)) continue;
+        reads.add(`${u}|${other}`);
+        ops.push({
+          kind: 'messages.read',
+          run: async () => void (await call('messages.read', { username: u, other })),
+          apply: () => {
+            if (model.unread.has(`${u}|${other}`) || model.lastMessage.has(`${u}|${other}`)) model.unread.set(`${u}|${other}`, 0);
+          },
+        });
+      } else if (roll < 0.94 || model.posts.length < 3) {
+        const author = pick(users);
+        let id = '';
+        ops.push({
+          kind: 'posts.create',
+          run: async () => {
+            id = (await call<{ id: string }>('posts.create', { author, text: `post ${step}.${c}` })).id;
+          },
+          apply: () => model.posts.push({ id, author, createdAt: 0, likers: new Set(), comments: 0 }),
+        });
+      } else {
+        const a = pick(users);
+        const b = pick(users.filter((x) => x !== a));
+        if (pairs.has(`${a}>${b}`)) continue;
+        pairs.add(`${a}>${b}`);
+        const follow = !model.follows.has(`${a}>${b}`);
+        ops.push({
+          kind: follow ? 'follows.follow' : 'follows.unfollow',
+          run: async () => expect((await call<{ changed: boolean }>(follow ? 'follows.follow' : 'follows.unfollow', { follower: a, followee: b })).changed).toBe(true),
+          apply: () => (follow ? model.follows.add(`${a}>${b}`) : model.follows.delete(`${a}>${b}`)),
+        });
+      }
+    }
+    return { ops, drops, reads: racingReads };
+  }
+
+  it(`${STEPS} operations in rounds of ${CLIENTS} parallel clients leave zero divergences`, async () => {
+    let done = 0;
+    let rounds = 0;
+    let races = 0;
+    const counts: Record<string, number> = {};
+    try {
+      while (done < STEPS) {
+        const round = planRound(done);
+        rounds++;
+        // Cache drops first (they stand for an expiry), then every client and every racing read at once.
+        for (const drop of round.drops) await drop();
+        races += round.reads.length;
+        await Promise.all([...round.ops.map((o) => o.run()), ...round.reads.map((r) => r())]);
+        for (const o of round.ops) {
+          o.apply();
+          counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+        }
+        // New posts: their createdAt is the engine's, read back (feeds sort by it).
+        for (const p of model.posts) if (p.createdAt === 0) p.createdAt = (await call<Post>('posts.get', { id: p.id })).createdAt;
+        done += round.ops.length;
+        const where = `round ${rounds} (${round.ops.map((o) => o.kind).join(', ')}), seed ${SEED}`;
+        await checkViews(where);
+        // Every comment list shows every comment, and every conversation every message, after the races.
+        for (const post of model.posts.slice(-12)) {
+          expect((await call<Comment[]>('comments.list', { postId: post.id })).length, `${where}: comments of ${post.id}`).toBe(Math.min(post.comments, 100));
+        }
+        for (const [pair, n] of messageCounts) {
+          const [a, b] = pair.split('|') as [string, string];
+          expect((await call<Message[]>('messages.list', { a, b })).length, `${where}: messages of ${pair}`).toBe(Math.min(n, 200));
+        }
+      }
+    } finally {
+      process.stderr.write(`coherence (parallel): ${done} operations in ${rounds} rounds of up to ${CLIENTS} clients, ${races} racing cache rebuilds, seed ${SEED}, ops ${JSON.stringify(counts)}\n`);
+    }
+    expect(done).toBeGreaterThanOrEqual(STEPS);
+  }, 900_000);
+
+  it('a comment list or a conversation rebuilt from a store snapshot older than an append does not hide the append', async () => {
+    const post = (await call<{ id: string }>('posts.create', { author: 'p0', text: 'race' })).id;
+    await call('comments.add', { postId: post, author: 'p1', text: 'first' });
+    await call('messages.send', { from: 'p0', to: 'p1', text: 'first' });
+    const documents = engine.stores.documents;
+    // The rebuild's store read returns its snapshot only after the append has fully landed:
+    // the worst interleaving, made certain instead of waited for.
+    let appended!: () => void;
+    const appendDone = new Promise<void>((r) => (appended = r));
+    const slow = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+      const snapshot = await fn(...args);
+      await appendDone;
+      return snapshot;
+    };
+    const { listComments, listMessages } = documents;
+    documents.listComments = slow(listComments.bind(documents));
+    documents.listMessages = slow(listMessages.bind(documents));
+    try {
+      await engine.redis.del(keys.comments(post), keys.commentsCount(post));
+      await engine.redis.del(keys.messages('p0', 'p1'));
+      const rebuilds = Promise.all([call<Comment[]>('comments.list', { postId: post }), call<Message[]>('messages.list', { a: 'p0', b: 'p1' })]);
+      // Both rebuilds have read their snapshot (one comment, one message) before the appends.
+      await new Promise((r) => setTimeout(r, 300));
+      await call('comments.add', { postId: post, author: 'p2', text: 'second' });
+      await call('messages.send', { from: 'p1', to: 'p0', text: 'second' });
+      appended();
+      await rebuilds;
+    } finally {
+      documents.listComments = listComments;
+      documents.listMessages = listMessages;
+    }
+    expect((await call<Comment[]>('comments.list', { postId: post })).map((c) => c.text)).toEqual(['second', 'first']);
+    expect((await call<Message[]>('messages.list', { a: 'p0', b: 'p1' })).map((m) => m.text)).toEqual(['first', 'second']);
+  });
+});
