@@ -30,9 +30,18 @@ export class MessageCache {
     return fresh;
   }
 
-  /** After the store has the message: append + unread in one step on the conversation's slot. */
+  /**
+   * After the store has the message: append + unread in one step on the conversation's slot,
+   * once (R8): the message's id is its operation id, so a resent script finds its marker.
+   */
   async onSent(message: MessageDoc): Promise<number> {
-    const unread = await runScript<number>(this.redis, 'dmSend', [keys.messages(message.from, message.to), keys.unread(message.from, message.to)], [JSON.stringify(message), message.to, MESSAGES_LENGTH, TTL.messages]);
+    const unreadKey = keys.unread(message.from, message.to);
+    const unread = await runScript<number>(
+      this.redis,
+      'dmSend',
+      [keys.messages(message.from, message.to), unreadKey, keys.opMarker(unreadKey, message.id)],
+      [JSON.stringify(message), message.to, MESSAGES_LENGTH, TTL.messages, TTL.opMarker],
+    );
     // Each participant's conversation list lives on its own slot: two single-key updates.
     await Promise.all(
       [

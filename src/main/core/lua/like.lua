@@ -1,13 +1,24 @@
--- Like a post once per user (L1), atomically on the post's slot.
--- KEYS[1] {post:<id>}:likes:count   KEYS[2] {post:<id>}:likes:users
--- ARGV[1] username
+-- Like a post once per user (L1), atomically on the post's slot, and once per operation (R8).
+-- KEYS[1] {post:<id>}:likes:count   KEYS[2] {post:<id>}:likes:users   KEYS[3] {post:<id>}:op:<opId>
+-- ARGV[1] username, ARGV[2] op marker ttl seconds
 -- Returns {changed, count}: changed is 1 when the like is new, 0 when the user had already liked.
+-- The same operation run again (ioredis resent it) returns what its first run returned, so a like
+-- whose reply was lost still reports changed=1 and its side effects are not skipped.
 -- Returns {-1, 0} when the counter is missing: the caller rebuilds it from the store and retries,
 -- so a lost counter is never silently restarted at 0 (R2).
+local seen = redis.call('GET', KEYS[3])
+if seen then
+  local changed, count = string.match(seen, '^(%-?%d+):(%-?%d+)$')
+  return {tonumber(changed), tonumber(count)}
+end
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {-1, 0}
 end
+local result
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
-  return {0, tonumber(redis.call('GET', KEYS[1]))}
+  result = {0, tonumber(redis.call('GET', KEYS[1]))}
+else
+  result = {1, redis.call('INCR', KEYS[1])}
 end
-return {1, redis.call('INCR', KEYS[1])}
+redis.call('SET', KEYS[3], result[1] .. ':' .. result[2], 'EX', ARGV[2])
+return result

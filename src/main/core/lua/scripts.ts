@@ -10,13 +10,14 @@ import { fileURLToPath } from 'node:url';
 import type { ChainableCommander, Cluster } from 'ioredis';
 
 export const SCRIPTS = {
-  like: { file: 'like.lua', keys: 2 },
-  unlike: { file: 'unlike.lua', keys: 2 },
+  like: { file: 'like.lua', keys: 3 },
+  unlike: { file: 'unlike.lua', keys: 3 },
   hydrateLikes: { file: 'hydrate_likes.lua', keys: 2 },
-  zincrFloor: { file: 'zincr_floor.lua', keys: 1 },
-  commentAdd: { file: 'comment_add.lua', keys: 2 },
-  dmSend: { file: 'dm_send.lua', keys: 2 },
-  incrIfExists: { file: 'incr_if_exists.lua', keys: 1 },
+  zincrFloor: { file: 'zincr_floor.lua', keys: 3 },
+  zrebuild: { file: 'zrebuild.lua', keys: 2 },
+  commentAdd: { file: 'comment_add.lua', keys: 3 },
+  dmSend: { file: 'dm_send.lua', keys: 3 },
+  incrIfExists: { file: 'incr_if_exists.lua', keys: 2 },
   postCounts: { file: 'post_counts.lua', keys: 3 },
 } as const;
 

@@ -47,7 +47,11 @@ export class SocialService {
     this.documents = documents;
     this.graph = graph;
     this.likes = new LikeCache(redis, documents, deps.likeWaitMs);
-    this.trending = new TrendingCache(redis, clock);
+    this.trending = new TrendingCache(redis, clock, {
+      topLiked: (limit) => documents.topLikedPosts(limit),
+      likesSince: (since) => documents.likesSince(since),
+      settle: () => deps.sync.flush(),
+    });
     this.feeds = new FeedCache(redis, documents, graph);
     this.comments = new CommentCache(redis, documents);
     this.messages = new MessageCache(redis, documents);
@@ -90,10 +94,9 @@ export class SocialService {
 
   async createUser(username: string, displayName: string): Promise<User> {
     const createdAt = this.deps.clock();
-    const created = await this.documents.createUser({ username, displayName, createdAt });
+    const created = await this.stats.created('user', () => this.documents.createUser({ username, displayName, createdAt }));
     if (!created) throw new AppError('conflict', `The username "${username}" is taken.`);
     await this.graph.addUser(username);
-    await this.stats.onCreated('user');
     return { username, displayName, createdAt, followers: 0, following: 0, posts: 0 };
   }
 
@@ -114,8 +117,8 @@ export class SocialService {
     await this.requireUser(author);
     const createdAt = this.deps.clock();
     const id = newId(createdAt);
-    await this.documents.createPost({ id, author, text, createdAt, likesCount: 0 });
-    await Promise.all([this.feeds.invalidateForPost(author), this.profiles.invalidate(author), this.stats.onCreated('post')]);
+    await this.stats.created('post', () => this.documents.createPost({ id, author, text, createdAt, likesCount: 0 }), id);
+    await Promise.all([this.feeds.invalidateForPost(author), this.profiles.invalidate(author)]);
     this.deps.events.emit('posts.new', { id, author, createdAt });
     return { id };
   }
@@ -166,7 +169,7 @@ export class SocialService {
     const [durable] = await Promise.all([
       this.likes.confirm(postId),
       liked ? this.trending.onLike(postId, username) : this.trending.onUnlike(postId, username),
-      this.deps.sync.notify({ postId, username, liked }),
+      this.deps.sync.notify({ postId, username, liked, at: this.deps.clock() }),
     ]);
     return { ...written, durable };
   }
