@@ -75,6 +75,21 @@ describe('likes and trending on the real cluster', () => {
     expect(feed.find((p) => p.id === id)).toMatchObject({ likesCount: 1, likedByMe: true });
   });
 
+  it('a feed read without a viewer shows the store\'s likes count where the counter is not cached', async () => {
+    const { id } = await call<{ id: string }>('posts.create', { author: 'author', text: 'counted in the store' });
+    for (const username of ['liker7', 'liker8']) await call('likes.like', { postId: id, username });
+    await engine.sync.flush();
+    await engine.redis.del(keys.likesCount(id), keys.likesUsers(id));
+    // Imported straight into the store (as the seeder does): no counter was ever in Redis.
+    await engine.stores.documents.createPost({ id: 'imported-1', author: 'author', text: 'seeded', createdAt: now + 1000, likesCount: 5 });
+    await engine.redis.del(keys.feed('author', 'self'));
+    const feed = await call<Post[]>('feeds.get', { username: 'author', kind: 'self' });
+    expect(feed.find((p) => p.id === id)?.likesCount).toBe(2);
+    expect(feed.find((p) => p.id === 'imported-1')?.likesCount).toBe(5);
+    // Read-only: nothing was rebuilt in Redis by a read without a viewer.
+    expect(await engine.redis.exists(keys.likesCount('imported-1'))).toBe(0);
+  });
+
   it('tells a viewer whether they follow a profile', async () => {
     await call('follows.follow', { follower: 'liker3', followee: 'author' });
     expect(await call<{ followedByViewer?: boolean; followers: number }>('users.get', { username: 'author', viewer: 'liker3' })).toMatchObject({ followedByViewer: true, followers: 1 });
