@@ -130,6 +130,13 @@ export interface DocumentStore {
   listMessages(a: string, b: string, page: Page): Promise<MessageDoc[]>;
   /** Everyone `username` has exchanged messages with, most recent first. */
   conversations(username: string, limit: number): Promise<ConversationDoc[]>;
+  /**
+   * A read receipt: `reader` has read what `other` sent up to time `at` (a later receipt wins),
+   * so unread counts can be rebuilt after a cache wipe.
+   */
+  markRead(reader: string, other: string, at: number): Promise<void>;
+  /** Messages from `other` to `reader` sent after reader's receipt (all of them without one). */
+  countUnread(reader: string, other: string): Promise<number>;
 }
 
 export interface SuggestionDoc {

@@ -311,6 +311,25 @@ export class EmbeddedDocumentStore implements DocumentStore {
     return rows.map((r) => ({ with: r.other, lastMessageAt: r.last }));
   }
 
+  async markRead(reader: string, other: string, at: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO reads (reader, other, read_at) VALUES ($1, $2, $3::bigint)
+       ON CONFLICT (reader, other) DO UPDATE SET read_at = EXCLUDED.read_at WHERE reads.read_at < EXCLUDED.read_at`,
+      [reader, other, at],
+    );
+  }
+
+  /** A range of messages_by_pair after the receipt, filtered to one direction. */
+  countUnread(reader: string, other: string): Promise<number> {
+    const [lo, hi] = reader < other ? [reader, other] : [other, reader];
+    return this.count(
+      `SELECT count(*) AS n FROM messages
+       WHERE LEAST(sender, recipient) = $1 AND GREATEST(sender, recipient) = $2 AND recipient = $3
+         AND sent_at > COALESCE((SELECT read_at FROM reads WHERE reader = $3 AND other = $4), -1)`,
+      [lo, hi, reader, other],
+    );
+  }
+
   private async count(sql: string, params: unknown[]): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(sql, params);
     return Number(rows[0]?.n ?? 0);

@@ -58,12 +58,20 @@ CREATE TABLE IF NOT EXISTS messages (
   text      text NOT NULL,
   sent_at   bigint NOT NULL
 );
--- listMessages: one conversation whichever way each message went
+-- listMessages, countUnread: one conversation whichever way each message went
 CREATE INDEX IF NOT EXISTS messages_by_pair
   ON messages (LEAST(sender, recipient), GREATEST(sender, recipient), sent_at DESC, id DESC);
 -- conversations
 CREATE INDEX IF NOT EXISTS messages_by_sender ON messages (sender, sent_at);
 CREATE INDEX IF NOT EXISTS messages_by_recipient ON messages (recipient, sent_at);
+
+-- Read receipts: reader has read what other sent up to read_at (markRead, countUnread).
+CREATE TABLE IF NOT EXISTS reads (
+  reader  text COLLATE "C" NOT NULL,
+  other   text COLLATE "C" NOT NULL,
+  read_at bigint NOT NULL,
+  PRIMARY KEY (reader, other)
+);
 `;
 
 export const graphSchema = `
@@ -83,4 +91,4 @@ CREATE INDEX IF NOT EXISTS follows_by_followee ON follows (followee, follower);
 `;
 
 /** Every table, for tests and tools that need an empty store without a new initdb. */
-export const embeddedTables = ['users', 'posts', 'likes', 'comments', 'messages', 'graph_users', 'follows'] as const;
+export const embeddedTables = ['users', 'posts', 'likes', 'comments', 'messages', 'reads', 'graph_users', 'follows'] as const;

@@ -7,8 +7,8 @@ import { insertNew, isDuplicateKey } from './bulk';
 import { connectMongo, isMongoOutage, type MongoConnectOptions } from './connect';
 import { ensureIndexes } from './indexes';
 import {
-  commentDoc, commentRecord, conversationPair, likeId, likeRecord, messageDoc, messageRecord, postDoc, postRecord, userDoc, userRecord,
-  type CommentRecord, type LikeRecord, type MessageRecord, type PostRecord, type UserRecord,
+  commentDoc, commentRecord, conversationPair, likeId, likeRecord, readId, messageDoc, messageRecord, postDoc, postRecord, userDoc, userRecord,
+  type CommentRecord, type LikeRecord, type MessageRecord, type PostRecord, type ReadRecord, type UserRecord,
 } from './records';
 
 /** Newest first, with the id as a tie-break so equal timestamps always come back in one order. */
@@ -38,6 +38,7 @@ class MongoDocumentStore implements DocumentStore {
   private readonly comments: Collection<CommentRecord>;
   private readonly messages: Collection<MessageRecord>;
   private readonly likes: Collection<LikeRecord>;
+  private readonly reads: Collection<ReadRecord>;
 
   constructor(private readonly client: MongoClient, private readonly db: Db, url: string, private readonly log: Logger) {
     this.description = `mongo ${redactUrl(url)} (database ${db.databaseName})`;
@@ -46,6 +47,7 @@ class MongoDocumentStore implements DocumentStore {
     this.comments = db.collection('comments');
     this.messages = db.collection('messages');
     this.likes = db.collection('likes');
+    this.reads = db.collection('reads');
   }
 
   async init(): Promise<void> {
@@ -294,6 +296,17 @@ class MongoDocumentStore implements DocumentStore {
       .slice(0, limit);
   }
 
+  /** Insert by key, or raise an older receipt: no upsert, no $max (plain $set runs everywhere). */
+  async markRead(reader: string, other: string, at: number): Promise<void> {
+    const _id = readId(reader, other);
+    if (await insertOneIfNew(this.reads, { _id, read_at: at })) return;
+    await this.reads.updateOne({ _id, read_at: { $lt: at } }, { $set: { read_at: at } });
+  }
+
+  async countUnread(reader: string, other: string): Promise<number> {
+    const receipt = await this.reads.findOne({ _id: readId(reader, other) });
+    return this.messages.countDocuments({ pair: conversationPair(reader, other), to: reader, sent_at: { $gt: receipt?.read_at ?? -1 } });
+  }
 }
 
 async function insertOneIfNew<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {

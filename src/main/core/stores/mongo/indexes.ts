@@ -26,7 +26,7 @@ const indexes: Record<string, { key: IndexSpecification; name: string; unique?: 
   ],
   comments: [{ key: { post_id: 1, created_at: -1, _id: -1 }, name: 'by_post_newest' }], // listComments, countComments
   messages: [
-    { key: { pair: 1, sent_at: -1, _id: -1 }, name: 'by_pair_newest' }, // listMessages
+    { key: { pair: 1, sent_at: -1, _id: -1 }, name: 'by_pair_newest' }, // listMessages, countUnread
     { key: { from: 1, sent_at: -1 }, name: 'by_sender_newest' }, // conversations
     { key: { to: 1, sent_at: -1 }, name: 'by_recipient_newest' }, // conversations
   ],

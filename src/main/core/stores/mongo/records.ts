@@ -22,11 +22,19 @@ export interface MessageRecord { _id: string; from: string; to: string; pair: st
  */
 export interface LikeRecord { _id: string; post_id: string; username: string; liked_at?: number }
 
+/** A read receipt: `_id` is "<reader>::<other>", read up to `read_at`. */
+export interface ReadRecord { _id: string; read_at: number }
+
 const PAIR_SEPARATOR = '::';
 
 /** ":" is allowed in neither usernames nor ids (names.ts), so no two pairs can share a key. */
 export function conversationPair(a: string, b: string): string {
   return a < b ? `${a}${PAIR_SEPARATOR}${b}` : `${b}${PAIR_SEPARATOR}${a}`;
+}
+
+/** Ordered (reader first): each participant has a receipt of their own. */
+export function readId(reader: string, other: string): string {
+  return `${reader}${PAIR_SEPARATOR}${other}`;
 }
 
 export function likeId(postId: string, username: string): string {
