@@ -62,9 +62,9 @@ describe('exactly-once effects (R8)', () => {
     try {
       const scriptKeys = [count, keys.likesUsers(postId), keys.opMarker(count, 'lost-reply-1')];
       // Loaded once on this connection first, so the dropped reply is the script's, not NOSCRIPT's.
-      await runScript(via.client as unknown as Cluster, 'like', [count, keys.likesUsers(postId), keys.opMarker(count, 'warm-up')], ['cy', 60]);
+      await runScript(via.client as unknown as Cluster, 'likeOnce', [count, keys.likesUsers(postId), keys.opMarker(count, 'warm-up')], ['cy', 60]);
       via.dropper.dropNextReply();
-      expect(await runScript(via.client as unknown as Cluster, 'like', scriptKeys, ['bob', 60])).toEqual([1, 2]);
+      expect(await runScript(via.client as unknown as Cluster, 'likeOnce', scriptKeys, ['bob', 60])).toEqual([1, 2]);
       expect(await engine.redis.get(count)).toBe('2');
       expect((await engine.redis.smembers(keys.likesUsers(postId))).sort()).toEqual(['bob', 'cy']);
     } finally {
@@ -74,8 +74,8 @@ describe('exactly-once effects (R8)', () => {
 
   it('like and unlike: the same op id again returns its first result (changed=1) and changes nothing; a new op id is a new like', async () => {
     const [count, set] = [keys.likesCount('eo-like'), keys.likesUsers('eo-like')];
-    const like = (user: string, opId: string) => runScript(engine.redis, 'like', [count, set, keys.opMarker(count, opId)], [user, 60]);
-    const unlike = (user: string, opId: string) => runScript(engine.redis, 'unlike', [count, set, keys.opMarker(count, opId)], [user, 60]);
+    const like = (user: string, opId: string) => runScript(engine.redis, 'likeOnce', [count, set, keys.opMarker(count, opId)], [user, 60]);
+    const unlike = (user: string, opId: string) => runScript(engine.redis, 'unlikeOnce', [count, set, keys.opMarker(count, opId)], [user, 60]);
     await engine.redis.set(count, 0);
     expect(await like('ann', 'a1')).toEqual([1, 1]);
     expect(await like('ann', 'a1')).toEqual([1, 1]);

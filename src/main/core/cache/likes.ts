@@ -43,7 +43,7 @@ export class LikeCache {
   async write(op: 'like' | 'unlike', postId: string, username: string, opId = newOpId()): Promise<{ changed: boolean; count: number }> {
     const scriptKeys = [keys.likesCount(postId), keys.likesUsers(postId), keys.opMarker(keys.likesCount(postId), opId)];
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [changed, count] = await runScript<[number, number]>(this.redis, op, scriptKeys, [username, TTL.opMarker]);
+      const [changed, count] = await runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, TTL.opMarker]);
       if (changed === -1) {
         await this.hydrate(postId);
         continue;

@@ -6,7 +6,9 @@
 -- whose reply was lost still reports changed=1 and its side effects are not skipped.
 -- Returns {-1, 0} when the counter is missing: the caller rebuilds it from the store and retries,
 -- so a lost counter is never silently restarted at 0 (R2).
-local seen = redis.call('GET', KEYS[3])
+-- Called with two keys (the failover drill's writers), it runs without an op marker.
+local marker = KEYS[3]
+local seen = marker and redis.call('GET', marker)
 if seen then
   local changed, count = string.match(seen, '^(%-?%d+):(%-?%d+)$')
   return {tonumber(changed), tonumber(count)}
@@ -20,5 +22,7 @@ if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
 else
   result = {1, redis.call('INCR', KEYS[1])}
 end
-redis.call('SET', KEYS[3], result[1] .. ':' .. result[2], 'EX', ARGV[2])
+if marker then
+  redis.call('SET', marker, result[1] .. ':' .. result[2], 'EX', ARGV[2])
+end
 return result

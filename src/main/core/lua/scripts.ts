@@ -10,8 +10,12 @@ import { fileURLToPath } from 'node:url';
 import type { ChainableCommander, Cluster } from 'ioredis';
 
 export const SCRIPTS = {
-  like: { file: 'like.lua', keys: 3 },
-  unlike: { file: 'unlike.lua', keys: 3 },
+  /** With an op marker as a third key (R8): what the service runs. */
+  likeOnce: { file: 'like.lua', keys: 3 },
+  unlikeOnce: { file: 'unlike.lua', keys: 3 },
+  /** The same scripts without a marker (two keys), for callers that make no op id. */
+  like: { file: 'like.lua', keys: 2 },
+  unlike: { file: 'unlike.lua', keys: 2 },
   hydrateLikes: { file: 'hydrate_likes.lua', keys: 2 },
   zincrFloor: { file: 'zincr_floor.lua', keys: 3 },
   zrebuild: { file: 'zrebuild.lua', keys: 2 },

@@ -4,7 +4,9 @@
 -- ARGV[1] username, ARGV[2] op marker ttl seconds
 -- Returns {changed, count} (a replay returns its first run's); {-1, 0} when the counter is
 -- missing (rebuild from the store, retry).
-local seen = redis.call('GET', KEYS[3])
+-- Called with two keys (the failover drill's writers), it runs without an op marker.
+local marker = KEYS[3]
+local seen = marker and redis.call('GET', marker)
 if seen then
   local changed, count = string.match(seen, '^(%-?%d+):(%-?%d+)$')
   return {tonumber(changed), tonumber(count)}
@@ -18,5 +20,7 @@ if redis.call('SREM', KEYS[2], ARGV[1]) == 0 then
 else
   result = {1, redis.call('DECR', KEYS[1])}
 end
-redis.call('SET', KEYS[3], result[1] .. ':' .. result[2], 'EX', ARGV[2])
+if marker then
+  redis.call('SET', marker, result[1] .. ':' .. result[2], 'EX', ARGV[2])
+end
 return result
