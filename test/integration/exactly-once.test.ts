@@ -97,16 +97,21 @@ describe('exactly-once effects (R8)', () => {
     expect(await engine.redis.get(keys.likesCount(id))).toBe('1');
   });
 
-  it('dm_send: the same op id appends and raises unread once; a new one again', async () => {
+  it('dm_send: the same op id appends and raises unread once; a new one again; a missing unread HASH is left for the rebuild', async () => {
     const [messages, unread] = [keys.messages('ann', 'bob'), keys.unread('ann', 'bob')];
     await engine.redis.rpush(messages, '"m0"');
     const send = (opId: string) => runScript(engine.redis, 'dmSend', [messages, unread, keys.opMarker(unread, opId)], ['"m"', 'bob', 200, 300, 60]);
-    expect(await send('m1')).toBe(1);
-    expect(await send('m1')).toBe(1);
-    expect(await engine.redis.hget(unread, 'bob')).toBe('1');
+    expect(await send('m0')).toBe(-1);
+    expect(await engine.redis.exists(unread)).toBe(0);
     expect(await engine.redis.llen(messages)).toBe(2);
-    expect(await send('m2')).toBe(2);
+    await engine.redis.hset(unread, 'ann', 0, 'bob', 0);
+    expect(await send('m0')).toBe(-1);
+    expect(await send('m1')).toBe(1);
+    expect(await send('m1')).toBe(-1);
+    expect(await engine.redis.hget(unread, 'bob')).toBe('1');
     expect(await engine.redis.llen(messages)).toBe(3);
+    expect(await send('m2')).toBe(2);
+    expect(await engine.redis.llen(messages)).toBe(4);
   });
 
   it('comment_add: the same op id pushes and counts once; a new one again', async () => {

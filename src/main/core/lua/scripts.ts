@@ -21,6 +21,8 @@ export const SCRIPTS = {
   zrebuild: { file: 'zrebuild.lua', keys: 2 },
   commentAdd: { file: 'comment_add.lua', keys: 3 },
   dmSend: { file: 'dm_send.lua', keys: 3 },
+  hydrateUnread: { file: 'hydrate_unread.lua', keys: 1 },
+  hsetIfExists: { file: 'hset_if_exists.lua', keys: 1 },
   incrIfExists: { file: 'incr_if_exists.lua', keys: 2 },
   postCounts: { file: 'post_counts.lua', keys: 3 },
 } as const;

@@ -241,6 +241,7 @@ export class SocialService {
 
   async readMessages(username: string, other: string): Promise<{ unread: number }> {
     await Promise.all([this.requireUser(username), this.requireUser(other)]);
+    await this.documents.markRead(username, other, this.deps.clock());
     await this.messages.markRead(username, other);
     return { unread: 0 };
   }
