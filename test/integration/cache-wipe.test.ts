@@ -96,7 +96,7 @@ describe('rebuilt after a cache wipe', () => {
     await call('sync.now');
     await flushCluster(engine.redis);
     const key = keys.trending('all');
-    const bump = (opId: string) => runScript(engine.redis, 'zincrFloor', [key, keys.opMarker(key, opId), keys.builtMarker(key)], [60, 1, postIds[5]!]);
+    const bump = (opId: string) => runScript(engine.redis, 'zincrFloor', [key, keys.opLog(key), keys.builtMarker(key)], [opId, 60, 1, postIds[5]!]);
     expect(await bump('before')).toBe(-1);
     expect(await engine.redis.exists(key)).toBe(0);
     expect(await call<unknown[]>('trending.get', { window: 'all' })).toHaveLength(10);
@@ -114,7 +114,7 @@ describe('rebuilt after a cache wipe', () => {
     expect(await scoreOf()).toBe(was + 1);
     expect(await bump('after')).toBe(-2);
     expect(await scoreOf()).toBe(was + 1);
-    await runScript(engine.redis, 'zincrFloor', [key, keys.opMarker(key, 'undo'), keys.builtMarker(key)], [60, -1, postIds[5]!]);
+    await runScript(engine.redis, 'zincrFloor', [key, keys.opLog(key), keys.builtMarker(key)], ['undo', 60, -1, postIds[5]!]);
   });
 
   it('a stats counter loaded from the store while a post is created ends equal to the store (the load holds the creation back)', async () => {

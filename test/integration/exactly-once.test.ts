@@ -60,11 +60,11 @@ describe('exactly-once effects (R8)', () => {
     const count = keys.likesCount(postId);
     const via = await throughDropper(count);
     try {
-      const scriptKeys = [count, keys.likesUsers(postId), keys.opMarker(count, 'lost-reply-1')];
+      const scriptKeys = [count, keys.likesUsers(postId), keys.opLog(count)];
       // Loaded once on this connection first, so the dropped reply is the script's, not NOSCRIPT's.
-      await runScript(via.client as unknown as Cluster, 'likeOnce', [count, keys.likesUsers(postId), keys.opMarker(count, 'warm-up')], ['cy', 60]);
+      await runScript(via.client as unknown as Cluster, 'likeOnce', scriptKeys, ['cy', 'warm-up', 60]);
       via.dropper.dropNextReply();
-      expect(await runScript(via.client as unknown as Cluster, 'likeOnce', scriptKeys, ['bob', 60])).toEqual([1, 2]);
+      expect(await runScript(via.client as unknown as Cluster, 'likeOnce', scriptKeys, ['bob', 'lost-reply-1', 60])).toEqual([1, 2]);
       expect(await engine.redis.get(count)).toBe('2');
       expect((await engine.redis.smembers(keys.likesUsers(postId))).sort()).toEqual(['bob', 'cy']);
     } finally {
@@ -72,10 +72,10 @@ describe('exactly-once effects (R8)', () => {
     }
   });
 
-  it('like and unlike: the same op id again returns its first result (changed=1) and changes nothing; a new op id is a new like', async () => {
-    const [count, set] = [keys.likesCount('eo-like'), keys.likesUsers('eo-like')];
-    const like = (user: string, opId: string) => runScript(engine.redis, 'likeOnce', [count, set, keys.opMarker(count, opId)], [user, 60]);
-    const unlike = (user: string, opId: string) => runScript(engine.redis, 'unlikeOnce', [count, set, keys.opMarker(count, opId)], [user, 60]);
+  it('like and unlike: the same op id again returns its first changed (1) and changes nothing; a new op id is a new like', async () => {
+    const [count, set, ops] = [keys.likesCount('eo-like'), keys.likesUsers('eo-like'), keys.opLog(keys.likesCount('eo-like'))];
+    const like = (user: string, opId: string, remember = 60) => runScript(engine.redis, 'likeOnce', [count, set, ops], [user, opId, remember]);
+    const unlike = (user: string, opId: string) => runScript(engine.redis, 'unlikeOnce', [count, set, ops], [user, opId, 60]);
     await engine.redis.set(count, 0);
     expect(await like('ann', 'a1')).toEqual([1, 1]);
     expect(await like('ann', 'a1')).toEqual([1, 1]);
@@ -86,7 +86,24 @@ describe('exactly-once effects (R8)', () => {
     expect(await unlike('ann', 'u2')).toEqual([0, 1]);
     expect(await engine.redis.get(count)).toBe('1');
     expect(await engine.redis.smembers(set)).toEqual(['bob']);
-    expect(await engine.redis.ttl(keys.opMarker(count, 'a1'))).toBeGreaterThan(0);
+    // The ops log remembers each op with its outcome, and keeps itself in existence with '~'.
+    expect(await engine.redis.zscore(ops, 'a1.1')).not.toBeNull();
+    expect(await engine.redis.zscore(ops, 'a2.0')).not.toBeNull();
+    expect(await engine.redis.zscore(ops, '~')).toBe('inf');
+  });
+
+  it('an op id is forgotten after its window (the log is trimmed by time), and only then applies again', async () => {
+    const [count, set, ops] = [keys.likesCount('eo-window'), keys.likesUsers('eo-window'), keys.opLog(keys.likesCount('eo-window'))];
+    await engine.redis.set(count, 0);
+    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops], ['ann', 'w1', 60])).toEqual([1, 1]);
+    expect(await runScript(engine.redis, 'unlikeOnce', [count, set, ops], ['ann', 'w2', 60])).toEqual([1, 0]);
+    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops], ['ann', 'w1', 60])).toEqual([1, 0]);
+    await engine.redis.zadd(ops, Date.now() - 3_600_000, 'ancient.1');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A window of 0 s: everything before now is dropped, w1 included, so it is a new like.
+    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops], ['bob', 'w3', 0])).toEqual([1, 1]);
+    expect(await engine.redis.zrange(ops, '0', '-1')).toEqual(['w3.1', '~']);
+    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops], ['ann', 'w1', 60])).toEqual([1, 2]);
   });
 
   it('LikeCache.write replayed with the same op id answers changed=true, so trending and the write-back still follow', async () => {
@@ -100,7 +117,7 @@ describe('exactly-once effects (R8)', () => {
   it('dm_send: the same op id appends and raises unread once; a new one again; a missing unread HASH is left for the rebuild', async () => {
     const [messages, unread] = [keys.messages('ann', 'bob'), keys.unread('ann', 'bob')];
     await engine.redis.rpush(messages, '"m0"');
-    const send = (opId: string) => runScript(engine.redis, 'dmSend', [messages, unread, keys.opMarker(unread, opId)], ['"m"', 'bob', 200, 300, 60]);
+    const send = (opId: string) => runScript(engine.redis, 'dmSend', [messages, unread, keys.opLog(unread)], ['"m"', 'bob', 200, 300, opId, 60]);
     expect(await send('m0')).toBe(-1);
     expect(await engine.redis.exists(unread)).toBe(0);
     expect(await engine.redis.llen(messages)).toBe(2);
@@ -118,9 +135,9 @@ describe('exactly-once effects (R8)', () => {
     const [list, count] = [keys.comments('eo-comment'), keys.commentsCount('eo-comment')];
     await engine.redis.rpush(list, '"c0"');
     await engine.redis.set(count, 1);
-    const add = (opId: string) => runScript(engine.redis, 'commentAdd', [list, count, keys.opMarker(count, opId)], ['"c"', 100, 120, 60]);
+    const add = (opId: string) => runScript(engine.redis, 'commentAdd', [list, count, keys.opLog(count)], ['"c"', 100, 120, opId, 60]);
     expect(await add('c1')).toBe(2);
-    expect(await add('c1')).toBe(2);
+    expect(await add('c1')).toBe(-1);
     expect([await engine.redis.get(count), await engine.redis.llen(list)]).toEqual(['2', 2]);
     expect(await add('c2')).toBe(3);
     expect([await engine.redis.get(count), await engine.redis.llen(list)]).toEqual(['3', 3]);
@@ -128,7 +145,7 @@ describe('exactly-once effects (R8)', () => {
 
   it('incr_if_exists: the same op id raises a stats counter once, also when the counter was loaded in between', async () => {
     const key = keys.postsCount;
-    const incr = (opId: string) => runScript(engine.redis, 'incrIfExists', [key, keys.opMarker(key, opId)], [1, 60]);
+    const incr = (opId: string) => runScript(engine.redis, 'incrIfExists', [key, keys.opLog(key)], [1, opId, 60]);
     await engine.redis.set(key, 10);
     expect(await incr('s1')).toBe(11);
     expect(await incr('s1')).toBeNull();
@@ -142,7 +159,7 @@ describe('exactly-once effects (R8)', () => {
 
   it('zincr_floor: the same op id adds to a ranking once; a ranking neither there nor built is left alone', async () => {
     const key = keys.trending('1h');
-    const bump = (opId: string, ...pairs: (string | number)[]) => runScript(engine.redis, 'zincrFloor', [key, keys.opMarker(key, opId), keys.builtMarker(key)], [60, ...pairs]);
+    const bump = (opId: string, ...pairs: (string | number)[]) => runScript(engine.redis, 'zincrFloor', [key, keys.opLog(key), keys.builtMarker(key)], [opId, 60, ...pairs]);
     await engine.redis.del(key, keys.builtMarker(key));
     expect(await bump('z0', 1, 'p1')).toBe(-1);
     expect(await engine.redis.exists(key)).toBe(0);

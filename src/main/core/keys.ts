@@ -64,13 +64,13 @@ export const keys = {
   usersCount: 'global:stats:users_count',
 
   /**
-   * R8: "operation <opId> was applied here", next to `key` on its slot, so the script that
-   * writes `key` can check it in the same atomic step. A tagged key keeps its tag; a global key
-   * (K4) becomes the tag itself: `{trending:posts}:op:x` hashes "trending:posts", exactly as
-   * the untagged `trending:posts` does.
+   * R8: the operations recently applied to the keys of `key`'s slot (ZSET op id -> time), so the
+   * script that writes `key` can check an op id in the same atomic step. One per hash tag: a
+   * tagged key keeps its tag; a global key (K4) becomes the tag itself: `{trending:posts}:ops`
+   * hashes "trending:posts", exactly as the untagged `trending:posts` does.
    */
-  opMarker: (key: string, opId: string) => `{${hashedPart(key)}}:op:${checkId(opId)}`,
-  /** "This ranking (or log) was rebuilt and is complete": kept on the key's own slot, as opMarker. */
+  opLog: (key: string) => `{${hashedPart(key)}}:ops`,
+  /** "This ranking (or log) was rebuilt and is complete": kept on the key's own slot, as opLog. */
   builtMarker: (key: string) => `{${hashedPart(key)}}:built`,
 } as const;
 
@@ -93,8 +93,8 @@ export const TTL = {
   suggestions: 600,
   profile: 600,
   /**
-   * How long an op marker is kept. ioredis resends a command within seconds of its connection
+   * How long an op id is remembered. ioredis resends a command within seconds of its connection
    * closing (a failover takes node-timeout plus a vote); two minutes covers that with room.
    */
-  opMarker: 120,
+  ops: 120,
 } as const;

@@ -44,10 +44,11 @@ export class CommentCache {
 
   /**
    * After the store has the comment: push onto the cached list and raise the count in one step,
-   * once (R8): the comment's id is its operation id, so a resent script finds its marker.
+   * once (R8): the comment's id is its operation id, so a resent script finds it in the post's
+   * ops.
    */
   async onAdded(comment: CommentDoc): Promise<void> {
     const count = keys.commentsCount(comment.postId);
-    await runScript(this.redis, 'commentAdd', [keys.comments(comment.postId), count, keys.opMarker(count, comment.id)], [JSON.stringify(comment), COMMENTS_LENGTH, TTL.comments, TTL.opMarker]);
+    await runScript(this.redis, 'commentAdd', [keys.comments(comment.postId), count, keys.opLog(count)], [JSON.stringify(comment), COMMENTS_LENGTH, TTL.comments, comment.id, TTL.ops]);
   }
 }

@@ -41,9 +41,9 @@ export class LikeCache {
    * run did, so the caller's side effects (trending, the write-back) happen exactly once.
    */
   async write(op: 'like' | 'unlike', postId: string, username: string, opId = newOpId()): Promise<{ changed: boolean; count: number }> {
-    const scriptKeys = [keys.likesCount(postId), keys.likesUsers(postId), keys.opMarker(keys.likesCount(postId), opId)];
+    const scriptKeys = [keys.likesCount(postId), keys.likesUsers(postId), keys.opLog(keys.likesCount(postId))];
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [changed, count] = await runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, TTL.opMarker]);
+      const [changed, count] = await runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, opId, TTL.ops]);
       if (changed === -1) {
         await this.hydrate(postId);
         continue;
@@ -66,7 +66,7 @@ export class LikeCache {
     // The like records are the better witness (likes_count is written back in batches); a store
     // that only has counts (imported data) still gives the right number.
     const count = likers.length > 0 ? likers.length : post.likesCount;
-    await runScript(this.redis, 'hydrateLikes', [keys.likesCount(postId), keys.likesUsers(postId)], [count, ...likers]);
+    await runScript(this.redis, 'hydrateLikes', [keys.likesCount(postId), keys.likesUsers(postId), keys.opLog(keys.likesCount(postId))], [count, ...likers]);
   }
 
   /**

@@ -34,15 +34,16 @@ export class MessageCache {
 
   /**
    * After the store has the message: append + unread in one step on the conversation's slot,
-   * once (R8): the message's id is its operation id, so a resent script finds its marker.
+   * once (R8): the message's id is its operation id, so a resent script finds it in the
+   * conversation's ops.
    */
   async onSent(message: MessageDoc): Promise<number> {
     const unreadKey = keys.unread(message.from, message.to);
     const unread = await runScript<number>(
       this.redis,
       'dmSend',
-      [keys.messages(message.from, message.to), unreadKey, keys.opMarker(unreadKey, message.id)],
-      [JSON.stringify(message), message.to, MESSAGES_LENGTH, TTL.messages, TTL.opMarker],
+      [keys.messages(message.from, message.to), unreadKey, keys.opLog(unreadKey)],
+      [JSON.stringify(message), message.to, MESSAGES_LENGTH, TTL.messages, message.id, TTL.ops],
     );
     // Each participant's conversation list lives on its own slot: two single-key updates.
     await Promise.all(

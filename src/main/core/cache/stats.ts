@@ -61,7 +61,7 @@ export class StatsCache {
     this.inFlight[what]++;
     try {
       const result = await insert();
-      if (result) await runScript(this.redis, 'incrIfExists', [counterOf(what), keys.opMarker(counterOf(what), opId)], [1, TTL.opMarker]);
+      if (result) await runScript(this.redis, 'incrIfExists', [counterOf(what), keys.opLog(counterOf(what))], [1, opId, TTL.ops]);
       return result;
     } finally {
       if (--this.inFlight[what] === 0) this.drained[what].splice(0).forEach((resolve) => resolve());

@@ -3,7 +3,7 @@
  * 24 h windows must forget old likes, not just expire the key: every current like is kept in a
  * log ZSET scored by when it happened, and the windows are recomputed from it (on a timer, and
  * on read when missing). All keys are global (K4): each is touched only by single-key commands,
- * or by a script with its own op and built markers, which share its slot (keys.opMarker).
+ * or by a script with its own ops log and built marker, which share its slot (keys.opLog).
  *
  * None of them has a TTL it can be rebuilt from in Redis alone, so after a cache wipe (or on a
  * cluster that never had them) the all-time ranking is rebuilt from the store's like counts and
@@ -80,7 +80,7 @@ export class TrendingCache {
     // ranking's script checks it on that ranking's slot. A ranking that is neither there nor
     // built skips the batch (a window shortly after its recompute is built: missing means empty).
     const opId = newOpId();
-    const bump = (key: string) => runScript(this.redis, 'zincrFloor', [key, keys.opMarker(key, opId), keys.builtMarker(key)], [TTL.opMarker, ...pairs]);
+    const bump = (key: string) => runScript(this.redis, 'zincrFloor', [key, keys.opLog(key), keys.builtMarker(key)], [opId, TTL.ops, ...pairs]);
     await Promise.all([
       added.length > 0 ? this.redis.zadd(keys.trendingLog, ...added) : null,
       removed.length > 0 ? this.redis.zrem(keys.trendingLog, ...removed) : null,

@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import type { ChainableCommander, Cluster } from 'ioredis';
 
 export const SCRIPTS = {
-  /** With an op marker as a third key (R8): what the service runs. */
+  /** With the ops log as a third key and an op id (R8): what the service runs. */
   likeOnce: { file: 'like.lua', keys: 3 },
   unlikeOnce: { file: 'unlike.lua', keys: 3 },
-  /** The same scripts without a marker (two keys), for callers that make no op id. */
+  /** The same scripts with two keys and no op id, for callers that make none. */
   like: { file: 'like.lua', keys: 2 },
   unlike: { file: 'unlike.lua', keys: 2 },
-  hydrateLikes: { file: 'hydrate_likes.lua', keys: 2 },
+  hydrateLikes: { file: 'hydrate_likes.lua', keys: 3 },
   zincrFloor: { file: 'zincr_floor.lua', keys: 3 },
   zrebuild: { file: 'zrebuild.lua', keys: 2 },
   commentAdd: { file: 'comment_add.lua', keys: 3 },
