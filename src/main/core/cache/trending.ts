@@ -94,14 +94,15 @@ export class TrendingCache {
     return (await this.redis.exists(keys.builtMarker(key))) === 1;
   }
 
+  /** One script when the ranking is good (the common case); a rebuild first when it is not. */
   async get(window: TrendingWindow): Promise<TrendingEntry[]> {
     const key = keys.trending(window);
-    if (window === 'all') {
-      if (!(await this.built(key))) await this.rebuildAll();
-    } else if ((await this.redis.exists(key)) === 0 && !(await this.built(key))) {
-      await this.recompute();
+    const top = () => runScript<string[] | null>(this.redis, 'rankingTop', [key, keys.builtMarker(key)], [this.limit, window === 'all' ? 'all' : 'window']);
+    let flat = await top();
+    if (flat === null) {
+      await (window === 'all' ? this.rebuildAll() : this.recompute());
+      flat = (await top()) ?? [];
     }
-    const flat = await this.redis.zrevrange(key, 0, this.limit - 1, 'WITHSCORES');
     const entries: TrendingEntry[] = [];
     for (let i = 0; i < flat.length; i += 2) entries.push({ postId: flat[i] as string, score: Number(flat[i + 1]) });
     return entries;

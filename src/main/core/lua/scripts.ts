@@ -19,6 +19,7 @@ export const SCRIPTS = {
   hydrateLikes: { file: 'hydrate_likes.lua', keys: 3 },
   zincrFloor: { file: 'zincr_floor.lua', keys: 3 },
   zrebuild: { file: 'zrebuild.lua', keys: 2 },
+  rankingTop: { file: 'ranking_top.lua', keys: 2 },
   commentAdd: { file: 'comment_add.lua', keys: 3 },
   dmSend: { file: 'dm_send.lua', keys: 3 },
   hydrateUnread: { file: 'hydrate_unread.lua', keys: 1 },
