@@ -48,5 +48,26 @@ export function describeConversationContract(store: () => DocumentStore): void {
       ]);
       expect(await store().conversations('nobody', 10)).toEqual([]);
     });
+
+    it('countUnread counts what the other sent after the reader\'s receipt; a later receipt wins; each side has its own', async () => {
+      await store().addMessages([
+        msg('m1', 'bob', 'alice', T0 + 1), msg('m2', 'bob', 'alice', T0 + 2), msg('m3', 'alice', 'bob', T0 + 3),
+        msg('m4', 'bob', 'alice', T0 + 4), msg('m5', 'carol', 'alice', T0 + 5), msg('m6', 'bob', 'a.b-c_d', T0 + 6),
+      ]);
+      expect(await store().countUnread('alice', 'bob')).toBe(3);
+      expect(await store().countUnread('bob', 'alice')).toBe(1);
+      expect(await store().countUnread('alice', 'nobody')).toBe(0);
+      await store().markRead('alice', 'bob', T0 + 2);
+      expect(await store().countUnread('alice', 'bob')).toBe(1);
+      expect(await store().countUnread('bob', 'alice')).toBe(1);
+      expect(await store().countUnread('alice', 'carol')).toBe(1);
+      await store().markRead('alice', 'bob', T0 + 1);
+      expect(await store().countUnread('alice', 'bob')).toBe(1);
+      await store().markRead('alice', 'bob', T0 + 4);
+      expect(await store().countUnread('alice', 'bob')).toBe(0);
+      await store().markRead('bob', 'alice', T0 + 9);
+      expect(await store().countUnread('bob', 'alice')).toBe(0);
+      expect(await store().countUnread('a.b-c_d', 'bob')).toBe(1);
+    });
   });
 }

@@ -194,6 +194,68 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         expect(await store().likers('unknown')).toEqual([]);
         await store().recordLikes([]);
       });
+
+      it('replaceLikers makes each post\'s likers exactly the list: adds the missing, removes the rest, leaves other posts alone', async () => {
+        await store().recordLikes([
+          { postId: 'p1', username: 'ann', liked: true, at: T0 + 1 },
+          { postId: 'p1', username: 'bob', liked: true, at: T0 + 2 },
+          { postId: 'p2', username: 'ann', liked: true, at: T0 + 3 },
+          { postId: 'p3', username: 'cy', liked: true, at: T0 + 4 },
+        ]);
+        await store().replaceLikers([{ postId: 'p1', usernames: ['bob', 'a.b-c_d', 'dee'] }, { postId: 'p2', usernames: [] }], T0 + 100);
+        expect(await store().likers('p1')).toEqual(['a.b-c_d', 'bob', 'dee']);
+        expect(await store().likers('p2')).toEqual([]);
+        expect(await store().likers('p3')).toEqual(['cy']);
+        // A liker that stayed keeps its time; added ones get the pass's.
+        expect(await store().likesSince(T0)).toEqual([
+          { postId: 'p1', username: 'bob', at: T0 + 2 },
+          { postId: 'p3', username: 'cy', at: T0 + 4 },
+          { postId: 'p1', username: 'a.b-c_d', at: T0 + 100 },
+          { postId: 'p1', username: 'dee', at: T0 + 100 },
+        ]);
+        await store().replaceLikers([{ postId: 'p1', usernames: ['bob', 'a.b-c_d', 'dee'] }], T0 + 200);
+        expect(await store().likesSince(T0 + 101)).toEqual([]);
+        await store().replaceLikers([], T0);
+      });
+
+      it('replaceLikers copies a set larger than one batch whole', async () => {
+        const names = Array.from({ length: 7000 }, (_, i) => `fan${String(i).padStart(4, '0')}`);
+        await store().recordLikes([{ postId: 'big', username: 'gone', liked: true, at: T0 }]);
+        await store().replaceLikers([{ postId: 'small', usernames: ['ann'] }, { postId: 'big', usernames: names }], T0);
+        expect(await store().likers('big')).toEqual(names);
+        expect(await store().likers('small')).toEqual(['ann']);
+      });
+
+      it('likesSince lists like records at or after a time, oldest first; a later like of the same pair keeps the later time', async () => {
+        await store().recordLikes([
+          { postId: 'p1', username: 'ann', liked: true, at: T0 + 10 },
+          { postId: 'p2', username: 'bob', liked: true, at: T0 + 5 },
+          { postId: 'p3', username: 'cy', liked: true },
+        ]);
+        expect(await store().likesSince(T0 + 5)).toEqual([
+          { postId: 'p2', username: 'bob', at: T0 + 5 },
+          { postId: 'p1', username: 'ann', at: T0 + 10 },
+        ]);
+        expect(await store().likesSince(T0 + 6)).toEqual([{ postId: 'p1', username: 'ann', at: T0 + 10 }]);
+        await store().recordLikes([{ postId: 'p2', username: 'bob', liked: true, at: T0 + 20 }]);
+        await store().recordLikes([{ postId: 'p2', username: 'bob', liked: true, at: T0 + 1 }]);
+        expect(await store().likesSince(T0 + 11)).toEqual([{ postId: 'p2', username: 'bob', at: T0 + 20 }]);
+        // Seeded likes carry no time: 0, outside every window.
+        expect((await store().likesSince(0)).find((l) => l.postId === 'p3')).toEqual({ postId: 'p3', username: 'cy', at: 0 });
+      });
+
+      it('topLikedPosts ranks posts with likes by likes_count, ties by id, at most `limit`', async () => {
+        await store().createPosts([post('p1', 'alice', T0, 3), post('p2', 'bob', T0 + 1, 9), post('p3', 'bob', T0 + 2, 3), post('p4', 'bob', T0 + 3, 0)]);
+        expect(await store().topLikedPosts(10)).toEqual([
+          { postId: 'p2', likesCount: 9 },
+          { postId: 'p1', likesCount: 3 },
+          { postId: 'p3', likesCount: 3 },
+        ]);
+        expect(await store().topLikedPosts(1)).toEqual([{ postId: 'p2', likesCount: 9 }]);
+        expect(await store().topLikedPosts(0)).toEqual([]);
+        await store().setLikeCounts([{ postId: 'p4', count: 12 }, { postId: 'p2', count: 0 }]);
+        expect((await store().topLikedPosts(2)).map((p) => p.postId)).toEqual(['p4', 'p1']);
+      });
     });
 
     describe('comments', () => {

@@ -30,6 +30,18 @@ describe('key naming (K1-K5, R1)', () => {
     expect(slots([keys.messages('zed', 'amy'), keys.unread('amy', 'zed')]).size).toBe(1);
   });
 
+  it('keeps ops logs and built markers (R8) on the slot of the key they guard, global keys included', () => {
+    const guarded = [keys.likesCount('p9'), keys.commentsCount('p9'), keys.unread('amy', 'zed'), keys.trending('all'), keys.trending('1h'), keys.trending('24h'), keys.trendingLog, keys.postsCount, keys.usersCount];
+    for (const key of guarded) {
+      expect(calculateSlot(keys.opLog(key)), key).toBe(calculateSlot(key));
+      expect(calculateSlot(keys.builtMarker(key)), key).toBe(calculateSlot(key));
+    }
+    expect(keys.opLog(keys.likesCount('p9'))).toBe('{post:p9}:ops');
+    expect(keys.opLog(keys.comments('p9'))).toBe('{post:p9}:ops');
+    expect(keys.opLog(keys.trending('all'))).toBe('{trending:posts}:ops');
+    expect(keys.builtMarker(keys.trendingLog)).toBe('{trending:likes:log}:built');
+  });
+
   it('names a conversation the same from both sides', () => {
     expect(conversationPair('bob', 'alice')).toEqual(['alice', 'bob']);
     expect(keys.messages('alice', 'bob')).toBe(keys.messages('bob', 'alice'));

@@ -19,3 +19,12 @@ export function monotonicClock(source: Clock = Date.now): Clock {
 export function newId(at: number): string {
   return `${at.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
 }
+
+/**
+ * An operation id (R8): one per service call that is not naturally idempotent, sent with each of
+ * its scripts so that a resent command is recognised on its slot. 96 random bits, base64url (a
+ * valid key part).
+ */
+export function newOpId(): string {
+  return randomBytes(12).toString('base64url');
+}

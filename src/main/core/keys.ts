@@ -8,6 +8,7 @@
  * by single-key commands.
  */
 import { isValidId, isValidUsername } from '../../shared/names';
+import { hashTagOf } from './cluster/keyslot';
 import { AppError } from './errors';
 
 export type FeedKind = 'all' | 'following' | 'self';
@@ -38,6 +39,9 @@ const conv = (a: string, b: string) => {
   return `{conv:${x}::${y}}`;
 };
 
+/** The text a key hashes by, as Redis picks it: its hash tag, else the whole key. */
+const hashedPart = (key: string) => hashTagOf(key) ?? key;
+
 export const keys = {
   feed: (name: string, kind: FeedKind) => `${user(name)}:feed:${kind}`,
   profile: (name: string) => `${user(name)}:profile`,
@@ -58,6 +62,16 @@ export const keys = {
   trendingLog: 'trending:likes:log',
   postsCount: 'global:stats:posts_count',
   usersCount: 'global:stats:users_count',
+
+  /**
+   * R8: the operations recently applied to the keys of `key`'s slot (ZSET op id -> time), so the
+   * script that writes `key` can check an op id in the same atomic step. One per hash tag: a
+   * tagged key keeps its tag; a global key (K4) becomes the tag itself: `{trending:posts}:ops`
+   * hashes "trending:posts", exactly as the untagged `trending:posts` does.
+   */
+  opLog: (key: string) => `{${hashedPart(key)}}:ops`,
+  /** "This ranking (or log) was rebuilt and is complete": kept on the key's own slot, as opLog. */
+  builtMarker: (key: string) => `{${hashedPart(key)}}:built`,
 } as const;
 
 /** SCAN pattern for every like counter; ids cannot contain pattern characters, so nothing else matches. */
@@ -78,4 +92,9 @@ export const TTL = {
   conversations: 600,
   suggestions: 600,
   profile: 600,
+  /**
+   * How long an op id is remembered. ioredis resends a command within seconds of its connection
+   * closing (a failover takes node-timeout plus a vote); two minutes covers that with room.
+   */
+  ops: 120,
 } as const;

@@ -42,8 +42,13 @@ export class CommentCache {
     return counts;
   }
 
-  /** After the store has the comment: push onto the cached list and raise the count in one step. */
+  /**
+   * After the store has the comment: push onto the cached list and raise the count in one step,
+   * once (R8): the comment's id is its operation id, so a resent script finds it in the post's
+   * ops.
+   */
   async onAdded(comment: CommentDoc): Promise<void> {
-    await runScript(this.redis, 'commentAdd', [keys.comments(comment.postId), keys.commentsCount(comment.postId)], [JSON.stringify(comment), COMMENTS_LENGTH, TTL.comments]);
+    const count = keys.commentsCount(comment.postId);
+    await runScript(this.redis, 'commentAdd', [keys.comments(comment.postId), count, keys.opLog(count)], [JSON.stringify(comment), COMMENTS_LENGTH, TTL.comments, comment.id, TTL.ops]);
   }
 }

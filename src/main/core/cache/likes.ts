@@ -8,7 +8,8 @@ import type { Cluster } from 'ioredis';
 import { waitForReplica } from '../cluster/replica-ack';
 import type { DocumentStore } from '../stores/ports';
 import { AppError } from '../errors';
-import { keys } from '../keys';
+import { newOpId } from '../ids';
+import { keys, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
 
 export interface LikeResult {
@@ -35,12 +36,14 @@ export class LikeCache {
 
   /**
    * The Lua like or unlike alone, through the cluster client so MOVED and ASK (a slot being
-   * migrated) are followed. A missing counter is rebuilt from the store first.
+   * migrated) are followed. A missing counter is rebuilt from the store first. One operation id
+   * for every attempt (R8): a command ioredis resends after a lost reply answers what its first
+   * run did, so the caller's side effects (trending, the write-back) happen exactly once.
    */
-  async write(op: 'like' | 'unlike', postId: string, username: string): Promise<{ changed: boolean; count: number }> {
-    const scriptKeys = [keys.likesCount(postId), keys.likesUsers(postId)];
+  async write(op: 'like' | 'unlike', postId: string, username: string, opId = newOpId()): Promise<{ changed: boolean; count: number }> {
+    const scriptKeys = [keys.likesCount(postId), keys.likesUsers(postId), keys.opLog(keys.likesCount(postId))];
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [changed, count] = await runScript<[number, number]>(this.redis, op, scriptKeys, [username]);
+      const [changed, count] = await runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, opId, TTL.ops]);
       if (changed === -1) {
         await this.hydrate(postId);
         continue;
@@ -63,7 +66,7 @@ export class LikeCache {
     // The like records are the better witness (likes_count is written back in batches); a store
     // that only has counts (imported data) still gives the right number.
     const count = likers.length > 0 ? likers.length : post.likesCount;
-    await runScript(this.redis, 'hydrateLikes', [keys.likesCount(postId), keys.likesUsers(postId)], [count, ...likers]);
+    await runScript(this.redis, 'hydrateLikes', [keys.likesCount(postId), keys.likesUsers(postId), keys.opLog(keys.likesCount(postId))], [count, ...likers]);
   }
 
   /**

@@ -3,12 +3,14 @@
  * messages cached 300 s (oldest first), an unread HASH per participant, and each user's
  * conversations as a ZSET by last message time, cached 600 s.
  *
- * Unread counts are state, not cache: they carry no TTL (with volatile-lru they are never
- * evicted) because the store does not keep read receipts.
+ * Unread counts carry no TTL (with volatile-lru they are never evicted): they are rebuilt from
+ * the store (its messages and read receipts) only when a conversation's HASH is missing, after a
+ * wipe. What a rebuild cannot see: a message or a read of the same moment whose store write
+ * comes after the rebuild's count (ms around it).
  */
 import type { Cluster } from 'ioredis';
 import type { DocumentStore, MessageDoc } from '../stores/ports';
-import { keys, TTL } from '../keys';
+import { conversationPair, keys, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
 import { readGrowingList, writeGrowingList } from './cached-list';
 
@@ -30,9 +32,19 @@ export class MessageCache {
     return fresh;
   }
 
-  /** After the store has the message: append + unread in one step on the conversation's slot. */
+  /**
+   * After the store has the message: append + unread in one step on the conversation's slot,
+   * once (R8): the message's id is its operation id, so a resent script finds it in the
+   * conversation's ops.
+   */
   async onSent(message: MessageDoc): Promise<number> {
-    const unread = await runScript<number>(this.redis, 'dmSend', [keys.messages(message.from, message.to), keys.unread(message.from, message.to)], [JSON.stringify(message), message.to, MESSAGES_LENGTH, TTL.messages]);
+    const unreadKey = keys.unread(message.from, message.to);
+    const unread = await runScript<number>(
+      this.redis,
+      'dmSend',
+      [keys.messages(message.from, message.to), unreadKey, keys.opLog(unreadKey)],
+      [JSON.stringify(message), message.to, MESSAGES_LENGTH, TTL.messages, message.id, TTL.ops],
+    );
     // Each participant's conversation list lives on its own slot: two single-key updates.
     await Promise.all(
       [
@@ -47,11 +59,20 @@ export class MessageCache {
   }
 
   async unread(username: string, other: string): Promise<number> {
-    return Number((await this.redis.hget(keys.unread(username, other), username)) ?? 0);
+    const key = keys.unread(username, other);
+    const cached = await this.redis.hget(key, username);
+    if (cached !== null) return Number(cached);
+    // A field missing from a HASH that exists is 0 (nobody sent this participant anything yet).
+    if ((await this.redis.exists(key)) === 1) return 0;
+    const [a, b] = conversationPair(username, other);
+    const [countA, countB] = await Promise.all([this.documents.countUnread(a, b), this.documents.countUnread(b, a)]);
+    await runScript(this.redis, 'hydrateUnread', [key], [a, countA, b, countB]);
+    return Number((await this.redis.hget(key, username)) ?? 0);
   }
 
+  /** After the store has the receipt: 0 in the HASH if there is one (a missing one is rebuilt on read). */
   async markRead(username: string, other: string): Promise<void> {
-    await this.redis.hset(keys.unread(username, other), username, 0);
+    await runScript(this.redis, 'hsetIfExists', [keys.unread(username, other)], [username, 0]);
   }
 
   /** Who `username` talks with, most recent first, with the time of the last message. */

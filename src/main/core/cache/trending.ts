@@ -2,11 +2,18 @@
  * U3: trending rankings. `trending:posts` (all time) follows every like and unlike. The 1 h and
  * 24 h windows must forget old likes, not just expire the key: every current like is kept in a
  * log ZSET scored by when it happened, and the windows are recomputed from it (on a timer, and
- * on read when missing). All keys are global (K4): each is touched only by single-key commands.
+ * on read when missing). All keys are global (K4): each is touched only by single-key commands,
+ * or by a script with its own ops log and built marker, which share its slot (keys.opLog).
+ *
+ * None of them has a TTL it can be rebuilt from in Redis alone, so after a cache wipe (or on a
+ * cluster that never had them) the all-time ranking is rebuilt from the store's like counts and
+ * the log from the store's like records with their times, each once (its built marker), after
+ * this engine's pending write-backs are flushed. What a rebuild cannot see: a like that another
+ * step of the same moment has in Redis but not yet in the store (ms around the rebuild).
  */
 import type { Cluster } from 'ioredis';
 import type { TrendingEntry } from '../../../shared/types';
-import type { Clock } from '../ids';
+import { newOpId, type Clock } from '../ids';
 import { keys, TTL, type TrendingWindow } from '../keys';
 import { runScript } from '../lua/scripts';
 import { TickBatch } from '../tick-batch';
@@ -16,16 +23,27 @@ const WINDOWS: { window: Exclude<TrendingWindow, 'all'>; spanMs: number }[] = [
   { window: '1h', spanMs: HOUR },
   { window: '24h', spanMs: 24 * HOUR },
 ];
-/** How long after a recompute a missing window key is trusted to mean "empty". */
-const FRESH_MS = 60_000;
+/** How long after a recompute a missing window key is trusted to mean "empty" (its built marker). */
+const FRESH_SECONDS = 60;
+/** How many top posts a rebuild of the all-time ranking writes (the ranking shows `limit`). */
+export const REBUILD_TOP = 1000;
+/** Log entries per ZADD while the log is rebuilt. */
+const LOG_BATCH = 2000;
 const logMember = (postId: string, username: string) => `${postId}|${username}`;
 
-export class TrendingCache {
-  private recomputedAt = 0;
+/** Where rankings are rebuilt from: the store, once this engine's pending write-backs are in it. */
+export interface TrendingSource {
+  topLiked(limit: number): Promise<{ postId: string; likesCount: number }[]>;
+  likesSince(since: number): Promise<{ postId: string; username: string; at: number }[]>;
+  /** Writes this engine's pending like changes to the store (SyncEngine.flush). */
+  settle(): Promise<void>;
+}
 
+export class TrendingCache {
   constructor(
     private readonly redis: Cluster,
     private readonly clock: Clock,
+    private readonly source: TrendingSource,
     readonly limit = 10,
   ) {}
 
@@ -46,15 +64,6 @@ export class TrendingCache {
     return this.batch.add({ postId, username, liked: false });
   }
 
-  /**
-   * Shortly after a recompute a missing window key just means "empty" (Redis drops empty ZSETs),
-   * so it may be created by the increment; later it may have expired, and must be rebuilt from
-   * the log instead of restarted from one like.
-   */
-  private windowsFresh(): boolean {
-    return this.clock() - this.recomputedAt < FRESH_MS;
-  }
-
   private async apply(changes: { postId: string; username: string; liked: boolean }[]): Promise<void> {
     // The log keeps each (post, user)'s last change; the rankings take the sum per post.
     const last = new Map<string, boolean>();
@@ -67,34 +76,71 @@ export class TrendingCache {
     const added = [...last].filter(([, liked]) => liked).flatMap(([member]) => [now, member]);
     const removed = [...last].filter(([, liked]) => !liked).map(([member]) => member);
     const pairs = [...delta].filter(([, by]) => by !== 0).flatMap(([postId, by]) => [by, postId]);
-    const onlyIfExists = this.windowsFresh() ? '0' : '1';
+    // One operation id for this batch (R8): ioredis resends exactly this command, and each
+    // ranking's script checks it on that ranking's slot. A ranking that is neither there nor
+    // built skips the batch (a window shortly after its recompute is built: missing means empty).
+    const opId = newOpId();
+    const bump = (key: string) => runScript(this.redis, 'zincrFloor', [key, keys.opLog(key), keys.builtMarker(key)], [opId, TTL.ops, ...pairs]);
     await Promise.all([
       added.length > 0 ? this.redis.zadd(keys.trendingLog, ...added) : null,
       removed.length > 0 ? this.redis.zrem(keys.trendingLog, ...removed) : null,
       ...(pairs.length === 0
         ? []
-        : [
-            runScript(this.redis, 'zincrFloor', [keys.trending('all')], ['0', ...pairs]),
-            ...WINDOWS.map((w) => runScript(this.redis, 'zincrFloor', [keys.trending(w.window)], [onlyIfExists, ...pairs])),
-          ]),
+        : [bump(keys.trending('all')), ...WINDOWS.map((w) => bump(keys.trending(w.window)))]),
     ]);
   }
 
+  private async built(key: string): Promise<boolean> {
+    return (await this.redis.exists(keys.builtMarker(key))) === 1;
+  }
+
+  /** One script when the ranking is good (the common case); a rebuild first when it is not. */
   async get(window: TrendingWindow): Promise<TrendingEntry[]> {
     const key = keys.trending(window);
-    if (window !== 'all' && !this.windowsFresh() && (await this.redis.exists(key)) === 0) {
-      await this.recompute();
+    const top = () => runScript<string[] | null>(this.redis, 'rankingTop', [key, keys.builtMarker(key)], [this.limit, window === 'all' ? 'all' : 'window']);
+    let flat = await top();
+    if (flat === null) {
+      await (window === 'all' ? this.rebuildAll() : this.recompute());
+      flat = (await top()) ?? [];
     }
-    const flat = await this.redis.zrevrange(key, 0, this.limit - 1, 'WITHSCORES');
     const entries: TrendingEntry[] = [];
     for (let i = 0; i < flat.length; i += 2) entries.push({ postId: flat[i] as string, score: Number(flat[i + 1]) });
     return entries;
+  }
+
+  /**
+   * The all-time ranking from the store's like counts (top REBUILD_TOP), unless it is built
+   * already: zrebuild.lua writes it and its built marker in one step, so two rebuilds or a
+   * rebuild and increments never add up twice.
+   */
+  async rebuildAll(): Promise<void> {
+    const key = keys.trending('all');
+    await this.source.settle();
+    const top = await this.source.topLiked(REBUILD_TOP);
+    await runScript(this.redis, 'zrebuild', [key, keys.builtMarker(key)], ['replace', ...top.flatMap((p) => [p.likesCount, p.postId])]);
+  }
+
+  /**
+   * The like log from the store's like records of the last 24 h, unless it is built. Entries
+   * are added with NX: a like already logged since the wipe keeps its own time. Members are
+   * idempotent, so batches (and two engines doing it at once) cannot count anything twice.
+   */
+  private async rebuildLog(since: number): Promise<void> {
+    if (await this.built(keys.trendingLog)) return;
+    await this.source.settle();
+    const likes = await this.source.likesSince(since);
+    for (let i = 0; i < likes.length; i += LOG_BATCH) {
+      const batch = likes.slice(i, i + LOG_BATCH).flatMap((l) => [l.at, logMember(l.postId, l.username)]);
+      await this.redis.zadd(keys.trendingLog, 'NX', ...batch);
+    }
+    await this.redis.set(keys.builtMarker(keys.trendingLog), '1');
   }
 
   /** Rebuilds both windows from the likes of the last 24 h and drops older log entries. */
   async recompute(): Promise<void> {
     const now = this.clock();
     const oldest = now - 24 * HOUR;
+    await this.rebuildLog(oldest);
     await this.redis.zremrangebyscore(keys.trendingLog, '-inf', `(${oldest}`);
     const flat = await this.redis.zrangebyscore(keys.trendingLog, oldest, '+inf', 'WITHSCORES');
     for (const { window, spanMs } of WINDOWS) {
@@ -105,13 +151,14 @@ export class TrendingCache {
         counts.set(postId, (counts.get(postId) ?? 0) + 1);
       }
       const key = keys.trending(window);
-      // One key, so MULTI is legal: readers never see a half-written ranking.
+      // One slot (the ranking and its built marker), so MULTI is legal: readers never see a
+      // half-written ranking. The marker says "missing means empty" for FRESH_SECONDS.
       const tx = this.redis.multi().del(key);
       const args = [...counts].flatMap(([postId, n]) => [n, postId]);
       for (let i = 0; i < args.length; i += 2000) tx.zadd(key, ...args.slice(i, i + 2000));
       tx.expire(key, TTL.trendingWindow);
+      tx.set(keys.builtMarker(key), '1', 'EX', FRESH_SECONDS);
       await tx.exec();
     }
-    this.recomputedAt = now;
   }
 }

@@ -1,8 +1,23 @@
 -- Record a new comment in the cache in one atomic step (U4): push onto the cached list and raise
 -- the cached count, touching only what is cached (a missing key is rebuilt from the store on read).
--- KEYS[1] {post:<id>}:comments   KEYS[2] {post:<id>}:comments:count
--- ARGV[1] comment JSON, ARGV[2] max list length, ARGV[3] ttl seconds
--- Returns the new count, or -1 when the count was not cached.
+-- Once per operation (R8): a resent command finds its op id and changes nothing.
+-- KEYS[1] {post:<id>}:comments   KEYS[2] {post:<id>}:comments:count   KEYS[3] {post:<id>}:ops
+-- ARGV[1] comment JSON, ARGV[2] max list length, ARGV[3] ttl seconds, ARGV[4] op id,
+-- ARGV[5] how long an op is remembered (s)
+-- Returns the new count, or -1 when the count was not cached or this is a replay.
+-- R8: remember op `member` in the tag's ops ZSET (score = ms), dropping entries older than ttl s;
+-- the '~' member at +inf keeps the ZSET in existence, so the key is there whenever a script needs
+-- it (a script whose keys are only partly there during a slot migration gets TRYAGAIN).
+local function remember(ops, member, ttl)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', ops, '-inf', '(' .. (now - tonumber(ttl) * 1000))
+  redis.call('ZADD', ops, now, member, '+inf', '~')
+end
+if redis.call('ZSCORE', KEYS[3], ARGV[4]) then
+  return -1
+end
+remember(KEYS[3], ARGV[4], ARGV[5])
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('LPUSH', KEYS[1], ARGV[1])
   redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)

@@ -1,8 +1,24 @@
 -- Raise a counter only when it is there; a missing counter is loaded from the store by the
--- caller, whose count already includes this change (U7).
--- KEYS[1] the counter   ARGV[1] increment
--- Returns the new value, or false (nil) when the counter is missing.
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('INCRBY', KEYS[1], ARGV[1])
+-- caller, whose count already includes this change (U7). Once per operation (R8): the op is
+-- remembered first, so a replay changes nothing even when the counter was loaded in between (the
+-- store count it was loaded from already has this item).
+-- KEYS[1] the counter   KEYS[2] {<counter>}:ops (same slot: it hashes the counter's name)
+-- ARGV[1] increment, ARGV[2] op id, ARGV[3] how long an op is remembered (s)
+-- Returns the new value, or false (nil) when the counter is missing or this is a replay.
+-- R8: remember op `member` in the tag's ops ZSET (score = ms), dropping entries older than ttl s;
+-- the '~' member at +inf keeps the ZSET in existence, so the key is there whenever a script needs
+-- it (a script whose keys are only partly there during a slot migration gets TRYAGAIN).
+local function remember(ops, member, ttl)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREMRANGEBYSCORE', ops, '-inf', '(' .. (now - tonumber(ttl) * 1000))
+  redis.call('ZADD', ops, now, member, '+inf', '~')
 end
-return false
+if redis.call('ZSCORE', KEYS[2], ARGV[2]) then
+  return false
+end
+remember(KEYS[2], ARGV[2], ARGV[3])
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return false
+end
+return redis.call('INCRBY', KEYS[1], ARGV[1])

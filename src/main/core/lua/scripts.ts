@@ -10,13 +10,21 @@ import { fileURLToPath } from 'node:url';
 import type { ChainableCommander, Cluster } from 'ioredis';
 
 export const SCRIPTS = {
+  /** With the ops log as a third key and an op id (R8): what the service runs. */
+  likeOnce: { file: 'like.lua', keys: 3 },
+  unlikeOnce: { file: 'unlike.lua', keys: 3 },
+  /** The same scripts with two keys and no op id, for callers that make none. */
   like: { file: 'like.lua', keys: 2 },
   unlike: { file: 'unlike.lua', keys: 2 },
-  hydrateLikes: { file: 'hydrate_likes.lua', keys: 2 },
-  zincrFloor: { file: 'zincr_floor.lua', keys: 1 },
-  commentAdd: { file: 'comment_add.lua', keys: 2 },
-  dmSend: { file: 'dm_send.lua', keys: 2 },
-  incrIfExists: { file: 'incr_if_exists.lua', keys: 1 },
+  hydrateLikes: { file: 'hydrate_likes.lua', keys: 3 },
+  zincrFloor: { file: 'zincr_floor.lua', keys: 3 },
+  zrebuild: { file: 'zrebuild.lua', keys: 2 },
+  rankingTop: { file: 'ranking_top.lua', keys: 2 },
+  commentAdd: { file: 'comment_add.lua', keys: 3 },
+  dmSend: { file: 'dm_send.lua', keys: 3 },
+  hydrateUnread: { file: 'hydrate_unread.lua', keys: 1 },
+  hsetIfExists: { file: 'hset_if_exists.lua', keys: 1 },
+  incrIfExists: { file: 'incr_if_exists.lua', keys: 2 },
   postCounts: { file: 'post_counts.lua', keys: 3 },
 } as const;
 

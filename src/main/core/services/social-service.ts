@@ -47,7 +47,11 @@ export class SocialService {
     this.documents = documents;
     this.graph = graph;
     this.likes = new LikeCache(redis, documents, deps.likeWaitMs);
-    this.trending = new TrendingCache(redis, clock);
+    this.trending = new TrendingCache(redis, clock, {
+      topLiked: (limit) => documents.topLikedPosts(limit),
+      likesSince: (since) => documents.likesSince(since),
+      settle: () => deps.sync.flush(),
+    });
     this.feeds = new FeedCache(redis, documents, graph);
     this.comments = new CommentCache(redis, documents);
     this.messages = new MessageCache(redis, documents);
@@ -90,10 +94,9 @@ export class SocialService {
 
   async createUser(username: string, displayName: string): Promise<User> {
     const createdAt = this.deps.clock();
-    const created = await this.documents.createUser({ username, displayName, createdAt });
+    const created = await this.stats.created('user', () => this.documents.createUser({ username, displayName, createdAt }));
     if (!created) throw new AppError('conflict', `The username "${username}" is taken.`);
     await this.graph.addUser(username);
-    await this.stats.onCreated('user');
     return { username, displayName, createdAt, followers: 0, following: 0, posts: 0 };
   }
 
@@ -114,8 +117,8 @@ export class SocialService {
     await this.requireUser(author);
     const createdAt = this.deps.clock();
     const id = newId(createdAt);
-    await this.documents.createPost({ id, author, text, createdAt, likesCount: 0 });
-    await Promise.all([this.feeds.invalidateForPost(author), this.profiles.invalidate(author), this.stats.onCreated('post')]);
+    await this.stats.created('post', () => this.documents.createPost({ id, author, text, createdAt, likesCount: 0 }), id);
+    await Promise.all([this.feeds.invalidateForPost(author), this.profiles.invalidate(author)]);
     this.deps.events.emit('posts.new', { id, author, createdAt });
     return { id };
   }
@@ -151,8 +154,17 @@ export class SocialService {
     const views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
     // Comment counters expire (U4): a feed read after that asks the store once for all of them.
     const uncounted = posts.filter((_, i) => views[i]!.comments === null).map((p) => p.id);
-    const comments = uncounted.length > 0 ? await this.comments.countOf(uncounted) : new Map<string, number>();
-    return Promise.all(posts.map((p, i) => this.withCounts(p, viewer, { ...views[i]!, comments: views[i]!.comments ?? comments.get(p.id) ?? null })));
+    // The cached feed holds no counts: a like counter that is not in Redis (never liked through
+    // this cluster, or wiped) is the store's likes_count, read once for all of them. With a
+    // viewer, withCounts rebuilds the counter itself (it needs the like set anyway).
+    const unliked = viewer === undefined ? posts.filter((_, i) => views[i]!.likes === null).map((p) => p.id) : [];
+    const [comments, stored] = await Promise.all([
+      uncounted.length > 0 ? this.comments.countOf(uncounted) : new Map<string, number>(),
+      unliked.length > 0 ? this.documents.getPosts(unliked).then((found) => new Map(found.map((p) => [p.id, p.likesCount]))) : new Map<string, number>(),
+    ]);
+    return Promise.all(
+      posts.map((p, i) => this.withCounts({ ...p, likesCount: stored.get(p.id) }, viewer, { ...views[i]!, comments: views[i]!.comments ?? comments.get(p.id) ?? null })),
+    );
   }
 
   async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {
@@ -166,7 +178,7 @@ export class SocialService {
     const [durable] = await Promise.all([
       this.likes.confirm(postId),
       liked ? this.trending.onLike(postId, username) : this.trending.onUnlike(postId, username),
-      this.deps.sync.notify({ postId, username, liked }),
+      this.deps.sync.notify({ postId, username, liked, at: this.deps.clock() }),
     ]);
     return { ...written, durable };
   }
@@ -229,6 +241,7 @@ export class SocialService {
 
   async readMessages(username: string, other: string): Promise<{ unread: number }> {
     await Promise.all([this.requireUser(username), this.requireUser(other)]);
+    await this.documents.markRead(username, other, this.deps.clock());
     await this.messages.markRead(username, other);
     return { unread: 0 };
   }

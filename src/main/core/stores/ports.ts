@@ -48,6 +48,14 @@ export interface LikeChange {
   postId: string;
   username: string;
   liked: boolean;
+  /** When it was liked (epoch ms): the trending windows are rebuilt from it. Unknown (imported, seeded) is 0. */
+  at?: number;
+}
+
+export interface LikeRecord {
+  postId: string;
+  username: string;
+  at: number;
 }
 
 export interface Page {
@@ -91,9 +99,22 @@ export interface DocumentStore {
   countPostsBy(author: string): Promise<number>;
   /** Sets (never adds to) likes_count; unknown post ids are ignored. Returns how many posts changed. */
   setLikeCounts(counts: { postId: string; count: number }[]): Promise<number>;
-  /** Who liked what, so a counter and its like set can be rebuilt after loss (R2). Idempotent. */
+  /**
+   * Who liked what, so a counter and its like set can be rebuilt after loss (R2). Idempotent; a
+   * like recorded again with a later `at` keeps the later time.
+   */
   recordLikes(changes: LikeChange[]): Promise<void>;
   likers(postId: string): Promise<string[]>;
+  /**
+   * R8: makes each post's like records exactly `usernames` (the like set in Redis): missing
+   * likers are added with time `at`, likers not in the list are removed, the others keep theirs.
+   * A post id may appear once per call.
+   */
+  replaceLikers(sets: { postId: string; usernames: string[] }[], at: number): Promise<void>;
+  /** Like records with a time at or after `since`, oldest first (the trending windows' source). */
+  likesSince(since: number): Promise<LikeRecord[]>;
+  /** Posts with likes_count > 0, most liked first (ties by id), at most `limit`. */
+  topLikedPosts(limit: number): Promise<{ postId: string; likesCount: number }[]>;
 
   addComment(comment: CommentDoc): Promise<boolean>;
   addComments(comments: CommentDoc[]): Promise<number>;
@@ -109,6 +130,13 @@ export interface DocumentStore {
   listMessages(a: string, b: string, page: Page): Promise<MessageDoc[]>;
   /** Everyone `username` has exchanged messages with, most recent first. */
   conversations(username: string, limit: number): Promise<ConversationDoc[]>;
+  /**
+   * A read receipt: `reader` has read what `other` sent up to time `at` (a later receipt wins),
+   * so unread counts can be rebuilt after a cache wipe.
+   */
+  markRead(reader: string, other: string, at: number): Promise<void>;
+  /** Messages from `other` to `reader` sent after reader's receipt (all of them without one). */
+  countUnread(reader: string, other: string): Promise<number>;
 }
 
 export interface SuggestionDoc {

@@ -4,8 +4,12 @@
  *   counter (coalesced per post, batched) and who liked it. The queue is bounded: when full,
  *   notify() waits for the flush (backpressure) instead of growing without end.
  * - Every `intervalMs` (default 5 min) and on sync.now, a full pass SCANs every master for
- *   `{post:*}:likes:count` (a cluster SCAN must visit each master) and writes all counters.
+ *   `{post:*}:likes:count` (a cluster SCAN must visit each master) and writes all counters and
+ *   who liked (R8): the queue lives in this process only, so an engine killed before its flush
+ *   would otherwise leave acknowledged likes out of the store for good.
  * Writes set values, never add, so a pass cut off half-way and run again double-counts nothing.
+ * A flush and a pass's page never write at once: a page's snapshot written after a newer flush
+ * would undo it.
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { SyncStatus } from '../../../shared/types';
@@ -26,6 +30,9 @@ function shareInFlight<T>(job: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** Like sets up to this size are read with one SMEMBERS (pipelined); larger ones with SSCAN. */
+const SMALL_SET = 1000;
+
 export interface SyncOptions {
   intervalMs: number;
   batchSize?: number;
@@ -45,6 +52,8 @@ export class SyncEngine {
   private readonly batchSize: number;
   private readonly maxPending: number;
   private readonly flushDelayMs: number;
+  /** The store-write turn: flush batches and pass pages take it one at a time. */
+  private storeTurn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly redis: Cluster,
@@ -86,29 +95,40 @@ export class SyncEngine {
   /** Writes every pending change; concurrent callers share one flush. */
   readonly flush: () => Promise<void> = shareInFlight(() => this.flushOnce());
 
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.storeTurn.then(job);
+    this.storeTurn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   private async flushOnce(): Promise<void> {
-    while (this.changes.size > 0 || this.dirty.size > 0) {
-      const changes = [...this.changes.values()].slice(0, this.batchSize * 4);
-      for (const c of changes) this.changes.delete(`${c.postId}|${c.username}`);
-      const posts = [...this.dirty].slice(0, this.batchSize);
-      for (const p of posts) this.dirty.delete(p);
-      try {
-        if (changes.length > 0) await this.documents.recordLikes(changes);
-        if (posts.length > 0) await this.writeCounts(posts.map((postId) => keys.likesCount(postId)), (key) => this.redis.get(key));
-        this.lastError = null;
-      } catch (err) {
-        // Nothing is dropped: put back what was taken (newer changes win) and try again later.
-        for (const c of changes) {
-          const id = `${c.postId}|${c.username}`;
-          if (!this.changes.has(id)) this.changes.set(id, c);
-        }
-        for (const p of posts) this.dirty.add(p);
-        this.lastError = (err as Error).message;
-        this.log.warn(`sync: background write failed, will retry: ${this.lastError}`);
-        this.emitStatus();
-        setTimeout(() => void this.flush().catch(() => undefined), 2000).unref();
-        throw err;
+    while (this.changes.size > 0 || this.dirty.size > 0) await this.exclusive(() => this.flushBatch());
+  }
+
+  private async flushBatch(): Promise<void> {
+    const changes = [...this.changes.values()].slice(0, this.batchSize * 4);
+    for (const c of changes) this.changes.delete(`${c.postId}|${c.username}`);
+    const posts = [...this.dirty].slice(0, this.batchSize);
+    for (const p of posts) this.dirty.delete(p);
+    try {
+      if (changes.length > 0) await this.documents.recordLikes(changes);
+      if (posts.length > 0) await this.writeCounts(posts.map((postId) => keys.likesCount(postId)), (key) => this.redis.get(key));
+      this.lastError = null;
+    } catch (err) {
+      // Nothing is dropped: put back what was taken (newer changes win) and try again later.
+      for (const c of changes) {
+        const id = `${c.postId}|${c.username}`;
+        if (!this.changes.has(id)) this.changes.set(id, c);
       }
+      for (const p of posts) this.dirty.add(p);
+      this.lastError = (err as Error).message;
+      this.log.warn(`sync: background write failed, will retry: ${this.lastError}`);
+      this.emitStatus();
+      setTimeout(() => void this.flush().catch(() => undefined), 2000).unref();
+      throw err;
     }
   }
 
@@ -159,7 +179,7 @@ export class SyncEngine {
     }
   }
 
-  /** SCANs one master; a key whose slot moved meanwhile (MOVED) is read through the cluster client. */
+  /** SCANs one master, page by page. */
   private async syncNode(node: Redis, progress: (n: number) => void): Promise<number> {
     let cursor = '0';
     let written = 0;
@@ -167,16 +187,60 @@ export class SyncEngine {
       const [next, found] = await node.scan(cursor, 'MATCH', LIKE_COUNT_PATTERN, 'COUNT', this.batchSize);
       cursor = next;
       if (found.length > 0) {
-        const replies = (await node.pipeline(found.map((key) => ['get', key])).exec()) ?? [];
-        const direct = new Map(found.map((key, i) => [key, replies[i]] as const));
-        written += await this.writeCounts(found, async (key) => {
-          const [err, value] = direct.get(key) ?? [new Error('no reply'), null];
-          return err ? this.redis.get(key) : (value as string | null);
-        });
+        written += await this.exclusive(() => this.syncPage(node, found));
         progress(written);
       }
     } while (cursor !== '0');
     return written;
+  }
+
+  /**
+   * One page of counters: each counter and its like set read from the master (a key whose slot
+   * moved meanwhile, MOVED, is read through the cluster client), then the counts and the sets
+   * written to the store. Memory is bounded by the page: sets above SMALL_SET are read with SSCAN.
+   */
+  private async syncPage(node: Redis, found: string[]): Promise<number> {
+    const postIds = found.flatMap((key) => postIdOfLikeCountKey(key) ?? []);
+    const replies = (await node.pipeline(postIds.flatMap((id) => [['get', keys.likesCount(id)], ['scard', keys.likesUsers(id)]])).exec()) ?? [];
+    const reply = async <T>(i: number, fallback: () => Promise<T>): Promise<T> => {
+      const [err, value] = replies[i] ?? [new Error('no reply'), null];
+      return err ? fallback() : (value as T);
+    };
+    const read = await Promise.all(
+      postIds.map(async (postId, i) => ({
+        postId,
+        count: await reply<string | null>(2 * i, () => this.redis.get(keys.likesCount(postId))),
+        size: Number(await reply<number>(2 * i + 1, () => this.redis.scard(keys.likesUsers(postId)))),
+      })),
+    );
+    // A counter deleted since the SCAN has nothing to say about its post.
+    const present = read.filter((r) => r.count !== null);
+    const small = present.filter((r) => r.size <= SMALL_SET);
+    const members = (await node.pipeline(small.map((r) => ['smembers', keys.likesUsers(r.postId)])).exec()) ?? [];
+    const sets = await Promise.all(
+      present.map(async (r) => {
+        const i = small.indexOf(r);
+        const [err, value] = i >= 0 ? (members[i] ?? [new Error('no reply'), null]) : [null, null];
+        const usernames = i >= 0 && !err ? (value as string[]) : await this.readLargeSet(keys.likesUsers(r.postId));
+        return { postId: r.postId, usernames };
+      }),
+    );
+    if (present.length > 0) {
+      await this.documents.setLikeCounts(present.map((r) => ({ postId: r.postId, count: Number(r.count) })));
+      await this.documents.replaceLikers(sets, Date.now());
+    }
+    return present.length;
+  }
+
+  private async readLargeSet(key: string): Promise<string[]> {
+    const out: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.sscan(key, cursor, 'COUNT', SMALL_SET);
+      cursor = next;
+      out.push(...batch);
+    } while (cursor !== '0');
+    return out;
   }
 
   status(): SyncStatus {

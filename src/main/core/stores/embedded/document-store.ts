@@ -1,5 +1,5 @@
 import { chunks, lastPerKey } from '../batches';
-import { foldUsername, type CommentDoc, type ConversationDoc, type DocumentStore, type LikeChange, type MessageDoc, type Page, type PostDoc, type UserDoc } from '../ports';
+import { foldUsername, type CommentDoc, type ConversationDoc, type DocumentStore, type LikeChange, type LikeRecord, type MessageDoc, type Page, type PostDoc, type UserDoc } from '../ports';
 import { documentSchema } from './schema';
 import type { SqlDb, SqlTx } from './sql-db';
 import type { PlannerStatistics } from './statistics';
@@ -185,6 +185,56 @@ export class EmbeddedDocumentStore implements DocumentStore {
     return rows.map((r) => r.username);
   }
 
+  /** Per batch of posts: one DELETE of the likers not listed, one INSERT of the missing, in one transaction. */
+  async replaceLikers(sets: { postId: string; usernames: string[] }[], at: number): Promise<void> {
+    let batch: { postId: string; usernames: string[] }[] = [];
+    let size = 0;
+    const write = async () => {
+      const postIds = batch.map((s) => s.postId);
+      const pairs = batch.flatMap((s) => s.usernames.map((u) => [s.postId, u] as const));
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          `DELETE FROM likes l WHERE l.post_id = ANY($1::text[]) AND NOT EXISTS (
+             SELECT 1 FROM unnest($2::text[], $3::text[]) AS k(post_id, username)
+             WHERE k.post_id = l.post_id AND k.username = l.username)`,
+          [postIds, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+        );
+        await tx.query(
+          `INSERT INTO likes (post_id, username, liked_at)
+           SELECT post_id, username, $3::bigint FROM unnest($1::text[], $2::text[]) AS k(post_id, username)
+           ON CONFLICT DO NOTHING`,
+          [pairs.map((p) => p[0]), pairs.map((p) => p[1]), at],
+        );
+      });
+      batch = [];
+      size = 0;
+    };
+    for (const set of sets) {
+      batch.push(set);
+      size += set.usernames.length + 1;
+      if (size >= BATCH) await write();
+    }
+    if (batch.length > 0) await write();
+    await this.stats.noteChanges('likes', sets.length);
+  }
+
+  async likesSince(since: number): Promise<LikeRecord[]> {
+    const { rows } = await this.db.query<{ post_id: string; username: string; liked_at: number }>(
+      'SELECT post_id, username, liked_at FROM likes WHERE liked_at >= $1::bigint ORDER BY liked_at, post_id, username',
+      [since],
+    );
+    return rows.map((r) => ({ postId: r.post_id, username: r.username, at: Number(r.liked_at) }));
+  }
+
+  async topLikedPosts(limit: number): Promise<{ postId: string; likesCount: number }[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.db.query<{ id: string; likes_count: number }>(
+      'SELECT id, likes_count FROM posts WHERE likes_count > 0 ORDER BY likes_count DESC, id LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => ({ postId: r.id, likesCount: Number(r.likes_count) }));
+  }
+
   async addComment(comment: CommentDoc): Promise<boolean> {
     return (await this.addComments([comment])) === 1;
   }
@@ -261,6 +311,25 @@ export class EmbeddedDocumentStore implements DocumentStore {
     return rows.map((r) => ({ with: r.other, lastMessageAt: r.last }));
   }
 
+  async markRead(reader: string, other: string, at: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO reads (reader, other, read_at) VALUES ($1, $2, $3::bigint)
+       ON CONFLICT (reader, other) DO UPDATE SET read_at = EXCLUDED.read_at WHERE reads.read_at < EXCLUDED.read_at`,
+      [reader, other, at],
+    );
+  }
+
+  /** A range of messages_by_pair after the receipt, filtered to one direction. */
+  countUnread(reader: string, other: string): Promise<number> {
+    const [lo, hi] = reader < other ? [reader, other] : [other, reader];
+    return this.count(
+      `SELECT count(*) AS n FROM messages
+       WHERE LEAST(sender, recipient) = $1 AND GREATEST(sender, recipient) = $2 AND recipient = $3
+         AND sent_at > COALESCE((SELECT read_at FROM reads WHERE reader = $3 AND other = $4), -1)`,
+      [lo, hi, reader, other],
+    );
+  }
+
   private async count(sql: string, params: unknown[]): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(sql, params);
     return Number(rows[0]?.n ?? 0);
@@ -270,8 +339,9 @@ export class EmbeddedDocumentStore implements DocumentStore {
 async function applyLikes(tx: SqlTx, liked: LikeChange[], unliked: LikeChange[]): Promise<void> {
   if (liked.length > 0) {
     await tx.query(
-      `INSERT INTO likes (post_id, username) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-      [liked.map((c) => c.postId), liked.map((c) => c.username)],
+      `INSERT INTO likes (post_id, username, liked_at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+       ON CONFLICT (post_id, username) DO UPDATE SET liked_at = EXCLUDED.liked_at WHERE likes.liked_at < EXCLUDED.liked_at`,
+      [liked.map((c) => c.postId), liked.map((c) => c.username), liked.map((c) => c.at ?? 0)],
     );
   }
   if (unliked.length > 0) {

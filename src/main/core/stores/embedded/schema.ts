@@ -32,8 +32,14 @@ CREATE INDEX IF NOT EXISTS posts_by_time ON posts (created_at DESC, id DESC);
 CREATE TABLE IF NOT EXISTS likes (
   post_id  text COLLATE "C" NOT NULL,
   username text COLLATE "C" NOT NULL,
-  PRIMARY KEY (post_id, username)               -- recordLikes, likers
+  PRIMARY KEY (post_id, username)               -- recordLikes, likers, replaceLikers
 );
+-- When it was liked (0 = unknown); a data folder from before it gets the column at its next init.
+ALTER TABLE likes ADD COLUMN IF NOT EXISTS liked_at bigint NOT NULL DEFAULT 0;
+-- likesSince
+CREATE INDEX IF NOT EXISTS likes_by_time ON likes (liked_at);
+-- topLikedPosts
+CREATE INDEX IF NOT EXISTS posts_by_likes ON posts (likes_count DESC, id);
 
 CREATE TABLE IF NOT EXISTS comments (
   id         text COLLATE "C" PRIMARY KEY,
@@ -52,12 +58,20 @@ CREATE TABLE IF NOT EXISTS messages (
   text      text NOT NULL,
   sent_at   bigint NOT NULL
 );
--- listMessages: one conversation whichever way each message went
+-- listMessages, countUnread: one conversation whichever way each message went
 CREATE INDEX IF NOT EXISTS messages_by_pair
   ON messages (LEAST(sender, recipient), GREATEST(sender, recipient), sent_at DESC, id DESC);
 -- conversations
 CREATE INDEX IF NOT EXISTS messages_by_sender ON messages (sender, sent_at);
 CREATE INDEX IF NOT EXISTS messages_by_recipient ON messages (recipient, sent_at);
+
+-- Read receipts: reader has read what other sent up to read_at (markRead, countUnread).
+CREATE TABLE IF NOT EXISTS reads (
+  reader  text COLLATE "C" NOT NULL,
+  other   text COLLATE "C" NOT NULL,
+  read_at bigint NOT NULL,
+  PRIMARY KEY (reader, other)
+);
 `;
 
 export const graphSchema = `
@@ -77,4 +91,4 @@ CREATE INDEX IF NOT EXISTS follows_by_followee ON follows (followee, follower);
 `;
 
 /** Every table, for tests and tools that need an empty store without a new initdb. */
-export const embeddedTables = ['users', 'posts', 'likes', 'comments', 'messages', 'graph_users', 'follows'] as const;
+export const embeddedTables = ['users', 'posts', 'likes', 'comments', 'messages', 'reads', 'graph_users', 'follows'] as const;

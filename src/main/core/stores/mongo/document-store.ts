@@ -1,14 +1,14 @@
 import type { Collection, Db, Filter, MongoClient } from 'mongodb';
 import type { Logger } from '../../log';
 import { chunks, lastPerKey } from '../batches';
-import { foldUsername, type CommentDoc, type ConversationDoc, type DocumentStore, type LikeChange, type MessageDoc, type Page, type PostDoc, type UserDoc } from '../ports';
+import { foldUsername, type CommentDoc, type ConversationDoc, type DocumentStore, type LikeChange, type LikeRecord as LikeRow, type MessageDoc, type Page, type PostDoc, type UserDoc } from '../ports';
 import { guardOutages, redactUrl } from '../unavailable';
 import { insertNew, isDuplicateKey } from './bulk';
 import { connectMongo, isMongoOutage, type MongoConnectOptions } from './connect';
 import { ensureIndexes } from './indexes';
 import {
-  commentDoc, commentRecord, conversationPair, likeId, likeRecord, messageDoc, messageRecord, postDoc, postRecord, userDoc, userRecord,
-  type CommentRecord, type LikeRecord, type MessageRecord, type PostRecord, type UserRecord,
+  commentDoc, commentRecord, conversationPair, likeId, likeRecord, readId, messageDoc, messageRecord, postDoc, postRecord, userDoc, userRecord,
+  type CommentRecord, type LikeRecord, type MessageRecord, type PostRecord, type ReadRecord, type UserRecord,
 } from './records';
 
 /** Newest first, with the id as a tie-break so equal timestamps always come back in one order. */
@@ -38,6 +38,7 @@ class MongoDocumentStore implements DocumentStore {
   private readonly comments: Collection<CommentRecord>;
   private readonly messages: Collection<MessageRecord>;
   private readonly likes: Collection<LikeRecord>;
+  private readonly reads: Collection<ReadRecord>;
 
   constructor(private readonly client: MongoClient, private readonly db: Db, url: string, private readonly log: Logger) {
     this.description = `mongo ${redactUrl(url)} (database ${db.databaseName})`;
@@ -46,6 +47,7 @@ class MongoDocumentStore implements DocumentStore {
     this.comments = db.collection('comments');
     this.messages = db.collection('messages');
     this.likes = db.collection('likes');
+    this.reads = db.collection('reads');
   }
 
   async init(): Promise<void> {
@@ -160,10 +162,23 @@ class MongoDocumentStore implements DocumentStore {
     return changed;
   }
 
-  /** Inserts and deletes by key rather than upserts: one statement per batch on every server. */
+  /**
+   * Inserts and deletes by key rather than upserts: one statement per batch on every server.
+   * Likes that were there already (rare: a replay, or unlike + like coalesced) get the later time.
+   */
   async recordLikes(changes: LikeChange[]): Promise<void> {
     const final = lastPerKey(changes, (c) => likeId(c.postId, c.username));
-    await insertNew(this.likes, final.filter((c) => c.liked).map(likeRecord));
+    const liked = final.filter((c) => c.liked);
+    const inserted = await insertNew(this.likes, liked.map(likeRecord));
+    if (inserted < liked.length) {
+      const later = liked.filter((c) => (c.at ?? 0) > 0);
+      for (const batch of chunks(later, ID_BATCH)) {
+        await this.likes.bulkWrite(
+          batch.map((c) => ({ updateOne: { filter: { _id: likeId(c.postId, c.username), liked_at: { $lt: c.at ?? 0 } }, update: { $set: { liked_at: c.at ?? 0 } } } })),
+          { ordered: false },
+        );
+      }
+    }
     for (const ids of chunks(final.filter((c) => !c.liked).map((c) => likeId(c.postId, c.username)), ID_BATCH)) {
       await this.likes.deleteMany({ _id: { $in: ids } });
     }
@@ -172,6 +187,33 @@ class MongoDocumentStore implements DocumentStore {
   async likers(postId: string): Promise<string[]> {
     const found = await this.likes.find({ post_id: postId }).sort({ username: 1 }).toArray();
     return found.map((l) => l.username);
+  }
+
+  /**
+   * Per post: the likers stored now (ids only), then deleteMany of those not listed and
+   * insertNew of the missing ones. A set is compared in memory; the sync engine hands sets
+   * of bounded size per call.
+   */
+  async replaceLikers(sets: { postId: string; usernames: string[] }[], at: number): Promise<void> {
+    for (const { postId, usernames } of sets) {
+      const wanted = new Set(usernames);
+      const stored = new Set((await this.likes.find({ post_id: postId }, { projection: { username: 1 } }).toArray()).map((l) => l.username));
+      const gone = [...stored].filter((u) => !wanted.has(u)).map((u) => likeId(postId, u));
+      for (const ids of chunks(gone, ID_BATCH)) await this.likes.deleteMany({ _id: { $in: ids } });
+      const missing = [...wanted].filter((u) => !stored.has(u));
+      await insertNew(this.likes, missing.map((username) => likeRecord({ postId, username, liked: true, at })));
+    }
+  }
+
+  async likesSince(since: number): Promise<LikeRow[]> {
+    const found = await this.likes.find({ liked_at: { $gte: since } }).sort({ liked_at: 1, post_id: 1, username: 1 }).toArray();
+    return found.map((l) => ({ postId: l.post_id, username: l.username, at: l.liked_at ?? 0 }));
+  }
+
+  async topLikedPosts(limit: number): Promise<{ postId: string; likesCount: number }[]> {
+    if (limit <= 0) return [];
+    const found = await this.posts.find({ likes_count: { $gt: 0 } }, { projection: { likes_count: 1 } }).sort({ likes_count: -1, _id: 1 }).limit(limit).toArray();
+    return found.map((p) => ({ postId: p._id, likesCount: p.likes_count }));
   }
 
   addComment(comment: CommentDoc): Promise<boolean> {
@@ -254,6 +296,17 @@ class MongoDocumentStore implements DocumentStore {
       .slice(0, limit);
   }
 
+  /** Insert by key, or raise an older receipt: no upsert, no $max (plain $set runs everywhere). */
+  async markRead(reader: string, other: string, at: number): Promise<void> {
+    const _id = readId(reader, other);
+    if (await insertOneIfNew(this.reads, { _id, read_at: at })) return;
+    await this.reads.updateOne({ _id, read_at: { $lt: at } }, { $set: { read_at: at } });
+  }
+
+  async countUnread(reader: string, other: string): Promise<number> {
+    const receipt = await this.reads.findOne({ _id: readId(reader, other) });
+    return this.messages.countDocuments({ pair: conversationPair(reader, other), to: reader, sent_at: { $gt: receipt?.read_at ?? -1 } });
+  }
 }
 
 async function insertOneIfNew<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {

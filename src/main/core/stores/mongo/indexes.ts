@@ -22,15 +22,19 @@ const indexes: Record<string, { key: IndexSpecification; name: string; unique?: 
   posts: [
     { key: { author: 1, created_at: -1, _id: -1 }, name: 'by_author_newest' }, // postsByAuthors, countPostsBy
     { key: { created_at: -1, _id: -1 }, name: 'newest' }, // recentPosts
+    { key: { likes_count: -1, _id: 1 }, name: 'most_liked' }, // topLikedPosts
   ],
   comments: [{ key: { post_id: 1, created_at: -1, _id: -1 }, name: 'by_post_newest' }], // listComments, countComments
   messages: [
-    { key: { pair: 1, sent_at: -1, _id: -1 }, name: 'by_pair_newest' }, // listMessages
+    { key: { pair: 1, sent_at: -1, _id: -1 }, name: 'by_pair_newest' }, // listMessages, countUnread
     { key: { from: 1, sent_at: -1 }, name: 'by_sender_newest' }, // conversations
     { key: { to: 1, sent_at: -1 }, name: 'by_recipient_newest' }, // conversations
   ],
   // likers; unique as a second guard besides the "<postId>::<username>" _id
-  likes: [{ key: { post_id: 1, username: 1 }, name: 'one_like_per_user', unique: true }],
+  likes: [
+    { key: { post_id: 1, username: 1 }, name: 'one_like_per_user', unique: true },
+    { key: { liked_at: 1 }, name: 'by_time' }, // likesSince
+  ],
 };
 
 export async function ensureIndexes(db: Db, log: Logger): Promise<void> {

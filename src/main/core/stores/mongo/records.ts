@@ -16,14 +16,25 @@ export interface PostRecord { _id: string; author: string; text: string; created
 export interface CommentRecord { _id: string; post_id: string; author: string; text: string; created_at: number }
 /** `pair` is the two usernames in code-point order joined by "::" (as K3 does), one conversation either way. */
 export interface MessageRecord { _id: string; from: string; to: string; pair: string; text: string; sent_at: number }
-/** `_id` is "<postId>::<username>", so a like is inserted (or deleted) by key, never upserted. */
-export interface LikeRecord { _id: string; post_id: string; username: string }
+/**
+ * `_id` is "<postId>::<username>", so a like is inserted (or deleted) by key, never upserted.
+ * `liked_at` is when (0 = unknown; records from before it have none, read as 0).
+ */
+export interface LikeRecord { _id: string; post_id: string; username: string; liked_at?: number }
+
+/** A read receipt: `_id` is "<reader>::<other>", read up to `read_at`. */
+export interface ReadRecord { _id: string; read_at: number }
 
 const PAIR_SEPARATOR = '::';
 
 /** ":" is allowed in neither usernames nor ids (names.ts), so no two pairs can share a key. */
 export function conversationPair(a: string, b: string): string {
   return a < b ? `${a}${PAIR_SEPARATOR}${b}` : `${b}${PAIR_SEPARATOR}${a}`;
+}
+
+/** Ordered (reader first): each participant has a receipt of their own. */
+export function readId(reader: string, other: string): string {
+  return `${reader}${PAIR_SEPARATOR}${other}`;
 }
 
 export function likeId(postId: string, username: string): string {
@@ -42,4 +53,4 @@ export const commentDoc = (r: CommentRecord): CommentDoc => ({ id: r._id, postId
 export const messageRecord = (m: MessageDoc): MessageRecord => ({ _id: m.id, from: m.from, to: m.to, pair: conversationPair(m.from, m.to), text: m.text, sent_at: m.sentAt });
 export const messageDoc = (r: MessageRecord): MessageDoc => ({ id: r._id, from: r.from, to: r.to, text: r.text, sentAt: r.sent_at });
 
-export const likeRecord = (c: LikeChange): LikeRecord => ({ _id: likeId(c.postId, c.username), post_id: c.postId, username: c.username });
+export const likeRecord = (c: LikeChange): LikeRecord => ({ _id: likeId(c.postId, c.username), post_id: c.postId, username: c.username, liked_at: c.at ?? 0 });
