@@ -158,6 +158,9 @@ export async function check(engine: Engine, w: Workload, opts: { store: boolean;
     }
   }
   if (opts.trending) {
+    // Read through the app first: a ranking missing from Redis (a new or wiped cluster) is rebuilt
+    // from the store on its first read; then every post's score, not only the top shown.
+    await dispatchOk(engine, 'trending.get', { window: 'all' });
     const flat = await redis.zrange(keys.trending('all'), '0', '-1', 'WITHSCORES');
     const scores = new Map<string, number>();
     for (let i = 0; i < flat.length; i += 2) scores.set(flat[i]!, Number(flat[i + 1]));
@@ -170,7 +173,9 @@ export async function check(engine: Engine, w: Workload, opts: { store: boolean;
     // Nobody reads in this workload: the recipient's unread is every message delivered to them.
     const list = await dispatchOk<Message[]>(engine, 'messages.list', { a: from, b: to });
     const stored = (await engine.stores.documents.listMessages(from, to, { limit: 100_000 })).filter((m) => m.to === to).length;
-    const unread = Number((await redis.hget(keys.unread(from, to), to)) ?? 0);
+    // What the recipient's app shows (a missing unread count is rebuilt from the store's read receipts).
+    const convs = await dispatchOk<{ with: string; unread: number }[]>(engine, 'conversations.list', { username: to });
+    const unread = convs.find((c) => c.with === from)?.unread ?? 0;
     const acked = w.dmsAcked.get(key) ?? 0;
     if (unread !== stored || acked > stored) f.unreadMismatches.push(`${key}: unread ${unread}, stored ${stored}, acknowledged ${acked}, listed ${list.filter((m) => m.to === to).length}`);
   }

@@ -51,8 +51,8 @@ export function socialDrillWorkload(social: SocialService, documents: DocumentSt
       for (const id of posts) {
         if (existing.has(id)) continue;
         const text = 'Failover drill: the drill\u2019s writers like and unlike this post while a master fails, then take their likes back.';
-        if (await documents.createPost({ id, author: users[0]!, text, createdAt: clock(), likesCount: 0 })) {
-          await Promise.all([social.feeds.invalidateForPost(users[0]!), social.profiles.invalidate(users[0]!), social.stats.onCreated('post')]);
+        if (await social.stats.created('post', () => documents.createPost({ id, author: users[0]!, text, createdAt: clock(), likesCount: 0 }), id)) {
+          await Promise.all([social.feeds.invalidateForPost(users[0]!), social.profiles.invalidate(users[0]!)]);
         }
       }
       return { posts, users };
