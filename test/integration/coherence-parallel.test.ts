@@ -224,9 +224,10 @@ describe('coherence in parallel: several clients against the model', () => {
   }, 900_000);
 
   it('a comment list or a conversation rebuilt from a store snapshot older than an append does not hide the append', async () => {
-    const post = (await call<{ id: string }>('posts.create', { author: 'p0', text: 'race' })).id;
-    await call('comments.add', { postId: post, author: 'p1', text: 'first' });
-    await call('messages.send', { from: 'p0', to: 'p1', text: 'first' });
+    for (const u of ['race_a', 'race_b']) await call('users.create', { username: u, displayName: u });
+    const post = (await call<{ id: string }>('posts.create', { author: 'race_a', text: 'race' })).id;
+    await call('comments.add', { postId: post, author: 'race_b', text: 'first' });
+    await call('messages.send', { from: 'race_a', to: 'race_b', text: 'first' });
     const documents = engine.stores.documents;
     // The rebuild's store read returns its snapshot only after the append has fully landed:
     // the worst interleaving, made certain instead of waited for.
@@ -242,12 +243,12 @@ describe('coherence in parallel: several clients against the model', () => {
     documents.listMessages = slow(listMessages.bind(documents));
     try {
       await engine.redis.del(keys.comments(post), keys.commentsCount(post));
-      await engine.redis.del(keys.messages('p0', 'p1'));
-      const rebuilds = Promise.all([call<Comment[]>('comments.list', { postId: post }), call<Message[]>('messages.list', { a: 'p0', b: 'p1' })]);
+      await engine.redis.del(keys.messages('race_a', 'race_b'));
+      const rebuilds = Promise.all([call<Comment[]>('comments.list', { postId: post }), call<Message[]>('messages.list', { a: 'race_a', b: 'race_b' })]);
       // Both rebuilds have read their snapshot (one comment, one message) before the appends.
       await new Promise((r) => setTimeout(r, 300));
-      await call('comments.add', { postId: post, author: 'p2', text: 'second' });
-      await call('messages.send', { from: 'p1', to: 'p0', text: 'second' });
+      await call('comments.add', { postId: post, author: 'race_a', text: 'second' });
+      await call('messages.send', { from: 'race_b', to: 'race_a', text: 'second' });
       appended();
       await rebuilds;
     } finally {
@@ -255,6 +256,6 @@ describe('coherence in parallel: several clients against the model', () => {
       documents.listMessages = listMessages;
     }
     expect((await call<Comment[]>('comments.list', { postId: post })).map((c) => c.text)).toEqual(['second', 'first']);
-    expect((await call<Message[]>('messages.list', { a: 'p0', b: 'p1' })).map((m) => m.text)).toEqual(['first', 'second']);
+    expect((await call<Message[]>('messages.list', { a: 'race_a', b: 'race_b' })).map((m) => m.text)).toEqual(['first', 'second']);
   });
 });

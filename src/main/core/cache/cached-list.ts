@@ -60,3 +60,27 @@ export async function writeGrowingList<T>(redis: Cluster, key: string, items: T[
     .expire(key, ttlSeconds)
     .exec();
 }
+
+/**
+ * Rebuilds a growing list from the store without hiding an append that lands meanwhile. An
+ * append writes the store first, then pushes onto the cached list only if the list exists; a
+ * rebuild that read the store before that write but wrote the list after that push would cache
+ * a list without the append for a whole TTL. So once the list is written, the store is asked
+ * for its newest item again: if it is not the snapshot's newest, an append came in between and
+ * the list is dropped (the next read rebuilds it). An append whose store write comes after that
+ * check pushes onto the list written before it: nothing is missed either way.
+ */
+export async function rebuildGrowingList<T extends { id: string }>(
+  redis: Cluster,
+  key: string,
+  ttlSeconds: number,
+  load: () => Promise<T[]>,
+  newestInStore: () => Promise<string | null>,
+  newestOf: (items: T[]) => string | null,
+): Promise<T[]> {
+  const fresh = await load();
+  if (fresh.length === 0) return fresh;
+  await writeGrowingList(redis, key, fresh, ttlSeconds);
+  if ((await newestInStore()) !== newestOf(fresh)) await redis.del(key);
+  return fresh;
+}

@@ -3,7 +3,7 @@ import type { Cluster } from 'ioredis';
 import type { CommentDoc, DocumentStore } from '../stores/ports';
 import { keys, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
-import { readGrowingList, writeGrowingList } from './cached-list';
+import { readGrowingList, rebuildGrowingList } from './cached-list';
 
 export const COMMENTS_LENGTH = 100;
 
@@ -18,9 +18,13 @@ export class CommentCache {
     const key = keys.comments(postId);
     const cached = await readGrowingList<CommentDoc>(this.redis, key);
     if (cached) return cached;
-    const fresh = await this.documents.listComments(postId, { limit: COMMENTS_LENGTH });
-    await writeGrowingList(this.redis, key, fresh, TTL.comments);
-    return fresh;
+    // Newest first: the snapshot's newest is its first item.
+    return rebuildGrowingList(
+      this.redis, key, TTL.comments,
+      () => this.documents.listComments(postId, { limit: COMMENTS_LENGTH }),
+      async () => (await this.documents.listComments(postId, { limit: 1 }))[0]?.id ?? null,
+      (items) => items[0]?.id ?? null,
+    );
   }
 
   async count(postId: string): Promise<number> {

@@ -12,7 +12,7 @@ import type { Cluster } from 'ioredis';
 import type { DocumentStore, MessageDoc } from '../stores/ports';
 import { conversationPair, keys, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
-import { readGrowingList, writeGrowingList } from './cached-list';
+import { readGrowingList, rebuildGrowingList } from './cached-list';
 
 export const MESSAGES_LENGTH = 200;
 export const CONVERSATIONS_LENGTH = 200;
@@ -27,9 +27,13 @@ export class MessageCache {
     const key = keys.messages(a, b);
     const cached = await readGrowingList<MessageDoc>(this.redis, key);
     if (cached) return cached;
-    const fresh = (await this.documents.listMessages(a, b, { limit: MESSAGES_LENGTH })).reverse();
-    await writeGrowingList(this.redis, key, fresh, TTL.messages);
-    return fresh;
+    // Oldest first in the cache (the store answers newest first): the snapshot's newest is its last.
+    return rebuildGrowingList(
+      this.redis, key, TTL.messages,
+      async () => (await this.documents.listMessages(a, b, { limit: MESSAGES_LENGTH })).reverse(),
+      async () => (await this.documents.listMessages(a, b, { limit: 1 }))[0]?.id ?? null,
+      (items) => items.at(-1)?.id ?? null,
+    );
   }
 
   /**
