@@ -70,7 +70,7 @@ export const keys = {
    * hashes "trending:posts", exactly as the untagged `trending:posts` does.
    */
   opLog: (key: string) => `{${hashedPart(key)}}:ops`,
-  /** "This ranking (or log) was rebuilt and is complete": kept on the key's own slot, as opLog. */
+  /** "This ZSET (the like log) was rebuilt from the store and is complete": on its slot, as opLog. */
   builtMarker: (key: string) => `{${hashedPart(key)}}:built`,
 } as const;
 

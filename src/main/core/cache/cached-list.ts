@@ -4,7 +4,8 @@
  */
 import type { Cluster } from 'ioredis';
 
-const HEADER = '{"redk":1}';
+/** 2: feed posts carry likesCount (a list cached by an older engine reads as not cached). */
+const HEADER = '{"redk":2}';
 
 export async function readCachedList<T>(redis: Cluster, key: string): Promise<T[] | null> {
   const raw = await redis.lrange(key, 0, -1);

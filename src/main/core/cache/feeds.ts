@@ -1,6 +1,8 @@
 /**
- * U1: the three feeds of a user, cached 60 s as lists of posts. Counts are not cached with the
- * posts: they are read live (likes and comments change far more often than the feed).
+ * U1: the three feeds of a user, cached 60 s as lists of posts. Counts are read live (likes and
+ * comments change far more often than the feed); each post keeps the store's likes_count as of
+ * caching for where its like counter is not in Redis (seeded, or never liked through this
+ * cluster): then nothing has liked it since, so that count is still the answer.
  */
 import type { Cluster } from 'ioredis';
 import type { DocumentStore, GraphStore, PostDoc } from '../stores/ports';
@@ -13,7 +15,7 @@ export const FEED_MAX_SOURCES = 2000;
 /** Upper bound on followers whose feeds a post invalidates; beyond it their 60 s TTL does the job. */
 export const FANOUT_LIMIT = 100_000;
 
-export type FeedPost = Omit<PostDoc, 'likesCount'>;
+export type FeedPost = PostDoc;
 
 export class FeedCache {
   constructor(
@@ -40,7 +42,7 @@ export class FeedCache {
     const authors = kind === 'self' ? [username] : await this.graph.following(username, FEED_MAX_SOURCES);
     if (kind === 'all') authors.push(username);
     const posts = await this.documents.postsByAuthors(authors, before === undefined ? { limit: FEED_LENGTH } : { limit: FEED_LENGTH, before });
-    return posts.map(({ id, author, text, createdAt }) => ({ id, author, text, createdAt }));
+    return posts.map(({ id, author, text, createdAt, likesCount }) => ({ id, author, text, createdAt, likesCount }));
   }
 
   /** A new post shows in the author's self and all feeds and in every follower's following and all feeds. */

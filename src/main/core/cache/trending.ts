@@ -3,12 +3,14 @@
  * 24 h windows must forget old likes, not just expire the key: every current like is kept in a
  * log ZSET scored by when it happened, and the windows are recomputed from it (on a timer, and
  * on read when missing). All keys are global (K4): each is touched only by single-key commands,
- * or by a script with its own ops log and built marker, which share its slot (keys.opLog).
+ * or by a script with its own ops log, which shares its slot (keys.opLog).
  *
- * None of them has a TTL it can be rebuilt from in Redis alone, so after a cache wipe (or on a
- * cluster that never had them) the all-time ranking is rebuilt from the store's like counts and
- * the log from the store's like records with their times, each once (its built marker), after
- * this engine's pending write-backs are flushed. What a rebuild cannot see: a like that another
+ * A ranking that was built (rebuilt or recomputed whole) holds a '~' member at -inf, so it exists
+ * even with no post in it: a ranking that is not there was never built or was wiped, and is
+ * rebuilt on read; increments skip it meanwhile. After a cache wipe (or on a cluster that never
+ * had them) the all-time ranking is rebuilt from the store's like counts and the log from the
+ * store's like records with their times, each once, after this engine's pending write-backs are
+ * flushed. What a rebuild cannot see: a like that another
  * step of the same moment has in Redis but not yet in the store (ms around the rebuild).
  */
 import type { Cluster } from 'ioredis';
@@ -23,8 +25,8 @@ const WINDOWS: { window: Exclude<TrendingWindow, 'all'>; spanMs: number }[] = [
   { window: '1h', spanMs: HOUR },
   { window: '24h', spanMs: 24 * HOUR },
 ];
-/** How long after a recompute a missing window key is trusted to mean "empty" (its built marker). */
-const FRESH_SECONDS = 60;
+/** The member that says "built": never a post id (ids have no '~'), at -inf, so last in any top. */
+const BUILT = '~';
 /** How many top posts a rebuild of the all-time ranking writes (the ranking shows `limit`). */
 export const REBUILD_TOP = 1000;
 /** Log entries per ZADD while the log is rebuilt. */
@@ -77,10 +79,9 @@ export class TrendingCache {
     const removed = [...last].filter(([, liked]) => !liked).map(([member]) => member);
     const pairs = [...delta].filter(([, by]) => by !== 0).flatMap(([postId, by]) => [by, postId]);
     // One operation id for this batch (R8): ioredis resends exactly this command, and each
-    // ranking's script checks it on that ranking's slot. A ranking that is neither there nor
-    // built skips the batch (a window shortly after its recompute is built: missing means empty).
+    // ranking's script checks it on that ranking's slot. A ranking that is not there skips it.
     const opId = newOpId();
-    const bump = (key: string) => runScript(this.redis, 'zincrFloor', [key, keys.opLog(key), keys.builtMarker(key)], [opId, TTL.ops, ...pairs]);
+    const bump = (key: string) => runScript(this.redis, 'zincrFloor', [key, keys.opLog(key)], [opId, TTL.ops, ...pairs]);
     await Promise.all([
       added.length > 0 ? this.redis.zadd(keys.trendingLog, ...added) : null,
       removed.length > 0 ? this.redis.zrem(keys.trendingLog, ...removed) : null,
@@ -94,30 +95,32 @@ export class TrendingCache {
     return (await this.redis.exists(keys.builtMarker(key))) === 1;
   }
 
-  /** One script when the ranking is good (the common case); a rebuild first when it is not. */
+  /**
+   * One ZREVRANGE, one more than shown so the BUILT member fits when the ranking is short: an
+   * empty answer means the ranking is not there, and it is rebuilt first.
+   */
   async get(window: TrendingWindow): Promise<TrendingEntry[]> {
     const key = keys.trending(window);
-    const top = () => runScript<string[] | null>(this.redis, 'rankingTop', [key, keys.builtMarker(key)], [this.limit, window === 'all' ? 'all' : 'window']);
-    let flat = await top();
-    if (flat === null) {
+    const read = () => this.redis.zrevrange(key, 0, this.limit, 'WITHSCORES');
+    let flat = await read();
+    if (flat.length === 0) {
       await (window === 'all' ? this.rebuildAll() : this.recompute());
-      flat = (await top()) ?? [];
+      flat = await read();
     }
     const entries: TrendingEntry[] = [];
-    for (let i = 0; i < flat.length; i += 2) entries.push({ postId: flat[i] as string, score: Number(flat[i + 1]) });
-    return entries;
+    for (let i = 0; i < flat.length; i += 2) if (flat[i] !== BUILT) entries.push({ postId: flat[i] as string, score: Number(flat[i + 1]) });
+    return entries.slice(0, this.limit);
   }
 
   /**
-   * The all-time ranking from the store's like counts (top REBUILD_TOP), unless it is built
-   * already: zrebuild.lua writes it and its built marker in one step, so two rebuilds or a
-   * rebuild and increments never add up twice.
+   * The all-time ranking from the store's like counts (top REBUILD_TOP), unless it is there
+   * already: zrebuild.lua writes it whole with its BUILT member in one step, so two rebuilds, or
+   * a rebuild and increments, never add up twice.
    */
   async rebuildAll(): Promise<void> {
-    const key = keys.trending('all');
     await this.source.settle();
     const top = await this.source.topLiked(REBUILD_TOP);
-    await runScript(this.redis, 'zrebuild', [key, keys.builtMarker(key)], ['replace', ...top.flatMap((p) => [p.likesCount, p.postId])]);
+    await runScript(this.redis, 'zrebuild', [keys.trending('all')], top.flatMap((p) => [p.likesCount, p.postId]));
   }
 
   /**
@@ -151,13 +154,12 @@ export class TrendingCache {
         counts.set(postId, (counts.get(postId) ?? 0) + 1);
       }
       const key = keys.trending(window);
-      // One slot (the ranking and its built marker), so MULTI is legal: readers never see a
-      // half-written ranking. The marker says "missing means empty" for FRESH_SECONDS.
-      const tx = this.redis.multi().del(key);
+      // One key, so MULTI is legal: readers never see a half-written ranking. BUILT keeps it
+      // there when no post is in the window, until the TTL asks for the next recompute.
+      const tx = this.redis.multi().del(key).zadd(key, '-inf', BUILT);
       const args = [...counts].flatMap(([postId, n]) => [n, postId]);
       for (let i = 0; i < args.length; i += 2000) tx.zadd(key, ...args.slice(i, i + 2000));
       tx.expire(key, TTL.trendingWindow);
-      tx.set(keys.builtMarker(key), '1', 'EX', FRESH_SECONDS);
       await tx.exec();
     }
   }

@@ -154,17 +154,8 @@ export class SocialService {
     const views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
     // Comment counters expire (U4): a feed read after that asks the store once for all of them.
     const uncounted = posts.filter((_, i) => views[i]!.comments === null).map((p) => p.id);
-    // The cached feed holds no counts: a like counter that is not in Redis (never liked through
-    // this cluster, or wiped) is the store's likes_count, read once for all of them. With a
-    // viewer, withCounts rebuilds the counter itself (it needs the like set anyway).
-    const unliked = viewer === undefined ? posts.filter((_, i) => views[i]!.likes === null).map((p) => p.id) : [];
-    const [comments, stored] = await Promise.all([
-      uncounted.length > 0 ? this.comments.countOf(uncounted) : new Map<string, number>(),
-      unliked.length > 0 ? this.documents.getPosts(unliked).then((found) => new Map(found.map((p) => [p.id, p.likesCount]))) : new Map<string, number>(),
-    ]);
-    return Promise.all(
-      posts.map((p, i) => this.withCounts({ ...p, likesCount: stored.get(p.id) }, viewer, { ...views[i]!, comments: views[i]!.comments ?? comments.get(p.id) ?? null })),
-    );
+    const comments = uncounted.length > 0 ? await this.comments.countOf(uncounted) : new Map<string, number>();
+    return Promise.all(posts.map((p, i) => this.withCounts(p, viewer, { ...views[i]!, comments: views[i]!.comments ?? comments.get(p.id) ?? null })));
   }
 
   async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {
