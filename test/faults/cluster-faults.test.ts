@@ -7,29 +7,17 @@
  * 15 s. The checker is then shown to catch each kind of damage it looks for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterLauncher, launcherOptionsFrom } from '../../src/main/core/cluster/launcher';
+import type { ClusterLauncher } from '../../src/main/core/cluster/launcher';
 import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
 import { parseClusterNodes, parseInfo } from '../../src/main/core/cluster/nodes-parser';
-import { loadConfig, type Config } from '../../src/main/core/config';
-import { Engine } from '../../src/main/core/engine';
+import type { Engine } from '../../src/main/core/engine';
 import { keys } from '../../src/main/core/keys';
-import { silentLogger } from '../../src/main/core/log';
-import { freePortBase } from '../helpers/ports';
-import { tempDir } from '../helpers/temp-dirs';
+import { startOwnEngine, waitUntil, type OwnEngine } from './own-cluster';
 import { check, setupNetwork, startWorkload, type Findings } from './workload';
 
 const NODE_TIMEOUT = 2000;
 /** Nemesis rounds (kill a master, freeze a master, kill a replica): 1 in npm test, more with --long. */
 const ROUNDS = Number(process.env.REDK_FAULT_ROUNDS ?? 1);
-
-async function waitUntil(what: string, test: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const began = Date.now();
-  for (;;) {
-    if (await test().catch(() => false)) return Date.now() - began;
-    if (Date.now() - began > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const nothingFound = (f: Findings) => ({
   lostLikes: f.lostLikes, undoneUnlikes: f.undoneUnlikes, countMismatches: f.countMismatches, unreadMismatches: f.unreadMismatches,
@@ -38,21 +26,16 @@ const nothingFound = (f: Findings) => ({
 const none = { lostLikes: [], undoneUnlikes: [], countMismatches: [], unreadMismatches: [], commentMismatches: [], trendingMismatches: [], storeMismatches: [] };
 
 describe('faults: a master killed, then a master frozen past the node timeout, under parallel load', () => {
+  let own: OwnEngine;
   let engine: Engine;
-  let config: Config;
   let launcher: ClusterLauncher;
 
   beforeAll(async () => {
-    const dataDir = tempDir('redk-faults');
-    config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs: NODE_TIMEOUT, maxmemory: '64mb' } }, { REDK_DATA_DIR: dataDir });
-    launcher = new ClusterLauncher(launcherOptionsFrom(config, silentLogger));
-    engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
+    own = await startOwnEngine('redk-faults', NODE_TIMEOUT);
+    ({ engine, launcher } = own);
   });
   afterAll(async () => {
-    // A frozen node would hold SHUTDOWN: thaw everything first.
-    for (const s of await launcher.status().catch(() => [])) if (s.state.kind === 'ours' && s.state.pid) process.kill(s.state.pid, 'SIGCONT');
-    await engine?.stop();
-    await launcher.down();
+    await own?.stop();
   });
 
   async function view() {

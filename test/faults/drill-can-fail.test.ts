@@ -7,31 +7,23 @@
  * (none were confirmed in the gap) stay at 0: the difference R3 promises.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterLauncher, launcherOptionsFrom } from '../../src/main/core/cluster/launcher';
 import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
 import { parseInfo } from '../../src/main/core/cluster/nodes-parser';
-import { loadConfig } from '../../src/main/core/config';
-import { Engine } from '../../src/main/core/engine';
-import { silentLogger } from '../../src/main/core/log';
-import { freePortBase } from '../helpers/ports';
-import { tempDir } from '../helpers/temp-dirs';
+import type { Engine } from '../../src/main/core/engine';
+import { startOwnEngine, type OwnEngine } from './own-cluster';
 
 const addr = (address: string) => ({ host: address.slice(0, address.lastIndexOf(':')), port: Number(address.slice(address.lastIndexOf(':') + 1)) });
 
 describe('the drill catches a loss when there is one', () => {
+  let own: OwnEngine;
   let engine: Engine;
-  let launcher: ClusterLauncher;
 
   beforeAll(async () => {
-    const dataDir = tempDir('redk-drill-loss');
-    const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs: 2000, maxmemory: '64mb' } }, { REDK_DATA_DIR: dataDir });
-    launcher = new ClusterLauncher(launcherOptionsFrom(config, silentLogger));
-    engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
+    own = await startOwnEngine('redk-drill-loss');
+    ({ engine } = own);
   });
   afterAll(async () => {
-    for (const s of await launcher.status().catch(() => [])) if (s.state.kind === 'ours' && s.state.pid) process.kill(s.state.pid, 'SIGCONT');
-    await engine?.stop();
-    await launcher.down();
+    await own?.stop();
   });
 
   it('answers without a replica, then a stale replica forced in: lostWithoutReplica > 0, lostAcked 0', async () => {

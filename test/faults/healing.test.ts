@@ -6,42 +6,28 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterLauncher, launcherOptionsFrom } from '../../src/main/core/cluster/launcher';
+import type { ClusterLauncher } from '../../src/main/core/cluster/launcher';
 import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
 import { parseClusterNodes, parseInfo } from '../../src/main/core/cluster/nodes-parser';
-import { loadConfig } from '../../src/main/core/config';
-import { Engine } from '../../src/main/core/engine';
-import { silentLogger } from '../../src/main/core/log';
+import type { Engine } from '../../src/main/core/engine';
 import type { HealingAction } from '../../src/shared/types';
-import { freePortBase } from '../helpers/ports';
-import { tempDir } from '../helpers/temp-dirs';
-
-async function waitUntil(what: string, test: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.resolve().then(test).catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { startOwnEngine, waitUntil, type OwnEngine } from './own-cluster';
 
 describe('self-healing on a real cluster', () => {
+  let own: OwnEngine;
   let engine: Engine;
   let launcher: ClusterLauncher;
   const actions: HealingAction[] = [];
 
   beforeAll(async () => {
-    const dataDir = tempDir('redk-heal');
-    const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs: 2000, maxmemory: '64mb' } }, { REDK_DATA_DIR: dataDir });
-    launcher = new ClusterLauncher(launcherOptionsFrom(config, silentLogger));
-    engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
+    own = await startOwnEngine('redk-heal');
+    ({ engine, launcher } = own);
     engine.events.on((e) => {
       if (e.event === 'cluster.healing') actions.push(e.data as HealingAction);
     });
   });
   afterAll(async () => {
-    for (const s of await launcher.status().catch(() => [])) if (s.state.kind === 'ours' && s.state.pid) process.kill(s.state.pid, 'SIGCONT');
-    await engine?.stop();
-    await launcher.down();
+    await own?.stop();
   });
 
   const view = async () => parseClusterNodes(await withNode({ host: '127.0.0.1', port: launcher.plan.ports[0]! }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
@@ -89,12 +75,14 @@ describe('self-healing on a real cluster', () => {
     const replica = v.find((n) => n.masterId === master.id)!;
     const nodesConf = join(launcher.nodeDir(replica.port), 'nodes.conf');
     actions.length = 0;
-    process.kill(await pidOf(replica.port), 'SIGKILL');
-    await waitUntil('the exit to be seen', () => actions.some((a) => a.step === 'process exited'), 10_000);
-    // A cluster config redis-server refuses to load: every restart fails until it is put back.
+    // A cluster config redis-server refuses to load, written right before the kill (the supervisor
+    // restarts within a fraction of a second): every restart fails until it is put back.
     const original = readFileSync(nodesConf, 'utf8');
+    const pid = await pidOf(replica.port);
     writeFileSync(nodesConf, 'this is not a cluster config\n');
+    process.kill(pid, 'SIGKILL');
     try {
+      await waitUntil('the exit to be seen', () => actions.some((a) => a.step === 'process exited'), 10_000);
       await waitUntil('a failed restart', () => actions.some((a) => a.step === 'restart failed'), 40_000);
       let message = '';
       await waitUntil('the shard alert', async () => {

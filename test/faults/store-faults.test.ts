@@ -5,14 +5,10 @@
  * the store equal to what it was, and the checker finds nothing missing or double-counted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterLauncher, launcherOptionsFrom } from '../../src/main/core/cluster/launcher';
-import { loadConfig } from '../../src/main/core/config';
-import { Engine } from '../../src/main/core/engine';
-import { silentLogger } from '../../src/main/core/log';
+import type { Engine } from '../../src/main/core/engine';
 import type { PgliteWorkerDb } from '../../src/main/core/stores/embedded/pglite-worker-db';
 import type { Conversation, Post, Stats, TrendingEntry } from '../../src/shared/types';
-import { freePortBase } from '../helpers/ports';
-import { tempDir } from '../helpers/temp-dirs';
+import { startOwnEngine, type OwnEngine } from './own-cluster';
 import { check, dispatchOk, setupNetwork, startWorkload, type Findings } from './workload';
 
 const found = (f: Findings) => ({
@@ -22,18 +18,15 @@ const found = (f: Findings) => ({
 const none = { lostLikes: [], undoneUnlikes: [], countMismatches: [], unreadMismatches: [], commentMismatches: [], trendingMismatches: [], storeMismatches: [] };
 
 describe('faults: the store worker killed, then the whole cache wiped', () => {
+  let own: OwnEngine;
   let engine: Engine;
-  let launcher: ClusterLauncher;
 
   beforeAll(async () => {
-    const dataDir = tempDir('redk-store-faults');
-    const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs: 2000, maxmemory: '64mb' } }, { REDK_DATA_DIR: dataDir });
-    launcher = new ClusterLauncher(launcherOptionsFrom(config, silentLogger));
-    engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
+    own = await startOwnEngine('redk-store-faults');
+    ({ engine } = own);
   });
   afterAll(async () => {
-    await engine?.stop();
-    await launcher.down();
+    await own?.stop();
   });
 
   it('recovers from a dead store worker and rebuilds every view after a wipe, losing nothing', async () => {

@@ -1,4 +1,6 @@
 import { inject } from 'vitest';
+import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
+import { parseClusterNodes } from '../../src/main/core/cluster/nodes-parser';
 import { loadConfig, type Config } from '../../src/main/core/config';
 
 /** Config pointing at the suite's shared cluster (global-setup), in embedded mode so it is reused. */
@@ -8,4 +10,31 @@ export function suiteConfig(over: { scaleReads?: Config['redis']['scaleReads'] }
     { dataDir, redis: { portBase, nodeTimeoutMs: 2000, maxmemory: '64mb', ...over } },
     { REDK_DATA_DIR: dataDir },
   );
+}
+
+/**
+ * Waits until every node of the cluster sees the same shape (the same roles, masters and slot
+ * ranges, every node ok). One node's view can lag the others by a gossip round or two after a
+ * failover; a test that reads "the topology" from one node, or starts the next drill, waits here.
+ */
+export async function waitForConvergence(addresses: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = await Promise.all(
+      addresses.map(async (address) => {
+        const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+        try {
+          const nodes = parseClusterNodes(await withNode({ host, port }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
+          if (nodes.some((n) => n.health !== 'ok')) return null;
+          return JSON.stringify(nodes.map((n) => [n.id, n.role, n.masterId, n.slots]).sort());
+        } catch {
+          return null;
+        }
+      }),
+    );
+    const last = views.map((v) => v ?? 'unhealthy').join(' | ');
+    if (views.every((v) => v !== null && v === views[0])) return;
+    if (Date.now() > deadline) throw new Error(`the cluster's nodes did not agree within ${timeoutMs} ms: ${last.slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrillResult, KeyScanPage, Topology } from '../../src/shared/types';
 import type { Engine } from '../../src/main/core/engine';
+import { waitForConvergence } from '../helpers/cluster';
 import { startTestEngine } from '../helpers/engine';
 
 describe('failover drill and key explorer', () => {
@@ -18,6 +19,8 @@ describe('failover drill and key explorer', () => {
   afterAll(async () => {
     await engine?.stop();
   });
+  /** Every node agrees on the shape (after a failover one node's view lags by a gossip round). */
+  const settled = async () => waitForConvergence((await call<Topology>('cluster.topology')).nodes.map((n) => n.address));
 
   it('scans every master with a pattern and a type filter, page by page', async () => {
     for (let i = 0; i < 60; i++) await engine.redis.set(`{scan:${i}}:s`, 'x');
@@ -47,6 +50,7 @@ describe('failover drill and key explorer', () => {
       const before = await call<Topology>('cluster.topology');
       const master1 = before.nodes.find((n) => n.role === 'master' && n.slots[0]?.start === 0)!;
       const replica1 = before.nodes.find((n) => n.masterId === master1.id)!;
+      await settled();
       const result = await call<DrillResult>('cluster.drill', native ? { native } : {});
       process.stderr.write(`drill (${result.detection}): node timeout ${result.nodeTimeoutMs} ms, unavailable ${result.unavailableMs} ms, slowest write ${result.slowestWriteMs} ms, ${result.acked} acked, ${result.lostAcked} lost\n`);
       expect(result.detection).toBe(detection);
@@ -68,6 +72,7 @@ describe('failover drill and key explorer', () => {
       expect(result.timeline.map((s) => s.step)).toEqual(expect.arrayContaining(['crashing master', ...detected, 'promoted', 'client refreshed', 'slots served', 'rejoined', 'verified']));
       expect(steps).toEqual(result.timeline.map((s) => s.step));
 
+      await settled();
       const after = await call<Topology>('cluster.topology');
       expect(after.nodes.find((n) => n.id === replica1.id)).toMatchObject({ role: 'master', slots: [{ start: 0, end: 5460 }] });
       expect(after.nodes.find((n) => n.id === master1.id)).toMatchObject({ role: 'replica', masterId: replica1.id, health: 'ok' });
@@ -75,6 +80,7 @@ describe('failover drill and key explorer', () => {
       // Hand the slots back gracefully (no loss) so the rest of the suite sees the C1 layout.
       const back = await call<{ promoted: boolean }>('cluster.failover', { nodeId: master1.id });
       expect(back.promoted).toBe(true);
+      await settled();
     },
     120_000,
   );
@@ -83,24 +89,30 @@ describe('failover drill and key explorer', () => {
     const before = await call<Topology>('cluster.topology');
     const master1 = before.nodes.find((n) => n.role === 'master' && n.slots[0]?.start === 0)!;
     const replica1 = before.nodes.find((n) => n.masterId === master1.id)!;
+    await settled();
     const result = await call<DrillResult>('cluster.drill', { fault: 'hang' });
     process.stderr.write(`hang drill: unavailable ${result.unavailableMs} ms, restored ${result.restoredMs} ms, ${result.acked} acked, ${result.ackedWithoutReplica} without a replica, ${result.lostAcked} lost; ${result.timeline.map((s) => `${s.step}@${s.t}`).join(' ')}\n`);
     expect(result).toMatchObject({ fault: 'hang', detection: 'redis', lostAcked: 0, promotedAddress: replica1.address });
     expect(result.acked).toBeGreaterThan(0);
     expect(result.restoredMs).not.toBeNull();
     expect(result.timeline.map((s) => s.step)).toEqual(expect.arrayContaining(['freezing master', 'fail', 'promoted', 'thawed master', 'rejoined', 'verified']));
+    await settled();
     const after = await call<Topology>('cluster.topology');
     expect(after.nodes.find((n) => n.id === master1.id)).toMatchObject({ role: 'replica', masterId: replica1.id });
     expect((await call<{ promoted: boolean }>('cluster.failover', { nodeId: master1.id })).promoted).toBe(true);
+    await settled();
   }, 120_000);
 
   it('a graceful drill (CLUSTER FAILOVER) loses nothing and is not unavailable for long', async () => {
+    await settled();
     const result = await call<DrillResult>('cluster.drill', { mode: 'graceful' });
     process.stderr.write(`graceful drill: ${result.timeline.map((s) => `${s.step}@${s.t}`).join(' ')}\n`);
     expect(result.lostAcked).toBe(0);
     expect(result.promotedAddress).not.toBeNull();
+    await settled();
     const t = await call<Topology>('cluster.topology');
     const promoted = t.nodes.find((n) => n.address === result.promotedAddress)!;
     await call('cluster.failover', { nodeId: t.nodes.find((n) => n.masterId === promoted.id && n.port === result.stoppedPort)!.id });
+    await settled();
   }, 120_000);
 });

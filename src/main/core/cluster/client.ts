@@ -47,18 +47,24 @@ export function coalesceWrites(socket: Redis['stream']): void {
   } as typeof write;
 }
 
+const MAX_REDIRECTIONS = 16;
+
 export function createClusterClient(opts: ClusterClientOptions): Cluster {
+  // A slot nobody serves answers CLUSTERDOWN, which ioredis retries up to MAX_REDIRECTIONS times,
+  // this far apart: within the command timeout, so the caller hears "CLUSTERDOWN … slot" rather
+  // than a bare timeout (16 × 300 ms outlasted the 1.5 s timeout).
+  const clusterDownDelay = opts.commandTimeoutMs ? Math.max(10, Math.min(300, Math.floor(opts.commandTimeoutMs / (MAX_REDIRECTIONS * 2)))) : 300;
   const cluster = new Cluster(opts.seeds, {
     scaleReads: opts.scaleReads,
     natMap: opts.natMap as NatMap | undefined,
     redisOptions: { password: opts.password, connectTimeout: 2000, maxRetriesPerRequest: 2, commandTimeout: opts.commandTimeoutMs },
     clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
     retryDelayOnFailover: 200,
-    retryDelayOnClusterDown: 300,
+    retryDelayOnClusterDown: clusterDownDelay,
     retryDelayOnTryAgain: 100,
     slotsRefreshTimeout: 2000,
     slotsRefreshInterval: 2000,
-    maxRedirections: 16,
+    maxRedirections: MAX_REDIRECTIONS,
     enableReadyCheck: true,
     // No auto-pipelining: after a failover or a slot move, an automatic batch holding keys of
     // several slots comes back with several different MOVED replies, which ioredis does not

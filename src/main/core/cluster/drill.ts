@@ -20,7 +20,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { ClusterService } from '../services/cluster-service';
 import type { DrillWorkload } from '../services/drill-workload';
-import { sleep } from '../sleep';
+import { sleep, withTimeout } from '../sleep';
 import type { NodePool } from './client';
 import type { ClusterLauncher } from './launcher';
 import { textCommand } from './node-client';
@@ -71,22 +71,6 @@ export interface DrillDeps {
   nodeTimeoutMs: number;
   events: EventBus;
   log: Logger;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 /** What a writer last heard of one (post, writer) pair. */
@@ -221,7 +205,8 @@ export class FailoverDrill {
           await this.deps.launcher.up().catch((err: unknown) => this.step('restart failed', (err as Error).message));
         }
       }
-      const restoredAt = await this.waitFor(async () => {
+      // A graceful switch that never happened has nothing to restore.
+      const restoredAt = fault === 'graceful' && !promoted ? null : await this.waitFor(async () => {
         const repl = parseInfo(await textCommand(await this.deps.pool.ready(master.address, 300), 'INFO', 'replication'));
         return repl.role === 'slave' && repl.master_link_status === 'up' ? Date.now() : null;
       }, 60_000);
@@ -290,12 +275,29 @@ export class FailoverDrill {
     };
     let promoted = false;
     let promotedAt = Infinity;
+    let askedAt = Date.now();
     while (Date.now() < deadline) {
       const view = await this.viewFrom(replica.address, before).catch(() => null);
       const old = view?.nodes.find((n) => n.id === master.id);
-      const rep = view?.nodes.find((n) => n.id === replica.id);
       if (old?.health === 'pfail') once('pfail', `${replica.address} suspects ${master.address} (no pong for ${nodeTimeoutMs} ms)`);
       if (old?.health === 'fail') once('fail', `a majority of masters agreed ${master.address} is down`);
+      // Promoted is what the replica says of itself: another node's view may still be stale.
+      const own = await this.ownView(replica.address);
+      let rep = own?.nodes.find((n) => n.id === replica.id);
+      // A planned switch is done when the old master, which is alive, follows the replica too: a
+      // replica can claim the slots for a moment and lose them again (seen right after another
+      // failover of the same shard), and the old master's word settles it.
+      if (fault === 'graceful' && rep?.role === 'master') {
+        const oldOwn = await this.ownView(master.address);
+        if (oldOwn?.nodes.find((n) => n.id === master.id)?.masterId !== replica.id) rep = undefined;
+      }
+      if (fault === 'graceful' && !promoted && Date.now() - askedAt > 5000) {
+        // A manual failover gives up quietly after 5 s when it is not voted in (the masters wait
+        // 2 node timeouts between votes for one shard) or the master did not pause in time.
+        askedAt = Date.now();
+        this.step('graceful failover', `CLUSTER FAILOVER on ${replica.address} again (the last one was not voted in within 5 s)`);
+        await (await this.deps.pool.ready(replica.address)).call('CLUSTER', 'FAILOVER').catch(() => undefined);
+      }
       if (rep?.role === 'master' && rep.slots.length > 0) {
         once('promoted', `${replica.address} is master of ${rep.slots.map((r) => `${r.start}-${r.end}`).join(',')} (epoch ${rep.configEpoch})`);
         promoted = true;
@@ -313,6 +315,16 @@ export class FailoverDrill {
     }
     if (!promoted) this.step('not promoted', `${replica.address} was not promoted within ${Math.round((deadline - this.began) / 1000)} s`);
     return promoted;
+  }
+
+  /** CLUSTER NODES as `address` itself sees it, or null when it does not answer. */
+  private async ownView(address: string): Promise<{ nodes: Topology['nodes'] } | null> {
+    try {
+      const node = await this.deps.pool.ready(address, 300);
+      return { nodes: parseClusterNodes(await withTimeout(textCommand(node, 'CLUSTER', 'NODES'), 1000)) };
+    } catch {
+      return null;
+    }
   }
 
   /** CLUSTER NODES as seen by `address` (falls back to any node). */

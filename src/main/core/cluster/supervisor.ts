@@ -33,7 +33,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeProcessNote } from '../../../shared/types';
 import type { Logger } from '../log';
-import { sleep } from '../sleep';
+import { sleep, withTimeout } from '../sleep';
 import type { NodePool } from './client';
 import type { ClusterLauncher } from './launcher';
 import { textCommand } from './node-client';
@@ -79,22 +79,6 @@ function readPid(file: string): number | null {
   } catch {
     return null;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 /** What the last INFO replication of a node said. */
