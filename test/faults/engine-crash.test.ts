@@ -114,6 +114,8 @@ describe('the engine SIGKILLed mid-flush', () => {
 
     const third = await startServe({}, 120_000, { dataDir, portBase });
     serves.push(third);
+    const checked = [...expected.values()].filter((v) => v !== null).length;
+    process.stderr.write(`engine crash: ${durable} durable likes/unlikes before the SIGKILL; ${checked} (post, user) pairs checked after the next engine's sync and again after a full cache wipe\n`);
     for (const [pair, liked] of expected) {
       if (liked === null) continue;
       const [postId, user] = pair.split('|') as [string, string];
