@@ -77,4 +77,21 @@ describe('feed pages', () => {
     expect(await engine.redis.get(keys.commentsCount(c))).toBe('0');
     expect(await engine.redis.ttl(keys.commentsCount(b))).toBeGreaterThan(0);
   });
+
+  it('a user following more than one store query names (2,000 authors) sees the newest posts of all of them, page after page', async () => {
+    // 4,500 followed accounts, put straight into the stores (the seeder's bulk path).
+    const names = Array.from({ length: 4500 }, (_, i) => `many${String(i).padStart(5, '0')}`);
+    const now = Date.now();
+    await engine.stores.documents.createUsers(names.map((username) => ({ username, displayName: username, createdAt: now })));
+    await engine.stores.graph.addUsers(names);
+    await call('users.create', { username: 'follows_many', displayName: 'Follows many' });
+    await engine.stores.graph.followMany(names.map((followee) => ({ follower: 'follows_many', followee })));
+    // Posts by accounts in the first, the middle and the last query's share of the list.
+    const authors = ['many00003', 'many02500', 'many04499', 'many04498', 'many01999', 'many02000'];
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push((await call<{ id: string }>('posts.create', { author: authors[i % authors.length], text: `from a long follow list ${i}` })).id);
+    const { pages, ids: seen } = await walk('follows_many', 'following');
+    expect(pages.slice(0, 2)).toEqual([50, 10]);
+    expect(seen).toEqual([...ids].reverse());
+  }, 120_000);
 });

@@ -10,8 +10,14 @@ import { keys, TTL, type FeedKind } from '../keys';
 import { cachedList, deleteKeys } from './cached-list';
 
 export const FEED_LENGTH = 50;
-/** Upper bound on how many followed accounts a following/all feed reads from. */
-export const FEED_MAX_SOURCES = 2000;
+/**
+ * How many authors one store query of a feed names. Someone who follows more is read in several
+ * such queries whose newest posts are merged: no followed account is left out (it used to be the
+ * first 2,000 by name, so a user following more silently missed posts).
+ */
+export const FEED_AUTHORS_PER_QUERY = 2000;
+/** Upper bound on the accounts a feed reads from at all (far above any real follow list). */
+export const FEED_MAX_SOURCES = 1_000_000;
 /** Upper bound on followers whose feeds a post invalidates; beyond it their 60 s TTL does the job. */
 export const FANOUT_LIMIT = 100_000;
 
@@ -41,8 +47,13 @@ export class FeedCache {
   private async read(username: string, kind: FeedKind, before?: number): Promise<FeedPost[]> {
     const authors = kind === 'self' ? [username] : await this.graph.following(username, FEED_MAX_SOURCES);
     if (kind === 'all') authors.push(username);
-    const posts = await this.documents.postsByAuthors(authors, before === undefined ? { limit: FEED_LENGTH } : { limit: FEED_LENGTH, before });
-    return posts.map(({ id, author, text, createdAt, likesCount }) => ({ id, author, text, createdAt, likesCount }));
+    const page = before === undefined ? { limit: FEED_LENGTH } : { limit: FEED_LENGTH, before };
+    // Each query's newest FEED_LENGTH, merged: the newest FEED_LENGTH of all of them.
+    const chunks: string[][] = [];
+    for (let i = 0; i < authors.length; i += FEED_AUTHORS_PER_QUERY) chunks.push(authors.slice(i, i + FEED_AUTHORS_PER_QUERY));
+    const found = chunks.length <= 1 ? await this.documents.postsByAuthors(authors, page) : (await Promise.all(chunks.map((c) => this.documents.postsByAuthors(c, page)))).flat();
+    if (chunks.length > 1) found.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return found.slice(0, FEED_LENGTH).map(({ id, author, text, createdAt, likesCount }) => ({ id, author, text, createdAt, likesCount }));
   }
 
   /** A new post shows in the author's self and all feeds and in every follower's following and all feeds. */
