@@ -72,10 +72,17 @@ describe('failover drill and key explorer', () => {
       expect(result.timeline.map((s) => s.step)).toEqual(expect.arrayContaining(['crashing master', ...detected, 'promoted', 'client refreshed', 'slots served', 'rejoined', 'verified']));
       expect(steps).toEqual(result.timeline.map((s) => s.step));
 
+      // As the cluster sees it once the gossip has settled (one node's view may lag a round).
       await settled();
-      const after = await call<Topology>('cluster.topology');
-      expect(after.nodes.find((n) => n.id === replica1.id)).toMatchObject({ role: 'master', slots: [{ start: 0, end: 5460 }] });
-      expect(after.nodes.find((n) => n.id === master1.id)).toMatchObject({ role: 'replica', masterId: replica1.id, health: 'ok' });
+      const shape = async () => {
+        const t = await call<Topology>('cluster.topology');
+        const [rep, old] = [t.nodes.find((n) => n.id === replica1.id), t.nodes.find((n) => n.id === master1.id)];
+        return { replica: { role: rep?.role, slots: rep?.slots }, old: { role: old?.role, masterId: old?.masterId, health: old?.health } };
+      };
+      await expect.poll(shape, { timeout: 30_000, interval: 200 }).toEqual({
+        replica: { role: 'master', slots: [{ start: 0, end: 5460 }] },
+        old: { role: 'replica', masterId: replica1.id, health: 'ok' },
+      });
 
       // Hand the slots back gracefully (no loss) so the rest of the suite sees the C1 layout.
       const back = await call<{ promoted: boolean }>('cluster.failover', { nodeId: master1.id });
@@ -97,8 +104,9 @@ describe('failover drill and key explorer', () => {
     expect(result.restoredMs).not.toBeNull();
     expect(result.timeline.map((s) => s.step)).toEqual(expect.arrayContaining(['freezing master', 'fail', 'promoted', 'thawed master', 'rejoined', 'verified']));
     await settled();
-    const after = await call<Topology>('cluster.topology');
-    expect(after.nodes.find((n) => n.id === master1.id)).toMatchObject({ role: 'replica', masterId: replica1.id });
+    await expect
+      .poll(async () => (await call<Topology>('cluster.topology')).nodes.find((n) => n.id === master1.id), { timeout: 30_000, interval: 200 })
+      .toMatchObject({ role: 'replica', masterId: replica1.id });
     expect((await call<{ promoted: boolean }>('cluster.failover', { nodeId: master1.id })).promoted).toBe(true);
     await settled();
   }, 120_000);
