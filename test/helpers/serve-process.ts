@@ -89,8 +89,10 @@ export async function startServe(extraEnv: Record<string, string> = {}, timeoutM
       let killed = false;
       const timer = setTimeout(() => {
         killed = true;
+        // Say where it was when it had to be killed: its last lines name the stop phase.
+        process.stderr.write(`serve did not stop within 60 s of SIGTERM; its last output:\n${log.split('\n').slice(-15).join('\n')}\n`);
         child.kill('SIGKILL');
-      }, 30_000);
+      }, 60_000);
       const code = await exited;
       clearTimeout(timer);
       // Safety net only for a serve that had to be killed (it leaves its daemonized cluster

@@ -42,6 +42,7 @@ export async function serve(log: Logger = createLogger('serve')): Promise<number
   log.info('open the URL above in a browser; Ctrl+C stops the engine');
   if (requested === null) await new Promise<void>((resolve) => (wake = resolve));
   await shell.close().catch((err: unknown) => log.warn(`closing the web shell: ${(err as Error).message}`));
+  log.info('stopping: web shell closed');
   await engine.stop().catch((err: unknown) => log.error(`stopping the engine: ${(err as Error).message}`));
   return 0;
 }

@@ -174,16 +174,22 @@ export class Engine {
 
   private async stopOnce(): Promise<void> {
     const { monitor, client, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, lock, timers } = this.parts;
+    const began = Date.now();
+    const phase = (what: string) => log.info(`stopping: ${what} (${Date.now() - began} ms)`);
     await supervisor?.stop();
+    phase('supervisor stopped');
     this.parts.unlisten.forEach((off) => off());
     monitor.stop();
     timers.forEach((t) => clearInterval(t));
     await sync.stop();
+    phase('like write-back flushed');
     await stores.close().catch((err: unknown) => log.warn(`closing the stores: ${(err as Error).message}`));
+    phase('stores closed');
     await client.quit().catch(() => client.disconnect());
     pool.close();
     if (launcher && ownsCluster && !config.redis.keepRunning) {
       await launcher.down();
+      phase('cluster stopped');
     } else if (launcher) {
       log.info('leaving the embedded cluster running (it was already running, or keepRunning is set)');
     }
