@@ -11,7 +11,7 @@ import type { ClusterLauncher } from '../../src/main/core/cluster/launcher';
 import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
 import { parseClusterNodes, parseInfo } from '../../src/main/core/cluster/nodes-parser';
 import type { Engine } from '../../src/main/core/engine';
-import { keys } from '../../src/main/core/keys';
+import { keys, trendingShardOf } from '../../src/main/core/keys';
 import { startOwnEngine, waitUntil, type OwnEngine } from './own-cluster';
 import { check, setupNetwork, startWorkload, type Findings } from './workload';
 
@@ -123,7 +123,7 @@ describe('faults: a master killed, then a master frozen past the node timeout, u
     const dm = [...load.dmsAcked.keys()][0]!;
     const [from, to] = dm.split('|') as [string, string];
     await engine.redis.hincrby(keys.unread(from, to), to, 1);
-    await engine.redis.zincrby(keys.trending('all'), 1, posts[0]!);
+    await engine.redis.zincrby(keys.trending('all', trendingShardOf(posts[0]!)), 1, posts[0]!);
     const damaged = await check(engine, load, { store: true, trending: true });
     expect(damaged.lostLikes).toContain(durableLike);
     expect(damaged.countMismatches.some((m) => m.startsWith(likedPost))).toBe(true);

@@ -6,7 +6,7 @@
  * and the expected end state of each pair is the client's last acknowledged durable operation.
  */
 import type { Engine } from '../../src/main/core/engine';
-import { keys } from '../../src/main/core/keys';
+import { HOT_SHARDS, keys } from '../../src/main/core/keys';
 import type { Comment, LikeOutcome, Message, Post } from '../../src/shared/types';
 
 export interface CallRecord {
@@ -161,9 +161,11 @@ export async function check(engine: Engine, w: Workload, opts: { store: boolean;
     // Read through the app first: a ranking missing from Redis (a new or wiped cluster) is rebuilt
     // from the store on its first read; then every post's score, not only the top shown.
     await dispatchOk(engine, 'trending.get', { window: 'all' });
-    const flat = await redis.zrange(keys.trending('all'), '0', '-1', 'WITHSCORES');
     const scores = new Map<string, number>();
-    for (let i = 0; i < flat.length; i += 2) scores.set(flat[i]!, Number(flat[i + 1]));
+    for (let shard = 0; shard < HOT_SHARDS; shard++) {
+      const flat = await redis.zrange(keys.trending('all', shard), '0', '-1', 'WITHSCORES');
+      for (let i = 0; i < flat.length; i += 2) scores.set(flat[i]!, Number(flat[i + 1]));
+    }
     for (const [postId, count] of counts) {
       if ((scores.get(postId) ?? 0) !== count) f.trendingMismatches.push(`${postId}: trending ${scores.get(postId) ?? 0}, count ${count}`);
     }

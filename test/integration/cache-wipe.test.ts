@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/core/engine';
 import { StatsCache } from '../../src/main/core/cache/stats';
-import { keys } from '../../src/main/core/keys';
+import { HOT_SHARDS, keys, trendingShardOf } from '../../src/main/core/keys';
 import { runScript } from '../../src/main/core/lua/scripts';
 import { flushCluster } from '../helpers/flush';
 import { startTestEngine } from '../helpers/engine';
@@ -84,7 +84,7 @@ describe('rebuilt after a cache wipe', () => {
     expect(before['conversations cy']).toEqual([{ with: 'ann', lastMessageAt: expect.any(Number), unread: 0 }]);
     await call('sync.now');
     await flushCluster(engine.redis);
-    expect(await engine.redis.exists(keys.trending('all'))).toBe(0);
+    for (let shard = 0; shard < HOT_SHARDS; shard++) expect(await engine.redis.exists(keys.trending('all', shard))).toBe(0);
     const after = await views();
     // Named first, so one run tells every view that differs.
     expect(Object.keys(before).filter((name) => !isDeepStrictEqual(after[name], before[name]))).toEqual([]);
@@ -92,29 +92,36 @@ describe('rebuilt after a cache wipe', () => {
     expect(await views()).toEqual(before);
   }, 120_000);
 
-  it('the all-time ranking is rebuilt once: a second rebuild changes nothing, increments before it are left out, after it counted', async () => {
+  it('the all-time ranking is rebuilt once: a second rebuild changes nothing, changes before it are left out, after it counted', async () => {
     await call('sync.now');
     await flushCluster(engine.redis);
-    const key = keys.trending('all');
-    const bump = (opId: string) => runScript(engine.redis, 'zincrFloor', [key, keys.opLog(key)], [opId, 60, 1, postIds[5]!]);
-    expect(await bump('before')).toBe(-1);
+    const post = postIds[5]!;
+    const shard = trendingShardOf(post);
+    const key = keys.trending('all', shard);
+    const shardKeys = [key, keys.trending('1h', shard), keys.trending('24h', shard), keys.trendingLog(shard), keys.opLog(keys.trendingLog(shard))];
+    const apply = (opId: string, count: number) => runScript(engine.redis, 'trendingApply', shardKeys, [opId, 60, Date.now(), 1000, post, 'nobody', 1, count]);
+    expect(await apply('before', 999)).toBe(1);
     expect(await engine.redis.exists(key)).toBe(0);
     expect(await call<unknown[]>('trending.get', { window: 'all' })).toHaveLength(10);
-    // The whole ranking is the store's posts with likes (fewer than REBUILD_TOP here), by score.
-    const flat = await engine.redis.zrange(key, '0', '-1', 'WITHSCORES');
+    // The whole ranking (every partial) is the store's posts with likes (fewer than REBUILD_TOP here), by score.
     const rebuilt = new Map<string, number>();
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] !== '~') rebuilt.set(flat[i]!, Number(flat[i + 1]));
+    for (let s = 0; s < HOT_SHARDS; s++) {
+      const flat = await engine.redis.zrange(keys.trending('all', s), '0', '-1', 'WITHSCORES');
+      for (let i = 0; i < flat.length; i += 2) if (flat[i] !== '~') rebuilt.set(flat[i]!, Number(flat[i + 1]));
+    }
     const top = await engine.stores.documents.topLikedPosts(1000);
     expect(rebuilt).toEqual(new Map(top.map((p) => [p.postId, p.likesCount])));
     expect(await runScript(engine.redis, 'zrebuild', [key], [99, 'intruder'])).toBe(0);
     expect(await engine.redis.zscore(key, 'intruder')).toBeNull();
-    const scoreOf = async () => Number(await engine.redis.zscore(key, postIds[5]!));
+    const scoreOf = async () => Number(await engine.redis.zscore(key, post));
     const was = await scoreOf();
-    expect(await bump('after')).toBe(1);
+    expect(was).not.toBe(999);
+    expect(await apply('after', was + 1)).toBe(1);
     expect(await scoreOf()).toBe(was + 1);
-    expect(await bump('after')).toBe(-2);
+    expect(await apply('after', was + 7)).toBe(-2);
     expect(await scoreOf()).toBe(was + 1);
-    await runScript(engine.redis, 'zincrFloor', [key, keys.opLog(key)], ['undo', 60, -1, postIds[5]!]);
+    await runScript(engine.redis, 'trendingApply', shardKeys, ['undo', 60, Date.now(), 1000, post, 'nobody', 0, was]);
+    expect(await scoreOf()).toBe(was);
   });
 
   it('a stats counter loaded from the store while a post is created ends equal to the store (the load holds the creation back)', async () => {
@@ -140,14 +147,15 @@ describe('rebuilt after a cache wipe', () => {
       },
     });
     const stats = new StatsCache(engine.redis, held);
-    await engine.redis.del(keys.postsCount);
+    await engine.redis.del(keys.postsCount(0));
     const reading = stats.get();
     await countDone;
     const creating = stats.created('post', () => real.createPost({ id: 'raced-post', author: 'ann', text: 'raced', createdAt: now, likesCount: 0 }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     release();
     await Promise.all([reading, creating]);
-    expect(Number(await engine.redis.get(keys.postsCount))).toBe(await real.countPosts());
+    const parts = await Promise.all(Array.from({ length: HOT_SHARDS }, (_, s) => engine.redis.get(keys.postsCount(s))));
+    expect(parts.reduce((sum, p) => sum + Number(p), 0)).toBe(await real.countPosts());
   });
 
   it('likes after the wipe carry on from the rebuilt state', async () => {
@@ -156,7 +164,7 @@ describe('rebuilt after a cache wipe', () => {
     const res = await call<{ changed: boolean; count: number }>('likes.like', { postId: postIds[0], username: 'ann' });
     expect(res).toMatchObject({ changed: true });
     await call('trending.get', { window: 'all' });
-    expect(Number(await engine.redis.zscore(keys.trending('all'), postIds[0]!))).toBe(res.count);
+    expect(Number(await engine.redis.zscore(keys.trending('all', trendingShardOf(postIds[0]!)), postIds[0]!))).toBe(res.count);
     const posts = await engine.stores.documents.countPosts();
     expect((await call<{ postsCount: number }>('stats.get')).postsCount).toBe(posts);
     await call('posts.create', { author: 'eve', text: 'after the wipe' });

@@ -60,7 +60,7 @@ describe('exactly-once effects (R8)', () => {
     const count = keys.likesCount(postId);
     const via = await throughDropper(count);
     try {
-      const scriptKeys = [count, keys.likesUsers(postId), keys.opLog(count)];
+      const scriptKeys = [count, keys.likesUsers(postId), keys.opLog(count), keys.likesDirty(postId)];
       // Loaded once on this connection first, so the dropped reply is the script's, not NOSCRIPT's.
       await runScript(via.client as unknown as Cluster, 'likeOnce', scriptKeys, ['cy', 'warm-up', 60]);
       via.dropper.dropNextReply();
@@ -73,9 +73,9 @@ describe('exactly-once effects (R8)', () => {
   });
 
   it('like and unlike: the same op id again returns its first changed (1) and changes nothing; a new op id is a new like', async () => {
-    const [count, set, ops] = [keys.likesCount('eo-like'), keys.likesUsers('eo-like'), keys.opLog(keys.likesCount('eo-like'))];
-    const like = (user: string, opId: string, remember = 60) => runScript(engine.redis, 'likeOnce', [count, set, ops], [user, opId, remember]);
-    const unlike = (user: string, opId: string) => runScript(engine.redis, 'unlikeOnce', [count, set, ops], [user, opId, 60]);
+    const [count, set, ops, dirty] = [keys.likesCount('eo-like'), keys.likesUsers('eo-like'), keys.opLog(keys.likesCount('eo-like')), keys.likesDirty('eo-like')];
+    const like = (user: string, opId: string, remember = 60) => runScript(engine.redis, 'likeOnce', [count, set, ops, dirty], [user, opId, remember]);
+    const unlike = (user: string, opId: string) => runScript(engine.redis, 'unlikeOnce', [count, set, ops, dirty], [user, opId, 60]);
     await engine.redis.set(count, 0);
     expect(await like('ann', 'a1')).toEqual([1, 1]);
     expect(await like('ann', 'a1')).toEqual([1, 1]);
@@ -93,17 +93,17 @@ describe('exactly-once effects (R8)', () => {
   });
 
   it('an op id is forgotten after its window (the log is trimmed by time), and only then applies again', async () => {
-    const [count, set, ops] = [keys.likesCount('eo-window'), keys.likesUsers('eo-window'), keys.opLog(keys.likesCount('eo-window'))];
+    const [count, set, ops, dirty] = [keys.likesCount('eo-window'), keys.likesUsers('eo-window'), keys.opLog(keys.likesCount('eo-window')), keys.likesDirty('eo-window')];
     await engine.redis.set(count, 0);
-    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops], ['ann', 'w1', 60])).toEqual([1, 1]);
-    expect(await runScript(engine.redis, 'unlikeOnce', [count, set, ops], ['ann', 'w2', 60])).toEqual([1, 0]);
-    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops], ['ann', 'w1', 60])).toEqual([1, 0]);
+    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops, dirty], ['ann', 'w1', 60])).toEqual([1, 1]);
+    expect(await runScript(engine.redis, 'unlikeOnce', [count, set, ops, dirty], ['ann', 'w2', 60])).toEqual([1, 0]);
+    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops, dirty], ['ann', 'w1', 60])).toEqual([1, 0]);
     await engine.redis.zadd(ops, Date.now() - 3_600_000, 'ancient.1');
     await new Promise((resolve) => setTimeout(resolve, 5));
     // A window of 0 s: everything before now is dropped, w1 included, so it is a new like.
-    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops], ['bob', 'w3', 0])).toEqual([1, 1]);
+    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops, dirty], ['bob', 'w3', 0])).toEqual([1, 1]);
     expect(await engine.redis.zrange(ops, '0', '-1')).toEqual(['w3.1', '~']);
-    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops], ['ann', 'w1', 60])).toEqual([1, 2]);
+    expect(await runScript(engine.redis, 'likeOnce', [count, set, ops, dirty], ['ann', 'w1', 60])).toEqual([1, 2]);
   });
 
   it('LikeCache.write replayed with the same op id answers changed=true, so trending and the write-back still follow', async () => {
@@ -144,7 +144,7 @@ describe('exactly-once effects (R8)', () => {
   });
 
   it('incr_if_exists: the same op id raises a stats counter once, also when the counter was loaded in between', async () => {
-    const key = keys.postsCount;
+    const key = keys.postsCount(1);
     const incr = (opId: string) => runScript(engine.redis, 'incrIfExists', [key, keys.opLog(key)], [1, opId, 60]);
     await engine.redis.set(key, 10);
     expect(await incr('s1')).toBe(11);
@@ -157,20 +157,39 @@ describe('exactly-once effects (R8)', () => {
     expect(await engine.redis.get(key)).toBe('20');
   });
 
-  it('zincr_floor: the same op id adds to a ranking once; a ranking that is not there is left alone', async () => {
-    const key = keys.trending('1h');
-    const bump = (opId: string, ...pairs: (string | number)[]) => runScript(engine.redis, 'zincrFloor', [key, keys.opLog(key)], [opId, 60, ...pairs]);
-    await engine.redis.del(key);
-    expect(await bump('z0', 1, 'p1')).toBe(-1);
-    expect(await engine.redis.exists(key)).toBe(0);
-    // What a recompute leaves: the ranking with its "built" member, here with no post in it.
-    await engine.redis.zadd(key, '-inf', '~');
-    expect(await bump('z1', 2, 'p1', 1, 'p2')).toBe(2);
-    expect(await bump('z1', 2, 'p1', 1, 'p2')).toBe(-2);
-    expect(await engine.redis.zrange(key, '0', '-1', 'WITHSCORES')).toEqual(['~', '-inf', 'p2', '1', 'p1', '2']);
-    expect(await bump('z2', -1, 'p2')).toBe(1);
-    expect(await engine.redis.zrange(key, '0', '-1', 'WITHSCORES')).toEqual(['~', '-inf', 'p1', '2']);
-    await engine.redis.del(key);
+  it('trending_apply: a batch changes a partial once; windows count only likes they hold; the ranking takes counts and keeps its top', async () => {
+    const shard = 0;
+    const [all, h1, h24, log, ops] = [keys.trending('all', shard), keys.trending('1h', shard), keys.trending('24h', shard), keys.trendingLog(shard), keys.opLog(keys.trendingLog(shard))];
+    const saved = await Promise.all([all, h1, h24, log].map((k) => engine.redis.dump(k)));
+    const apply = (opId: string, cap: number, ...quads: (string | number)[]) => runScript(engine.redis, 'trendingApply', [all, h1, h24, log, ops], [opId, 60, Date.now(), cap, ...quads]);
+    const zset = (key: string) => engine.redis.zrange(key, '0', '-1', 'WITHSCORES');
+    try {
+      await engine.redis.del(all, h1, h24, log);
+      // Nothing built: only the log takes the like; a ranking that is not there is left alone.
+      expect(await apply('t0', 1000, 'p1', 'ann', 1, 1)).toBe(1);
+      expect(await engine.redis.exists(all, h1, h24)).toBe(0);
+      expect(await engine.redis.zscore(log, 'p1|ann')).not.toBeNull();
+      // What a rebuild or recompute leaves: each with its "built" member, no post in it.
+      for (const key of [all, h1, h24]) await engine.redis.zadd(key, '-inf', '~');
+      expect(await apply('t1', 1000, 'p1', 'bob', 1, 2, 'p2', 'ann', 1, 1)).toBe(2);
+      expect(await apply('t1', 1000, 'p1', 'bob', 1, 2, 'p2', 'ann', 1, 1)).toBe(-2);
+      expect(await zset(all)).toEqual(['~', '-inf', 'p2', '1', 'p1', '2']);
+      // ann's like of p1 was logged before the window was built: only a recompute counts it.
+      expect(await zset(h1)).toEqual(['~', '-inf', 'p1', '1', 'p2', '1']);
+      // An unlike of a like two hours old leaves the 1 h window (which does not hold it) alone.
+      await engine.redis.zadd(log, 'XX', Date.now() - 2 * 3_600_000, 'p2|ann');
+      expect(await apply('t2', 1000, 'p2', 'ann', 0, 0)).toBe(1);
+      expect(await zset(h1)).toEqual(['~', '-inf', 'p1', '1', 'p2', '1']);
+      expect(await zset(h24)).toEqual(['~', '-inf', 'p1', '1']);
+      expect(await zset(all)).toEqual(['~', '-inf', 'p1', '2']);
+      expect(await engine.redis.zscore(log, 'p2|ann')).toBeNull();
+      // Capped at 1: the lowest post leaves the all-time ranking, the "built" member stays.
+      expect(await apply('t3', 1, 'p3', 'cy', 1, 5)).toBe(1);
+      expect(await zset(all)).toEqual(['~', '-inf', 'p3', '5']);
+    } finally {
+      await engine.redis.del(all, h1, h24, log);
+      await Promise.all([all, h1, h24, log].map((k, i) => (saved[i] ? engine.redis.restore(k, 0, saved[i]!, 'REPLACE') : null)));
+    }
   });
 
   it('service calls send distinct op ids: two DMs raise unread by 2, two comments count 2', async () => {

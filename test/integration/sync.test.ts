@@ -52,7 +52,8 @@ describe('the sync engine writes like counters back to the store', () => {
 
   it('killed in the middle of a pass and run again, the store still equals Redis', async () => {
     // Change every counter in Redis only (as if the background writes had not happened yet).
-    for (const id of postIds) await engine.redis.incrby(keys.likesCount(id), 3);
+    // Raised as like.lua does: the counter and its dirty number (R2: not written back yet).
+    for (const id of postIds) await Promise.all([engine.redis.incrby(keys.likesCount(id), 3), engine.redis.incr(keys.likesDirty(id))]);
     const config = engine.config;
     await engine.stop();
     engineStopped = true;

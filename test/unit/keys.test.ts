@@ -1,6 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { describe, expect, it } from 'vitest';
-import { conversationPair, keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey } from '../../src/main/core/keys';
+import { conversationPair, HOT_SHARDS, keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey, trendingShardOf } from '../../src/main/core/keys';
 import { hashTagOf } from '../../src/main/core/cluster/keyslot';
 
 const slots = (list: string[]) => new Set(list.map((k) => calculateSlot(k)));
@@ -19,8 +19,23 @@ describe('key naming (K1-K5, R1)', () => {
     expect(keys.commentsCount('p1')).toBe('{post:p1}:comments:count');
     expect(keys.messages('bob', 'alice')).toBe('{conv:alice::bob}:messages');
     expect(keys.unread('alice', 'bob')).toBe('{conv:alice::bob}:unread');
-    expect([keys.trending('all'), keys.trending('1h'), keys.trending('24h')]).toEqual(['trending:posts', 'trending:posts:1h', 'trending:posts:24h']);
-    expect([keys.postsCount, keys.usersCount]).toEqual(['global:stats:posts_count', 'global:stats:users_count']);
+    expect([keys.trending('all', 0), keys.trending('1h', 0), keys.trending('24h', 0), keys.trendingLog(0)]).toEqual(['{trending:0.3}:posts', '{trending:0.3}:posts:1h', '{trending:0.3}:posts:24h', '{trending:0.3}:likes:log']);
+    expect([keys.postsCount(2), keys.usersCount(2)]).toEqual(['{stats:2.40}:posts_count', '{stats:2.40}:users_count']);
+    expect(keys.likesDirty('p1')).toBe('{post:p1}:likes:dirty');
+  });
+
+  it('spreads the partials of each hot key over the three masters of the default layout (C1)', () => {
+    const masterOf = (key: string) => Math.floor(calculateSlot(key) / (16384 / 3));
+    for (const family of [(s: number) => keys.trending('all', s), (s: number) => keys.trendingLog(s), (s: number) => keys.postsCount(s), (s: number) => keys.usersCount(s)]) {
+      expect(new Set(Array.from({ length: HOT_SHARDS }, (_, s) => masterOf(family(s)))).size).toBe(3);
+    }
+    // A partial's ranking keys, log and ops log share one slot (one script applies a batch).
+    for (let s = 0; s < HOT_SHARDS; s++) expect(slots([keys.trending('all', s), keys.trending('1h', s), keys.trending('24h', s), keys.trendingLog(s), keys.opLog(keys.trendingLog(s))]).size).toBe(1);
+    expect(() => keys.trending('all', HOT_SHARDS)).toThrow();
+    // Posts spread over the partials: of 3,000 ids none gets fewer than a quarter.
+    const perShard = [0, 0, 0];
+    for (let i = 0; i < 3000; i++) perShard[trendingShardOf(`post-${i}`)]!++;
+    for (const n of perShard) expect(n).toBeGreaterThan(750);
   });
 
   it('puts every key of one family in one slot', () => {
@@ -31,15 +46,16 @@ describe('key naming (K1-K5, R1)', () => {
   });
 
   it('keeps ops logs and built markers (R8) on the slot of the key they guard, global keys included', () => {
-    const guarded = [keys.likesCount('p9'), keys.commentsCount('p9'), keys.unread('amy', 'zed'), keys.trending('all'), keys.trending('1h'), keys.trending('24h'), keys.trendingLog, keys.postsCount, keys.usersCount];
+    const guarded = [keys.likesCount('p9'), keys.commentsCount('p9'), keys.unread('amy', 'zed'), keys.trending('all', 1), keys.trending('1h', 1), keys.trending('24h', 1), keys.trendingLog(1), keys.postsCount(1), keys.usersCount(1)];
     for (const key of guarded) {
       expect(calculateSlot(keys.opLog(key)), key).toBe(calculateSlot(key));
       expect(calculateSlot(keys.builtMarker(key)), key).toBe(calculateSlot(key));
     }
     expect(keys.opLog(keys.likesCount('p9'))).toBe('{post:p9}:ops');
     expect(keys.opLog(keys.comments('p9'))).toBe('{post:p9}:ops');
-    expect(keys.opLog(keys.trending('all'))).toBe('{trending:posts}:ops');
-    expect(keys.builtMarker(keys.trendingLog)).toBe('{trending:likes:log}:built');
+    expect(keys.opLog(keys.trending('all', 0))).toBe('{trending:0.3}:ops');
+    expect(keys.builtMarker(keys.trendingLog(0))).toBe('{trending:0.3}:built');
+    expect(keys.opLog('untagged')).toBe('{untagged}:ops');
   });
 
   it('names a conversation the same from both sides', () => {
@@ -63,9 +79,11 @@ describe('key naming (K1-K5, R1)', () => {
     for (const [i, n] of names.entries()) expect(tags[i]).toBe(`user:${n}`);
   });
 
-  it('keeps global keys untagged and out of every tagged family', () => {
-    for (const key of [keys.trending('all'), keys.trending('1h'), keys.trending('24h'), keys.trendingLog, keys.postsCount, keys.usersCount]) {
-      expect(hashTagOf(key), key).toBeNull();
+  it('keeps the partials of global keys out of every user, post and conversation family', () => {
+    for (let s = 0; s < HOT_SHARDS; s++) {
+      for (const key of [keys.trending('all', s), keys.trending('1h', s), keys.trending('24h', s), keys.trendingLog(s), keys.postsCount(s), keys.usersCount(s)]) {
+        expect(hashTagOf(key), key).toMatch(/^(trending|stats):\d+\.\d+$/);
+      }
     }
   });
 

@@ -68,6 +68,12 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   sync: z.strictObject({
     intervalMs: z.number().int().min(1000).default(300_000),
+    /**
+     * R2: how long a post's like counter and like set stay in Redis once written back to the store
+     * (renewed when read), so volatile-lru may evict them and the next read rebuilds them from the
+     * store. Keys with changes not yet written back have no TTL and are never evicted.
+     */
+    likesTtlSeconds: z.number().int().min(10).max(30 * 86_400).default(86_400),
   }).prefault({}),
   /**
    * Run the engine's process with V8's --optimize-for-size (see core/v8-heap.ts): under load the
@@ -142,7 +148,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
       neo4jUser: env.REDK_NEO4J_USER || undefined,
       neo4jPassword: env.REDK_NEO4J_PASSWORD || undefined,
     }),
-    sync: defined({ intervalMs: intFrom(env, 'REDK_SYNC_INTERVAL_MS') }),
+    sync: defined({ intervalMs: intFrom(env, 'REDK_SYNC_INTERVAL_MS'), likesTtlSeconds: intFrom(env, 'REDK_LIKES_TTL_SECONDS') }),
   };
 }
 

@@ -4,9 +4,11 @@
  * family, so two users can never share or break each other's tag.
  *
  * Keys of one family share a hash tag, hence a slot, so multi-key work on them (MULTI, Lua,
- * pipelines) is legal in a cluster (K5). Global keys (K4) carry no tag and are only ever touched
- * by single-key commands.
+ * pipelines) is legal in a cluster (K5). The global keys of K4 (trending, stats) are split into
+ * partial keys, each with a tag of its own on its own master (HOT_SHARDS): every like touches
+ * them, and one key on one master would make that master the cluster's bottleneck.
  */
+import calculateSlot from 'cluster-key-slot';
 import { isValidId, isValidUsername } from '../../shared/names';
 import { hashTagOf } from './cluster/keyslot';
 import { AppError } from './errors';
@@ -42,6 +44,39 @@ const conv = (a: string, b: string) => {
 /** The text a key hashes by, as Redis picks it: its hash tag, else the whole key. */
 const hashedPart = (key: string) => hashTagOf(key) ?? key;
 
+/**
+ * Hot keys (the trending rankings and their like log, the stats counters) are touched by every
+ * like or every creation. One key lives on one master, so each is split into HOT_SHARDS partial
+ * keys, and partial i carries a hash tag whose slot lies in the middle of the i-th equal part of
+ * the 16,384 slots: with the default layout (C1: three equal ranges) each partial lands on its own
+ * master. Every engine on a cluster must agree on it, so it is fixed, not configured.
+ */
+export const HOT_SHARDS = 3;
+const SLOTS = 16384;
+
+/** The tag of partial `shard` of a family: "<family>:<shard>.<salt>", the first salt whose slot is central in its part. */
+export function spreadTag(family: string, shard: number, shards = HOT_SHARDS): string {
+  const width = SLOTS / shards;
+  const low = shard * width + width / 4;
+  const high = shard * width + (3 * width) / 4;
+  for (let salt = 0; salt < 100_000; salt++) {
+    const tag = `${family}:${shard}.${salt}`;
+    const slot = calculateSlot(tag);
+    if (slot >= low && slot < high) return tag;
+  }
+  throw new Error(`no tag for ${family} ${shard}/${shards}`);
+}
+
+const trendingTags = Array.from({ length: HOT_SHARDS }, (_, i) => spreadTag('trending', i));
+const statsTags = Array.from({ length: HOT_SHARDS }, (_, i) => spreadTag('stats', i));
+const checkShard = (shard: number) => {
+  if (!Number.isInteger(shard) || shard < 0 || shard >= HOT_SHARDS) throw new AppError('internal', `hot-key shard ${shard} is not in 0..${HOT_SHARDS - 1}`);
+  return shard;
+};
+
+/** Which partial of the trending keys holds a post: fixed per post, so its score lives in one partial. */
+export const trendingShardOf = (postId: string) => calculateSlot(checkId(postId)) % HOT_SHARDS;
+
 export const keys = {
   feed: (name: string, kind: FeedKind) => `${user(name)}:feed:${kind}`,
   profile: (name: string) => `${user(name)}:profile`,
@@ -57,21 +92,33 @@ export const keys = {
   /** HASH username -> unread count for that participant. */
   unread: (a: string, b: string) => `${conv(a, b)}:unread`,
 
-  trending: (window: TrendingWindow) => (window === 'all' ? 'trending:posts' : `trending:posts:${window}`),
-  /** ZSET of current likes (member "<postId>|<username>", score = time liked), the source of the windows. */
-  trendingLog: 'trending:likes:log',
-  postsCount: 'global:stats:posts_count',
-  usersCount: 'global:stats:users_count',
+  /**
+   * U3, partial `shard` of a ranking (ZSET post id -> likes): every post is in exactly one partial
+   * (trendingShardOf), a read merges the partials' tops. The partial's ranking keys, its like log
+   * and its ops log share one tag, so one script applies a batch of likes to all of them.
+   */
+  trending: (window: TrendingWindow, shard: number) => `{${trendingTags[checkShard(shard)]}}:posts${window === 'all' ? '' : `:${window}`}`,
+  /** ZSET of current likes of the partial's posts (member "<postId>|<username>", score = time liked), the source of the windows. */
+  trendingLog: (shard: number) => `{${trendingTags[checkShard(shard)]}}:likes:log`,
+  /** U7, partial `shard` of a count: the count is the sum of its partials; a creation raises one. */
+  postsCount: (shard: number) => `{${statsTags[checkShard(shard)]}}:posts_count`,
+  usersCount: (shard: number) => `{${statsTags[checkShard(shard)]}}:users_count`,
 
   /**
    * R8: the operations recently applied to the keys of `key`'s slot (ZSET op id -> time), so the
    * script that writes `key` can check an op id in the same atomic step. One per hash tag: a
-   * tagged key keeps its tag; a global key (K4) becomes the tag itself: `{trending:posts}:ops`
-   * hashes "trending:posts", exactly as the untagged `trending:posts` does.
+   * tagged key keeps its tag; an untagged key becomes the tag itself (`{x}:ops` hashes "x",
+   * exactly as the untagged key `x` does).
    */
   opLog: (key: string) => `{${hashedPart(key)}}:ops`,
   /** "This ZSET (the like log) was rebuilt from the store and is complete": on its slot, as opLog. */
   builtMarker: (key: string) => `{${hashedPart(key)}}:built`,
+  /**
+   * R2: "this post's counter or like set changed since the sync engine last wrote it back": a
+   * number raised by every like and unlike, no TTL. While it is there the post's like keys never
+   * expire; the write-back deletes it (when unchanged) and gives them their TTL.
+   */
+  likesDirty: (id: string) => `${post(id)}:likes:dirty`,
 } as const;
 
 /** SCAN pattern for every like counter; ids cannot contain pattern characters, so nothing else matches. */

@@ -32,7 +32,14 @@ export class LikeCache {
     private readonly documents: DocumentStore,
     /** How long WAIT may block for a replica acknowledgement. */
     private readonly waitMs = 200,
+    /** R2: TTL of a post's like keys once written back (what a rebuild from the store gets). */
+    readonly ttlSeconds = 86_400,
   ) {}
+
+  /** The keys of a post's like scripts, in their order: counter, like set, ops log, dirty number. */
+  static keysOf(postId: string): string[] {
+    return [keys.likesCount(postId), keys.likesUsers(postId), keys.opLog(keys.likesCount(postId)), keys.likesDirty(postId)];
+  }
 
   /**
    * The Lua like or unlike alone, through the cluster client so MOVED and ASK (a slot being
@@ -41,7 +48,7 @@ export class LikeCache {
    * run did, so the caller's side effects (trending, the write-back) happen exactly once.
    */
   async write(op: 'like' | 'unlike', postId: string, username: string, opId = newOpId()): Promise<{ changed: boolean; count: number }> {
-    const scriptKeys = [keys.likesCount(postId), keys.likesUsers(postId), keys.opLog(keys.likesCount(postId))];
+    const scriptKeys = LikeCache.keysOf(postId);
     for (let attempt = 0; attempt < 3; attempt++) {
       const [changed, count] = await runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, opId, TTL.ops]);
       if (changed === -1) {
@@ -58,7 +65,11 @@ export class LikeCache {
     return (await waitForReplica(this.redis, keys.likesCount(postId), this.waitMs)) >= 1;
   }
 
-  /** Rebuilds a missing counter and like set from the store (R2: never restarted at 0). */
+  /**
+   * Rebuilds a missing counter and like set from the store (R2: never restarted at 0; a post with
+   * changes not yet written back is never overwritten, see hydrate_likes.lua). What it writes
+   * equals the store, so it gets the written-back TTL.
+   */
   async hydrate(postId: string): Promise<void> {
     const post = await this.documents.getPost(postId);
     if (!post) throw new AppError('not_found', `Post ${postId} does not exist.`);
@@ -66,7 +77,7 @@ export class LikeCache {
     // The like records are the better witness (likes_count is written back in batches); a store
     // that only has counts (imported data) still gives the right number.
     const count = likers.length > 0 ? likers.length : post.likesCount;
-    await runScript(this.redis, 'hydrateLikes', [keys.likesCount(postId), keys.likesUsers(postId), keys.opLog(keys.likesCount(postId))], [count, ...likers]);
+    await runScript(this.redis, 'hydrateLikes', LikeCache.keysOf(postId), [this.ttlSeconds, count, ...likers]);
   }
 
   /**
@@ -79,7 +90,7 @@ export class LikeCache {
       this.redis,
       'postCounts',
       [keys.likesCount(postId), keys.commentsCount(postId), keys.likesUsers(postId)],
-      [viewer ?? ''],
+      [viewer ?? '', this.ttlSeconds],
     );
     return { likes: likes < 0 ? null : likes, comments: comments < 0 ? null : comments, liked: liked < 0 ? null : liked === 1 };
   }
@@ -90,9 +101,13 @@ export class LikeCache {
     return value === null ? storeCount : Number(value);
   }
 
-  /** Whether `username` liked the post; the like set is rebuilt from the store first if missing. */
+  /**
+   * Whether `username` liked the post; the counter and like set are rebuilt from the store first
+   * when the counter is missing or its like set was evicted apart from it.
+   */
   async likedBy(postId: string, username: string): Promise<boolean> {
-    if ((await this.redis.exists(keys.likesCount(postId))) === 0) await this.hydrate(postId);
+    const [count, setThere] = await Promise.all([this.redis.get(keys.likesCount(postId)), this.redis.exists(keys.likesUsers(postId))]);
+    if (count === null || (Number(count) > 0 && setThere === 0)) await this.hydrate(postId);
     return (await this.redis.sismember(keys.likesUsers(postId), username)) === 1;
   }
 }

@@ -1,13 +1,24 @@
-/** U7: global counts of users and posts, counters without TTL, loaded from the store when missing. */
+/**
+ * U7: global counts of users and posts, counters without TTL, loaded from the store when missing.
+ * Each count is the sum of HOT_SHARDS partial counters on their own masters (keys.postsCount); a
+ * creation raises one of them, chosen by its operation id, so creations spread over the masters.
+ */
 import type { Cluster } from 'ioredis';
 import type { Stats } from '../../../shared/types';
 import type { DocumentStore } from '../stores/ports';
 import { newOpId } from '../ids';
-import { keys, TTL } from '../keys';
+import { HOT_SHARDS, keys, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
 
 type What = 'post' | 'user';
-const counterOf = (what: What) => (what === 'post' ? keys.postsCount : keys.usersCount);
+const counterOf = (what: What, shard: number) => (what === 'post' ? keys.postsCount(shard) : keys.usersCount(shard));
+const SHARDS = Array.from({ length: HOT_SHARDS }, (_, i) => i);
+/** The partial an operation raises: any fixed function of its id spreads them. */
+const shardOfOp = (opId: string) => {
+  let h = 0;
+  for (let i = 0; i < opId.length; i++) h = (h * 31 + opId.charCodeAt(i)) >>> 0;
+  return h % HOT_SHARDS;
+};
 
 export class StatsCache {
   /** Creations between their store insert and their increment, per counter. */
@@ -30,14 +41,16 @@ export class StatsCache {
    */
   private read(what: What, load: () => Promise<number>): Promise<number> {
     return (async () => {
-      const cached = await this.redis.get(counterOf(what));
-      if (cached !== null) return Number(cached);
+      const parts = await Promise.all(SHARDS.map((shard) => this.redis.get(counterOf(what, shard))));
+      if (parts.every((p) => p !== null)) return parts.reduce((sum, p) => sum + Number(p), 0);
       this.loading[what] ??= (async () => {
         try {
           while (this.inFlight[what] > 0) await new Promise<void>((resolve) => this.drained[what].push(resolve));
           const value = await load();
-          await this.redis.set(counterOf(what), value, 'NX');
-          return Number((await this.redis.get(counterOf(what))) ?? value);
+          // A partial lost on its own (a failover that lost a write) makes the sum wrong: the
+          // count starts over from the store's, in partial 0, the others at 0.
+          await Promise.all(SHARDS.map((shard) => this.redis.set(counterOf(what, shard), shard === 0 ? value : 0)));
+          return value;
         } finally {
           this.loading[what] = null;
         }
@@ -61,7 +74,8 @@ export class StatsCache {
     this.inFlight[what]++;
     try {
       const result = await insert();
-      if (result) await runScript(this.redis, 'incrIfExists', [counterOf(what), keys.opLog(counterOf(what))], [1, opId, TTL.ops]);
+      const key = counterOf(what, shardOfOp(opId));
+      if (result) await runScript(this.redis, 'incrIfExists', [key, keys.opLog(key)], [1, opId, TTL.ops]);
       return result;
     } finally {
       if (--this.inFlight[what] === 0) this.drained[what].splice(0).forEach((resolve) => resolve());

@@ -1,22 +1,30 @@
 /**
- * U3: trending rankings. `trending:posts` (all time) follows every like and unlike. The 1 h and
- * 24 h windows must forget old likes, not just expire the key: every current like is kept in a
- * log ZSET scored by when it happened, and the windows are recomputed from it (on a timer, and
- * on read when missing). All keys are global (K4): each is touched only by single-key commands,
- * or by a script with its own ops log, which shares its slot (keys.opLog).
+ * U3: trending rankings. The all-time ranking follows every like and unlike. The 1 h and 24 h
+ * windows must forget old likes, not just expire the key: every current like is kept in a log
+ * ZSET scored by when it happened, and the windows are recomputed from it (on a timer, and on
+ * read when missing).
+ *
+ * Every like touches these keys, so they are split into HOT_SHARDS partials (keys.trending),
+ * each on its own hash tag and its own master: a post's likes go to one partial
+ * (trendingShardOf), and one script per partial applies a tick's likes to its log, windows and
+ * ranking at once (trending_apply.lua). A read merges the partials' tops.
  *
  * A ranking that was built (rebuilt or recomputed whole) holds a '~' member at -inf, so it exists
  * even with no post in it: a ranking that is not there was never built or was wiped, and is
- * rebuilt on read; increments skip it meanwhile. After a cache wipe (or on a cluster that never
- * had them) the all-time ranking is rebuilt from the store's like counts and the log from the
- * store's like records with their times, each once, after this engine's pending write-backs are
- * flushed. What a rebuild cannot see: a like that another
- * step of the same moment has in Redis but not yet in the store (ms around the rebuild).
+ * rebuilt on read; changes skip it meanwhile. After a cache wipe (or on a cluster that never had
+ * them) the all-time ranking is rebuilt from the store's like counts and the log from the store's
+ * like records with their times, each once, after this engine's pending write-backs are flushed.
+ * What a rebuild cannot see: a like that another step of the same moment has in Redis but not
+ * yet in the store (ms around the rebuild).
+ *
+ * R2, bounded memory: the all-time partials keep their top REBUILD_TOP posts (a post's score is
+ * its count, set rather than added, so a post that fell out comes back with its true count), and
+ * the log keeps the last 24 h.
  */
 import type { Cluster } from 'ioredis';
 import type { TrendingEntry } from '../../../shared/types';
 import { newOpId, type Clock } from '../ids';
-import { keys, TTL, type TrendingWindow } from '../keys';
+import { HOT_SHARDS, keys, trendingShardOf, TTL, type TrendingWindow } from '../keys';
 import { runScript } from '../lua/scripts';
 import { TickBatch } from '../tick-batch';
 
@@ -41,6 +49,16 @@ export interface TrendingSource {
   settle(): Promise<void>;
 }
 
+const SHARDS = Array.from({ length: HOT_SHARDS }, (_, i) => i);
+
+interface Change {
+  postId: string;
+  username: string;
+  liked: boolean;
+  /** The post's like count right after the change (like.lua's answer). */
+  count: number;
+}
+
 export class TrendingCache {
   constructor(
     private readonly redis: Cluster,
@@ -50,45 +68,44 @@ export class TrendingCache {
   ) {}
 
   /**
-   * The log and the three rankings are separate global keys (K4), and every like touches them:
-   * the hottest keys of the cluster. Likes that finish in the same turn of the event loop are
-   * applied together (TickBatch): one ZADD and one ZREM on the log for all of them, and one script
-   * per ranking with the summed change per post. Each caller still waits until its own change
-   * is in Redis, so a read after a like always sees it.
+   * Likes that finish in the same turn of the event loop are applied together (TickBatch): one
+   * script per partial for all of them. Each caller still waits until its own change is in Redis,
+   * so a read after a like always sees it.
    */
-  private readonly batch = new TickBatch<{ postId: string; username: string; liked: boolean }>((changes) => this.apply(changes));
+  private readonly batch = new TickBatch<Change>((changes) => this.apply(changes));
 
-  onLike(postId: string, username: string): Promise<void> {
-    return this.batch.add({ postId, username, liked: true });
+  /** A like (liked) or unlike of `postId` by `username` took effect; `count` is the post's count after it. */
+  onChange(postId: string, username: string, liked: boolean, count: number): Promise<void> {
+    return this.batch.add({ postId, username, liked, count });
   }
 
-  onUnlike(postId: string, username: string): Promise<void> {
-    return this.batch.add({ postId, username, liked: false });
-  }
-
-  private async apply(changes: { postId: string; username: string; liked: boolean }[]): Promise<void> {
-    // The log keeps each (post, user)'s last change; the rankings take the sum per post.
-    const last = new Map<string, boolean>();
-    const delta = new Map<string, number>();
+  private async apply(changes: Change[]): Promise<void> {
+    // The log keeps each (post, user)'s last change; the ranking each post's last count.
+    const byShard = new Map<number, Map<string, Change>>();
     for (const c of changes) {
-      last.set(logMember(c.postId, c.username), c.liked);
-      delta.set(c.postId, (delta.get(c.postId) ?? 0) + (c.liked ? 1 : -1));
+      const shard = trendingShardOf(c.postId);
+      let last = byShard.get(shard);
+      if (!last) byShard.set(shard, (last = new Map()));
+      last.delete(`${c.postId}|${c.username}`);
+      last.set(`${c.postId}|${c.username}`, c);
     }
     const now = this.clock();
-    const added = [...last].filter(([, liked]) => liked).flatMap(([member]) => [now, member]);
-    const removed = [...last].filter(([, liked]) => !liked).map(([member]) => member);
-    const pairs = [...delta].filter(([, by]) => by !== 0).flatMap(([postId, by]) => [by, postId]);
-    // One operation id for this batch (R8): ioredis resends exactly this command, and each
-    // ranking's script checks it on that ranking's slot. A ranking that is not there skips it.
-    const opId = newOpId();
-    const bump = (key: string) => runScript(this.redis, 'zincrFloor', [key, keys.opLog(key)], [opId, TTL.ops, ...pairs]);
-    await Promise.all([
-      added.length > 0 ? this.redis.zadd(keys.trendingLog, ...added) : null,
-      removed.length > 0 ? this.redis.zrem(keys.trendingLog, ...removed) : null,
-      ...(pairs.length === 0
-        ? []
-        : [bump(keys.trending('all')), ...WINDOWS.map((w) => bump(keys.trending(w.window)))]),
-    ]);
+    // One operation id per partial's batch (R8): ioredis resends exactly that command.
+    await Promise.all(
+      [...byShard].map(([shard, last]) =>
+        runScript(this.redis, 'trendingApply', this.shardKeys(shard), [
+          newOpId(),
+          TTL.ops,
+          now,
+          REBUILD_TOP,
+          ...[...last.values()].flatMap((c) => [c.postId, c.username, c.liked ? 1 : 0, c.count]),
+        ]),
+      ),
+    );
+  }
+
+  private shardKeys(shard: number): string[] {
+    return [keys.trending('all', shard), keys.trending('1h', shard), keys.trending('24h', shard), keys.trendingLog(shard), keys.opLog(keys.trendingLog(shard))];
   }
 
   private async built(key: string): Promise<boolean> {
@@ -96,56 +113,81 @@ export class TrendingCache {
   }
 
   /**
-   * One ZREVRANGE, one more than shown so the BUILT member fits when the ranking is short: an
-   * empty answer means the ranking is not there, and it is rebuilt first.
+   * One ZREVRANGE per partial, one more than shown so the BUILT member fits when the ranking is
+   * short: an empty answer means that partial is not there, and it is rebuilt first. The top of
+   * the merge is the top of all: every post is in one partial.
    */
   async get(window: TrendingWindow): Promise<TrendingEntry[]> {
-    const key = keys.trending(window);
-    const read = () => this.redis.zrevrange(key, 0, this.limit, 'WITHSCORES');
-    let flat = await read();
-    if (flat.length === 0) {
+    const read = (shard: number) => this.redis.zrevrange(keys.trending(window, shard), 0, this.limit, 'WITHSCORES');
+    let flats = await Promise.all(SHARDS.map(read));
+    const missing = SHARDS.filter((shard) => flats[shard]!.length === 0);
+    if (missing.length > 0) {
       await (window === 'all' ? this.rebuildAll() : this.recompute());
-      flat = await read();
+      flats = await Promise.all(SHARDS.map(read));
     }
     const entries: TrendingEntry[] = [];
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] !== BUILT) entries.push({ postId: flat[i] as string, score: Number(flat[i + 1]) });
+    for (const flat of flats) {
+      for (let i = 0; i < flat.length; i += 2) if (flat[i] !== BUILT) entries.push({ postId: flat[i] as string, score: Number(flat[i + 1]) });
+    }
+    // As one ZREVRANGE orders them: score, then member, both descending.
+    entries.sort((a, b) => b.score - a.score || (a.postId < b.postId ? 1 : a.postId > b.postId ? -1 : 0));
     return entries.slice(0, this.limit);
   }
 
   /**
-   * The all-time ranking from the store's like counts (top REBUILD_TOP), unless it is there
-   * already: zrebuild.lua writes it whole with its BUILT member in one step, so two rebuilds, or
-   * a rebuild and increments, never add up twice.
+   * The all-time partials from the store's like counts, those that are not there already:
+   * zrebuild.lua writes one whole with its BUILT member in one step, so two rebuilds, or a
+   * rebuild and changes, never add up twice. The store's top REBUILD_TOP x partials covers each
+   * partial's top REBUILD_TOP.
    */
   async rebuildAll(): Promise<void> {
     await this.source.settle();
-    const top = await this.source.topLiked(REBUILD_TOP);
-    await runScript(this.redis, 'zrebuild', [keys.trending('all')], top.flatMap((p) => [p.likesCount, p.postId]));
+    const top = await this.source.topLiked(REBUILD_TOP * HOT_SHARDS);
+    await Promise.all(
+      SHARDS.map((shard) => {
+        const mine = top.filter((p) => trendingShardOf(p.postId) === shard).slice(0, REBUILD_TOP);
+        return runScript(this.redis, 'zrebuild', [keys.trending('all', shard)], mine.flatMap((p) => [p.likesCount, p.postId]));
+      }),
+    );
   }
 
   /**
-   * The like log from the store's like records of the last 24 h, unless it is built. Entries
-   * are added with NX: a like already logged since the wipe keeps its own time. Members are
-   * idempotent, so batches (and two engines doing it at once) cannot count anything twice.
+   * The like log partials from the store's like records of the last 24 h, those that are not
+   * built. Entries are added with NX: a like already logged since the wipe keeps its own time.
+   * Members are idempotent, so batches (and two engines doing it at once) count nothing twice.
    */
   private async rebuildLog(since: number): Promise<void> {
-    if (await this.built(keys.trendingLog)) return;
+    const unbuilt = (await Promise.all(SHARDS.map(async (shard) => ((await this.built(keys.trendingLog(shard))) ? null : shard)))).filter((s): s is number => s !== null);
+    if (unbuilt.length === 0) return;
     await this.source.settle();
     const likes = await this.source.likesSince(since);
-    for (let i = 0; i < likes.length; i += LOG_BATCH) {
-      const batch = likes.slice(i, i + LOG_BATCH).flatMap((l) => [l.at, logMember(l.postId, l.username)]);
-      await this.redis.zadd(keys.trendingLog, 'NX', ...batch);
+    for (const shard of unbuilt) {
+      const mine = likes.filter((l) => trendingShardOf(l.postId) === shard);
+      for (let i = 0; i < mine.length; i += LOG_BATCH) {
+        const batch = mine.slice(i, i + LOG_BATCH).flatMap((l) => [l.at, logMember(l.postId, l.username)]);
+        await this.redis.zadd(keys.trendingLog(shard), 'NX', ...batch);
+      }
+      await this.redis.set(keys.builtMarker(keys.trendingLog(shard)), '1');
     }
-    await this.redis.set(keys.builtMarker(keys.trendingLog), '1');
   }
 
-  /** Rebuilds both windows from the likes of the last 24 h and drops older log entries. */
+  /** Rebuilds both windows of every partial from its likes of the last 24 h and drops older log entries. */
   async recompute(): Promise<void> {
     const now = this.clock();
     const oldest = now - 24 * HOUR;
     await this.rebuildLog(oldest);
-    await this.redis.zremrangebyscore(keys.trendingLog, '-inf', `(${oldest}`);
-    const flat = await this.redis.zrangebyscore(keys.trendingLog, oldest, '+inf', 'WITHSCORES');
+    await Promise.all(SHARDS.map((shard) => this.recomputeShard(shard, now)));
+  }
+
+  private async recomputeShard(shard: number, now: number): Promise<void> {
+    const oldest = now - 24 * HOUR;
+    const log = keys.trendingLog(shard);
+    await this.redis.zremrangebyscore(log, '-inf', `(${oldest}`);
+    const flat = await this.redis.zrangebyscore(log, oldest, '+inf', 'WITHSCORES');
+    // The partial's keys share its tag, so one MULTI writes both windows: readers never see a
+    // half-written one. BUILT keeps a window there when no post is in it, until the TTL asks for
+    // the next recompute.
+    const tx = this.redis.multi();
     for (const { window, spanMs } of WINDOWS) {
       const counts = new Map<string, number>();
       for (let i = 0; i < flat.length; i += 2) {
@@ -153,14 +195,12 @@ export class TrendingCache {
         const postId = (flat[i] as string).split('|')[0] as string;
         counts.set(postId, (counts.get(postId) ?? 0) + 1);
       }
-      const key = keys.trending(window);
-      // One key, so MULTI is legal: readers never see a half-written ranking. BUILT keeps it
-      // there when no post is in the window, until the TTL asks for the next recompute.
-      const tx = this.redis.multi().del(key).zadd(key, '-inf', BUILT);
+      const key = keys.trending(window, shard);
+      tx.del(key).zadd(key, '-inf', BUILT);
       const args = [...counts].flatMap(([postId, n]) => [n, postId]);
       for (let i = 0; i < args.length; i += 2000) tx.zadd(key, ...args.slice(i, i + 2000));
       tx.expire(key, TTL.trendingWindow);
-      await tx.exec();
     }
+    await tx.exec();
   }
 }

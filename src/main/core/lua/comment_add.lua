@@ -5,15 +5,7 @@
 -- ARGV[1] comment JSON, ARGV[2] max list length, ARGV[3] ttl seconds, ARGV[4] op id,
 -- ARGV[5] how long an op is remembered (s)
 -- Returns the new count, or -1 when the count was not cached or this is a replay.
--- R8: remember op `member` in the tag's ops ZSET (score = ms), dropping entries older than ttl s;
--- the '~' member at +inf keeps the ZSET in existence, so the key is there whenever a script needs
--- it (a script whose keys are only partly there during a slot migration gets TRYAGAIN).
-local function remember(ops, member, ttl)
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('ZREMRANGEBYSCORE', ops, '-inf', '(' .. (now - tonumber(ttl) * 1000))
-  redis.call('ZADD', ops, now, member, '+inf', '~')
-end
+-- remember(ops, member, ttl) comes from ops_log.lua, put in front of this file when it is loaded.
 if redis.call('ZSCORE', KEYS[3], ARGV[4]) then
   return -1
 end

@@ -8,15 +8,7 @@
 -- ARGV[5] op id, ARGV[6] how long an op is remembered (s)
 -- Returns the recipient's unread count; -1 when the unread HASH is missing (a wipe: the next read
 -- rebuilds it from the store, which has this message already) or for a replay.
--- R8: remember op `member` in the tag's ops ZSET (score = ms), dropping entries older than ttl s;
--- the '~' member at +inf keeps the ZSET in existence, so the key is there whenever a script needs
--- it (a script whose keys are only partly there during a slot migration gets TRYAGAIN).
-local function remember(ops, member, ttl)
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('ZREMRANGEBYSCORE', ops, '-inf', '(' .. (now - tonumber(ttl) * 1000))
-  redis.call('ZADD', ops, now, member, '+inf', '~')
-end
+-- remember(ops, member, ttl) comes from ops_log.lua, put in front of this file when it is loaded.
 if redis.call('ZSCORE', KEYS[3], ARGV[5]) then
   return -1
 end

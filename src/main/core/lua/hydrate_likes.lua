@@ -1,15 +1,25 @@
--- Rebuild a post's like counter and like set from the store, unless someone already did; and make
+-- Rebuild a post's like counter and like set from the store, unless they are there (R2); and make
 -- sure the post's ops ZSET (R8) is there too, so a like during a slot migration finds all its keys.
 -- KEYS[1] {post:<id>}:likes:count   KEYS[2] {post:<id>}:likes:users   KEYS[3] {post:<id>}:ops
--- ARGV[1] count, ARGV[2..n] usernames who liked
--- Returns 1 when it wrote, 0 when the counter already existed (never overwrites live state).
-redis.call('ZADD', KEYS[3], 'NX', '+inf', '~')
-if redis.call('EXISTS', KEYS[1]) == 1 then
+-- KEYS[4] {post:<id>}:likes:dirty
+-- ARGV[1] TTL in seconds for what it writes (it equals the store, so it may be evicted), ARGV[2]
+-- count, ARGV[3..n] usernames who liked
+-- Returns 1 when it wrote, 0 when it left things as they were: a post with changes not yet written
+-- back (its dirty number is there) is live state and never overwritten; a counter with its like set
+-- (or a count of 0, which has none) is complete. A counter whose like set was evicted apart from
+-- it is written back already (only settled keys have a TTL), so the store has both: rebuilt.
+local function complete()
+  local count = redis.call('GET', KEYS[1])
+  return count and (tonumber(count) == 0 or redis.call('EXISTS', KEYS[2]) == 1)
+end
+if redis.call('EXISTS', KEYS[4]) == 1 or complete() then
+  redis.call('ZADD', KEYS[3], 'NX', '+inf', '~')
   return 0
 end
+local ttl = ARGV[1]
 redis.call('DEL', KEYS[2])
 local batch = {}
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   batch[#batch + 1] = ARGV[i]
   if #batch == 1000 then
     redis.call('SADD', KEYS[2], unpack(batch))
@@ -18,6 +28,10 @@ for i = 2, #ARGV do
 end
 if #batch > 0 then
   redis.call('SADD', KEYS[2], unpack(batch))
+  redis.call('EXPIRE', KEYS[2], ttl)
 end
-redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
+if redis.call('ZADD', KEYS[3], 'NX', '+inf', '~') == 1 then
+  redis.call('EXPIRE', KEYS[3], ttl)
+end
 return 1

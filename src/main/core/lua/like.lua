@@ -1,24 +1,21 @@
 -- Like a post once per user (L1), atomically on the post's slot, and once per operation (R8).
 -- KEYS[1] {post:<id>}:likes:count   KEYS[2] {post:<id>}:likes:users   KEYS[3] {post:<id>}:ops
+-- KEYS[4] {post:<id>}:likes:dirty
 -- ARGV[1] username, ARGV[2] op id, ARGV[3] how long an op is remembered (s)
 -- Returns {changed, count}: changed is 1 when the like took effect, 0 when there was nothing to do
 -- (already liked). The same operation run again (ioredis resent it) returns its first run's
 -- changed with the current count, so a like whose reply was lost still reports changed=1 and its
 -- side effects are not skipped.
--- Returns {-1, 0} when the counter is missing: the caller rebuilds it from the store and retries,
--- so a lost counter is never silently restarted at 0 (R2).
--- Called with two keys and one argument (the failover drill's writers), it runs without op ids.
--- R8: remember op `member` in the tag's ops ZSET (score = ms), dropping entries older than ttl s;
--- the '~' member at +inf keeps the ZSET in existence, so the key is there whenever a script needs
--- it (a script whose keys are only partly there during a slot migration gets TRYAGAIN).
-local function remember(ops, member, ttl)
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('ZREMRANGEBYSCORE', ops, '-inf', '(' .. (now - tonumber(ttl) * 1000))
-  redis.call('ZADD', ops, now, member, '+inf', '~')
-end
-local ops, id = KEYS[3], ARGV[2]
-if redis.call('EXISTS', KEYS[1]) == 0 then
+-- Returns {-1, 0} when the counter is missing, or its like set is (evicted apart from it): the
+-- caller rebuilds both from the store and retries, so a lost counter is never silently restarted
+-- at 0 (R2) and a second like by the same user is never let through.
+-- R2: a change raises the dirty number and takes the TTL off the post's keys: they never expire
+-- until the sync engine has written them back (likes_settle.lua gives the TTL back).
+-- Called with two keys and one argument (the bench's raw baseline), it runs without op ids.
+-- remember(ops, member, ttl) comes from ops_log.lua, put in front of this file when it is loaded.
+local ops, id, dirty = KEYS[3], ARGV[2], KEYS[4]
+local current = redis.call('GET', KEYS[1])
+if not current or (tonumber(current) > 0 and redis.call('EXISTS', KEYS[2]) == 0) then
   return {-1, 0}
 end
 if ops then
@@ -30,11 +27,17 @@ if ops then
 end
 local result
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
-  result = {0, tonumber(redis.call('GET', KEYS[1]))}
+  result = {0, tonumber(current)}
 else
   result = {1, redis.call('INCR', KEYS[1])}
 end
 if ops then
   remember(ops, id .. '.' .. result[1], ARGV[3])
+end
+if dirty and result[1] == 1 then
+  redis.call('INCR', dirty)
+  redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[2])
+  redis.call('PERSIST', ops)
 end
 return result

@@ -10,14 +10,15 @@ import { fileURLToPath } from 'node:url';
 import type { ChainableCommander, Cluster } from 'ioredis';
 
 export const SCRIPTS = {
-  /** With the ops log as a third key and an op id (R8): what the service runs. */
-  likeOnce: { file: 'like.lua', keys: 3 },
-  unlikeOnce: { file: 'unlike.lua', keys: 3 },
-  /** The same scripts with two keys and no op id, for callers that make none. */
+  /** With the ops log and the dirty number as keys 3 and 4 and an op id (R8, R2): what the service runs. */
+  likeOnce: { file: 'like.lua', keys: 4 },
+  unlikeOnce: { file: 'unlike.lua', keys: 4 },
+  /** The same scripts with two keys and no op id, for callers that make none (the bench's raw baseline). */
   like: { file: 'like.lua', keys: 2 },
   unlike: { file: 'unlike.lua', keys: 2 },
-  hydrateLikes: { file: 'hydrate_likes.lua', keys: 3 },
-  zincrFloor: { file: 'zincr_floor.lua', keys: 2 },
+  hydrateLikes: { file: 'hydrate_likes.lua', keys: 4 },
+  likesSettle: { file: 'likes_settle.lua', keys: 4 },
+  trendingApply: { file: 'trending_apply.lua', keys: 5 },
   zrebuild: { file: 'zrebuild.lua', keys: 1 },
   commentAdd: { file: 'comment_add.lua', keys: 3 },
   dmSend: { file: 'dm_send.lua', keys: 3 },
@@ -31,12 +32,21 @@ export type ScriptName = keyof typeof SCRIPTS;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Source of one script: next to this file in src/, or under lua/ next to the bundle in out/main. */
-export function loadLua(file: string): string {
+function readLua(file: string): string {
   for (const candidate of [join(here, file), join(here, 'lua', file)]) {
     if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
   }
   throw new Error(`Lua script ${file} not found next to ${here}`);
+}
+
+/**
+ * Source of one script: next to this file in src/, or under lua/ next to the bundle in out/main.
+ * A script that calls remember() (the R8 ops log) gets ops_log.lua in front of it: Redis scripts
+ * cannot include one another, and the function was copied into six of them before.
+ */
+export function loadLua(file: string): string {
+  const lua = readLua(file);
+  return /\bremember\(/.test(lua) && !/function remember\(/.test(lua) ? `${readLua('ops_log.lua')}${lua}` : lua;
 }
 
 const commandName = (name: ScriptName) => `redk_${name}`;

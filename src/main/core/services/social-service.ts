@@ -28,6 +28,8 @@ export interface SocialDeps {
   sync: SyncEngine;
   clock: Clock;
   likeWaitMs?: number;
+  /** R2: TTL of a post's like keys once written back (config sync.likesTtlSeconds). */
+  likesTtlSeconds?: number;
 }
 
 export class SocialService {
@@ -46,7 +48,7 @@ export class SocialService {
     const { redis, documents, graph, clock } = deps;
     this.documents = documents;
     this.graph = graph;
-    this.likes = new LikeCache(redis, documents, deps.likeWaitMs);
+    this.likes = new LikeCache(redis, documents, deps.likeWaitMs, deps.likesTtlSeconds);
     this.trending = new TrendingCache(redis, clock, {
       topLiked: (limit) => documents.topLikedPosts(limit),
       likesSince: (since) => documents.likesSince(since),
@@ -162,16 +164,23 @@ export class SocialService {
     // The post is not looked up in the store here: a like counter only exists for a post that
     // does, and a missing counter is rebuilt from the store (which refuses an unknown post).
     await this.ensureUser(username);
-    const written = await this.likes.write(liked ? 'like' : 'unlike', postId, username);
-    if (!written.changed) return { ...written, durable: true };
-    // Once the post's own slot has it, the rest is independent: the replica's acknowledgement
-    // (R3), trending (global keys on other slots) and the background write-back (L2).
-    const [durable] = await Promise.all([
-      this.likes.confirm(postId),
-      liked ? this.trending.onLike(postId, username) : this.trending.onUnlike(postId, username),
-      this.deps.sync.notify({ postId, username, liked, at: this.deps.clock() }),
-    ]);
-    return { ...written, durable };
+    // From before the script runs until the change is queued for the write-back, the sync engine
+    // knows a change of this post is on its way and gives its keys no TTL meanwhile (R2).
+    const release = this.deps.sync.hold(postId);
+    try {
+      const written = await this.likes.write(liked ? 'like' : 'unlike', postId, username);
+      if (!written.changed) return { ...written, durable: true };
+      // Once the post's own slot has it, the rest is independent: the replica's acknowledgement
+      // (R3), trending (partial keys on other slots) and the background write-back (L2).
+      const [durable] = await Promise.all([
+        this.likes.confirm(postId),
+        this.trending.onChange(postId, username, liked, written.count),
+        this.deps.sync.notify({ postId, username, liked, at: this.deps.clock() }),
+      ]);
+      return { ...written, durable };
+    } finally {
+      release();
+    }
   }
 
   async follow(follower: string, followee: string, follow: boolean): Promise<{ changed: boolean }> {

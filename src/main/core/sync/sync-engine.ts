@@ -10,11 +10,18 @@
  * Writes set values, never add, so a pass cut off half-way and run again double-counts nothing.
  * A flush and a pass's page never write at once: a page's snapshot written after a newer flush
  * would undo it.
+ * R2, bounded memory: every like raises its post's dirty number and takes the TTL off its keys.
+ * Once a post is written back and nothing changed since (the dirty number is the one read before
+ * the write, no like of it is on its way, none is queued), likes_settle.lua gives its keys the
+ * TTL, so volatile-lru may evict them; a read rebuilds them from the store. The full pass skips
+ * settled posts: the store has them.
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { SyncStatus } from '../../../shared/types';
 import type { EventBus } from '../events';
+import { LikeCache } from '../cache/likes';
 import { keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey } from '../keys';
+import { runScript } from '../lua/scripts';
 import type { Logger } from '../log';
 import { runInTraceScopes } from '../rpc/redis-trace';
 import type { DocumentStore, LikeChange } from '../stores/ports';
@@ -38,6 +45,8 @@ export interface SyncOptions {
   batchSize?: number;
   maxPending?: number;
   flushDelayMs?: number;
+  /** R2: TTL of a post's like keys once written back and unchanged since. */
+  likesTtlSeconds?: number;
 }
 
 export class SyncEngine {
@@ -54,6 +63,11 @@ export class SyncEngine {
   private readonly flushDelayMs: number;
   /** The store-write turn: flush batches and pass pages take it one at a time. */
   private storeTurn: Promise<void> = Promise.resolve();
+  /** Posts with a like or unlike between its script and its notify(): not settled meanwhile. */
+  private readonly holds = new Map<string, number>();
+  private settledCount = 0;
+  /** Counters the current full pass had to write (the others were settled already). */
+  private passWritten = 0;
 
   constructor(
     private readonly redis: Cluster,
@@ -70,6 +84,38 @@ export class SyncEngine {
   start(): void {
     this.periodic = setInterval(() => void this.syncAll().catch(() => undefined), this.opts.intervalMs);
     this.periodic.unref();
+  }
+
+  /**
+   * A change of `postId` is on its way (call before its script runs, release after notify): until
+   * then the post is not settled, since its change may be in Redis but not yet queued here.
+   */
+  hold(postId: string): () => void {
+    this.holds.set(postId, (this.holds.get(postId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.holds.get(postId) ?? 1) - 1;
+      if (left > 0) this.holds.set(postId, left);
+      else this.holds.delete(postId);
+    };
+  }
+
+  /** How many posts' like keys were given their TTL since the engine started. */
+  get settled(): number {
+    return this.settledCount;
+  }
+
+  /**
+   * Gives the like keys of written-back posts their TTL, each only when its dirty number is still
+   * `seen` (likes_settle.lua). Posts changed again meanwhile are skipped: the script would refuse.
+   */
+  private async settle(posts: { postId: string; seen: string | null }[]): Promise<void> {
+    const ready = posts.filter((p) => !this.holds.has(p.postId) && !this.dirty.has(p.postId));
+    const ttl = this.opts.likesTtlSeconds ?? 86_400;
+    const done = await Promise.all(ready.map((p) => runScript<number>(this.redis, 'likesSettle', LikeCache.keysOf(p.postId), [p.seen ?? '', ttl])));
+    this.settledCount += done.filter((d) => d === 1).length;
   }
 
   /** Records a like change for the background write; waits only when the queue is full. */
@@ -109,13 +155,19 @@ export class SyncEngine {
   }
 
   private async flushBatch(): Promise<void> {
+    const posts = [...this.dirty].slice(0, this.batchSize);
+    // Each post's counter and dirty number, read before its changes are taken: a change made
+    // after this read raises the number, so the settle below leaves the post alone. One MGET per
+    // post (both keys share its slot).
+    const read = await Promise.all(posts.map((postId) => this.redis.mget(keys.likesCount(postId), keys.likesDirty(postId))));
+    const held = new Set(posts.filter((p) => this.holds.has(p)));
     const changes = [...this.changes.values()].slice(0, this.batchSize * 4);
     for (const c of changes) this.changes.delete(`${c.postId}|${c.username}`);
-    const posts = [...this.dirty].slice(0, this.batchSize);
     for (const p of posts) this.dirty.delete(p);
     try {
       if (changes.length > 0) await this.documents.recordLikes(changes);
-      if (posts.length > 0) await this.writeCounts(posts.map((postId) => keys.likesCount(postId)), (key) => this.redis.get(key));
+      const counts = posts.flatMap((postId, i) => ((read[i]?.[0] ?? null) === null ? [] : [{ postId, count: Number(read[i]![0]) }]));
+      if (counts.length > 0) await this.documents.setLikeCounts(counts);
       this.lastError = null;
     } catch (err) {
       // Nothing is dropped: put back what was taken (newer changes win) and try again later.
@@ -130,19 +182,12 @@ export class SyncEngine {
       setTimeout(() => void this.flush().catch(() => undefined), 2000).unref();
       throw err;
     }
-  }
-
-  /** Reads counters by key and writes them to the store in one bulk call; returns how many were written. */
-  private async writeCounts(counterKeys: string[], read: (key: string) => Promise<string | null>): Promise<number> {
-    const values = await Promise.all(counterKeys.map((key) => read(key)));
-    const counts: { postId: string; count: number }[] = [];
-    counterKeys.forEach((key, i) => {
-      const postId = postIdOfLikeCountKey(key);
-      const value = values[i];
-      if (postId && value !== null && value !== undefined) counts.push({ postId, count: Number(value) });
+    // Changes of a post left in the queue (the batch took only some) are not in the store yet.
+    const queued = this.changes.size === 0 ? new Set<string>() : new Set([...this.changes.values()].map((c) => c.postId));
+    await this.settle(posts.flatMap((postId, i) => (held.has(postId) || queued.has(postId) || (read[i]?.[0] ?? null) === null ? [] : [{ postId, seen: read[i]![1] ?? null }]))).catch((err: unknown) => {
+      // The keys keep no TTL for now; the next write-back of the post or the full pass settles it.
+      this.log.warn(`sync: could not settle written-back like keys: ${(err as Error).message}`);
     });
-    if (counts.length > 0) await this.documents.setLikeCounts(counts);
-    return counts.length;
   }
 
   /** The full pass (periodic and sync.now); concurrent callers share one pass. */
@@ -158,6 +203,7 @@ export class SyncEngine {
   private async fullPassOnce(): Promise<number> {
     const began = Date.now();
     let synced = 0;
+    this.passWritten = 0;
     try {
       await this.flush();
       for (const master of this.redis.nodes('master')) {
@@ -168,7 +214,7 @@ export class SyncEngine {
       }
       this.lastSynced = synced;
       this.lastError = null;
-      this.log.info(`sync: wrote ${synced} like counters to the store in ${Date.now() - began} ms`);
+      this.log.info(`sync: ${synced} like counters match the store, ${this.passWritten} of them written now (the others were written back already), in ${Date.now() - began} ms`);
       return synced;
     } catch (err) {
       this.lastError = (err as Error).message;
@@ -195,26 +241,36 @@ export class SyncEngine {
   }
 
   /**
-   * One page of counters: each counter and its like set read from the master (a key whose slot
-   * moved meanwhile, MOVED, is read through the cluster client), then the counts and the sets
-   * written to the store. Memory is bounded by the page: sets above SMALL_SET are read with SSCAN.
+   * One page of counters: each post's dirty number, TTL, counter and like-set size read from the
+   * master (a key whose slot moved meanwhile, MOVED, is read through the cluster client). Settled
+   * posts (no dirty number and a TTL: the store has them) are skipped. For the others the like
+   * sets are read, the counts and sets written to the store, and the posts settled. Memory is
+   * bounded by the page: sets above SMALL_SET are read with SSCAN. Returns how many counters the
+   * store now matches (written, or settled already).
    */
   private async syncPage(node: Redis, found: string[]): Promise<number> {
     const postIds = found.flatMap((key) => postIdOfLikeCountKey(key) ?? []);
-    const replies = (await node.pipeline(postIds.flatMap((id) => [['get', keys.likesCount(id)], ['scard', keys.likesUsers(id)]])).exec()) ?? [];
+    const commands = postIds.flatMap((id) => [['get', keys.likesDirty(id)], ['pttl', keys.likesCount(id)], ['get', keys.likesCount(id)], ['scard', keys.likesUsers(id)]]);
+    const replies = (await node.pipeline(commands).exec()) ?? [];
     const reply = async <T>(i: number, fallback: () => Promise<T>): Promise<T> => {
       const [err, value] = replies[i] ?? [new Error('no reply'), null];
       return err ? fallback() : (value as T);
     };
+    const held = new Set(postIds.filter((p) => this.holds.has(p)));
     const read = await Promise.all(
       postIds.map(async (postId, i) => ({
         postId,
-        count: await reply<string | null>(2 * i, () => this.redis.get(keys.likesCount(postId))),
-        size: Number(await reply<number>(2 * i + 1, () => this.redis.scard(keys.likesUsers(postId)))),
+        seen: await reply<string | null>(4 * i, () => this.redis.get(keys.likesDirty(postId))),
+        ttl: Number(await reply<number>(4 * i + 1, () => this.redis.pttl(keys.likesCount(postId)))),
+        count: await reply<string | null>(4 * i + 2, () => this.redis.get(keys.likesCount(postId))),
+        size: Number(await reply<number>(4 * i + 3, () => this.redis.scard(keys.likesUsers(postId)))),
       })),
     );
-    // A counter deleted since the SCAN has nothing to say about its post.
-    const present = read.filter((r) => r.count !== null);
+    // A counter deleted since the SCAN has nothing to say about its post; a settled one is in the
+    // store already. A counter with no TTL and no dirty number predates R2's TTLs: written, settled.
+    const counted = read.filter((r) => r.count !== null);
+    const present = counted.filter((r) => !(r.seen === null && r.ttl >= 0));
+    this.passWritten += present.length;
     const small = present.filter((r) => r.size <= SMALL_SET);
     const members = (await node.pipeline(small.map((r) => ['smembers', keys.likesUsers(r.postId)])).exec()) ?? [];
     const sets = await Promise.all(
@@ -228,8 +284,10 @@ export class SyncEngine {
     if (present.length > 0) {
       await this.documents.setLikeCounts(present.map((r) => ({ postId: r.postId, count: Number(r.count) })));
       await this.documents.replaceLikers(sets, Date.now());
+      // The like sets were read after the dirty numbers: a change in between raised the number.
+      await this.settle(present.filter((r) => !held.has(r.postId)).map((r) => ({ postId: r.postId, seen: r.seen })));
     }
-    return present.length;
+    return counted.length;
   }
 
   private async readLargeSet(key: string): Promise<string[]> {
