@@ -27,3 +27,10 @@ try {
 } finally {
   await engine.stop();
 }
+// Once stopped, nothing should keep the process alive. One bench run saw this child print its
+// figure and not exit for 10 minutes: if it happens again, say what is still open, and exit.
+setTimeout(() => {
+  const open = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles().map((h) => h.constructor.name);
+  process.stderr.write(`engine-start: still running 10 s after the engine stopped; open handles: ${open.join(', ')}\n`);
+  process.exit(0);
+}, 10_000).unref();

@@ -17,9 +17,9 @@ export interface OwnEngine {
   stop(): Promise<void>;
 }
 
-export async function startOwnEngine(prefix: string, nodeTimeoutMs = 2000): Promise<OwnEngine> {
+export async function startOwnEngine(prefix: string, nodeTimeoutMs = 2000, maxmemory = '64mb'): Promise<OwnEngine> {
   const dataDir = tempDir(prefix);
-  const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs, maxmemory: '64mb' } }, { REDK_DATA_DIR: dataDir });
+  const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs, maxmemory } }, { REDK_DATA_DIR: dataDir });
   const launcher = new ClusterLauncher(launcherOptionsFrom(config, silentLogger));
   const engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
   return {

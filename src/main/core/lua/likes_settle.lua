@@ -5,9 +5,12 @@
 -- KEYS[1] {post:<id>}:likes:count   KEYS[2] {post:<id>}:likes:users   KEYS[3] {post:<id>}:ops
 -- KEYS[4] {post:<id>}:likes:dirty
 -- ARGV[1] the dirty number the write-back saw ('' for none), ARGV[2] TTL in seconds
--- Returns 1 when it settled the keys, 0 when they changed meanwhile (or are gone).
+-- Returns 1 when it settled the keys, 0 when they changed meanwhile, -1 when the counter is gone.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return -1
+end
 local seen = redis.call('GET', KEYS[4]) or ''
-if seen ~= ARGV[1] or redis.call('EXISTS', KEYS[1]) == 0 then
+if seen ~= ARGV[1] then
   return 0
 end
 redis.call('DEL', KEYS[4])

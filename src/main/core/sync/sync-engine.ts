@@ -66,6 +66,7 @@ export class SyncEngine {
   /** Posts with a like or unlike between its script and its notify(): not settled meanwhile. */
   private readonly holds = new Map<string, number>();
   private settledCount = 0;
+  private stopped = false;
   /** Counters the current full pass had to write (the others were settled already). */
   private passWritten = 0;
 
@@ -109,13 +110,32 @@ export class SyncEngine {
 
   /**
    * Gives the like keys of written-back posts their TTL, each only when its dirty number is still
-   * `seen` (likes_settle.lua). Posts changed again meanwhile are skipped: the script would refuse.
+   * `seen` (likes_settle.lua). A post with a change on its way, or changed since it was read, is
+   * marked dirty again: the next batch writes it once more and settles it then, so no post keeps
+   * its keys without a TTL for longer than the changes to it last.
    */
   private async settle(posts: { postId: string; seen: string | null }[]): Promise<void> {
+    const later = posts.filter((p) => this.holds.has(p.postId) || this.dirty.has(p.postId));
     const ready = posts.filter((p) => !this.holds.has(p.postId) && !this.dirty.has(p.postId));
     const ttl = this.opts.likesTtlSeconds ?? 86_400;
     const done = await Promise.all(ready.map((p) => runScript<number>(this.redis, 'likesSettle', LikeCache.keysOf(p.postId), [p.seen ?? '', ttl])));
     this.settledCount += done.filter((d) => d === 1).length;
+    const again = [...later, ...ready.filter((_, i) => done[i] === 0)];
+    if (again.length > 0) this.markDirty(again.map((p) => p.postId));
+  }
+
+  /** Posts to settle again later: written back, but held or changed when the batch ended. */
+  private readonly retry = new Set<string>();
+
+  private markDirty(postIds: string[]): void {
+    for (const p of postIds) this.retry.add(p);
+    if (!this.flushTimer && !this.stopped) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null;
+        void runInTraceScopes([], () => this.flush()).catch(() => undefined);
+      }, this.flushDelayMs);
+      this.flushTimer.unref();
+    }
   }
 
   /** Records a like change for the background write; waits only when the queue is full. */
@@ -151,7 +171,17 @@ export class SyncEngine {
   }
 
   private async flushOnce(): Promise<void> {
-    while (this.changes.size > 0 || this.dirty.size > 0) await this.exclusive(() => this.flushBatch());
+    for (let round = 0; ; round++) {
+      while (this.changes.size > 0 || this.dirty.size > 0) await this.exclusive(() => this.flushBatch());
+      // Posts to settle again: those whose like is no longer on its way, a few rounds at most
+      // (the others wait for the timer markDirty set).
+      const ready = [...this.retry].filter((p) => !this.holds.has(p));
+      if (ready.length === 0 || round >= 3) break;
+      for (const p of ready) {
+        this.retry.delete(p);
+        this.dirty.add(p);
+      }
+    }
   }
 
   private async flushBatch(): Promise<void> {
@@ -184,6 +214,9 @@ export class SyncEngine {
     }
     // Changes of a post left in the queue (the batch took only some) are not in the store yet.
     const queued = this.changes.size === 0 ? new Set<string>() : new Set([...this.changes.values()].map((c) => c.postId));
+    // Held at the read or with changes still queued: settled by a later batch (settle() marks them).
+    const later = posts.filter((p) => held.has(p) || queued.has(p));
+    if (later.length > 0) this.markDirty(later);
     await this.settle(posts.flatMap((postId, i) => (held.has(postId) || queued.has(postId) || (read[i]?.[0] ?? null) === null ? [] : [{ postId, seen: read[i]![1] ?? null }]))).catch((err: unknown) => {
       // The keys keep no TTL for now; the next write-back of the post or the full pass settles it.
       this.log.warn(`sync: could not settle written-back like keys: ${(err as Error).message}`);
@@ -317,6 +350,7 @@ export class SyncEngine {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.periodic) clearInterval(this.periodic);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.periodic = null;
