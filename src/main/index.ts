@@ -95,7 +95,8 @@ app.whenReady().then(async () => {
     if (!trustedSender(event)) {
       return { ok: false, error: { code: 'forbidden', message: 'This page may not call the engine.' } };
     }
-    return (await running.router.dispatch(typeof method === 'string' ? method : '', input)).body;
+    // The renderer's drawer shows every call's Redis trace.
+    return (await running.router.dispatch(typeof method === 'string' ? method : '', input, { trace: true })).body;
   });
   running.events.on((payload) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANNELS.event, payload);

@@ -100,6 +100,8 @@ describe('faults: bounded Redis memory (R2) with a like history larger than maxm
     // Every acknowledged change, in what the app shows (evicted posts rebuilt from the store) and
     // in the store, once the write-back is done.
     await engine.sync.flush();
+    // Written back: every post gets its TTL once quiet (2 s; a timer does it), here at once.
+    await engine.sync.settleWritten(0);
     const liveOf = (postId: string) => [...Array(LIVE_USERS).keys()].map(liveUser).filter((u) => expected.get(`${postId}|${u}`) === true);
     const touched = postIds.filter((id) => [...Array(LIVE_USERS).keys()].some((u) => expected.has(`${id}|${liveUser(u)}`)));
     const check = async () => {

@@ -142,7 +142,7 @@ describe('likes and trending on the real cluster', () => {
   });
 
   it('answers with a trace of the Redis work: the like script on the post\'s slot, WAIT on the same node', async () => {
-    const res = await engine.router.dispatch('likes.like', { postId, username: 'liker99' });
+    const res = await engine.router.dispatch('likes.like', { postId, username: 'liker99' }, { trace: true });
     const trace = res.body.trace!;
     const script = trace.redis.find((e) => e.command === 'EVALSHA like.lua' || e.command === 'EVAL like.lua');
     expect(script?.key).toBe(keys.likesCount(postId));
@@ -153,7 +153,7 @@ describe('likes and trending on the real cluster', () => {
     expect(wait?.node).toBe(info.master.address);
     expect(trace.ms).toBeGreaterThan(0);
     // A profile read names its key (HMGET: ioredis's command tracing hides HGETALL's arguments).
-    const profile = (await engine.router.dispatch('users.get', { username: 'liker98' })).body.trace!;
+    const profile = (await engine.router.dispatch('users.get', { username: 'liker98' }, { trace: true })).body.trace!;
     expect(profile.redis.filter((e) => e.command === 'HMGET').map((e) => e.key)).toEqual([keys.profile('liker98')]);
   });
 

@@ -15,9 +15,12 @@ describe('RpcRouter: the contract boundary', () => {
   const router = new RpcRouter(echoHandlers(), silentLogger);
 
   it('passes a valid input to the handler and wraps the answer', async () => {
-    const res = await router.dispatch('cluster.keyslot', { key: '{user:a}:profile' });
+    const res = await router.dispatch('cluster.keyslot', { key: '{user:a}:profile' }, { trace: true });
     expect(res).toMatchObject({ status: 200, body: { ok: true, data: { echoed: { key: '{user:a}:profile' } } } });
     expect(res.body.trace).toMatchObject({ method: 'cluster.keyslot', redis: [], truncated: 0 });
+    // The trace is collected only when asked for.
+    const plain = await router.dispatch('cluster.keyslot', { key: '{user:a}:profile' });
+    expect(plain).toEqual({ status: 200, body: { ok: true, data: { echoed: { key: '{user:a}:profile' } } } });
   });
 
   it('answers 404 unknown_method for a name outside the contract, including prototype names', async () => {

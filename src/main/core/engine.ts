@@ -44,6 +44,8 @@ interface EngineParts {
   log: Logger;
   events: EventBus;
   client: Cluster;
+  /** The second client, for commands that must not wait behind a WAIT (ClusterConnection.unwaited). */
+  unwaited: Cluster;
   pool: NodePool;
   monitor: ClusterMonitor;
   launcher: ClusterLauncher | null;
@@ -117,11 +119,11 @@ export class Engine {
     stores: Stores,
   ): Promise<Engine> {
     const log = opts.log;
-    const { client, pool, service, launcher, supervisor } = connection;
+    const { client, unwaited, pool, service, launcher, supervisor } = connection;
     const events = new EventBus();
     const clock = opts.clock ?? monotonicClock();
-    const sync = new SyncEngine(client, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs, likesTtlSeconds: config.sync.likesTtlSeconds });
-    const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock, likesTtlSeconds: config.sync.likesTtlSeconds });
+    const sync = new SyncEngine(unwaited, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs, likesTtlSeconds: config.sync.likesTtlSeconds });
+    const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock, likesTtlSeconds: config.sync.likesTtlSeconds, unwaited });
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
     const workload = socialDrillWorkload(social, stores.documents, clock);
     const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });
@@ -135,7 +137,7 @@ export class Engine {
     const trendingTimer = setInterval(() => void social.trending.recompute().catch(() => undefined), opts.trendingIntervalMs ?? 60_000);
     trendingTimer.unref();
     const engine = new Engine({
-      config, log, events, client, pool, monitor, launcher, supervisor, ownsCluster: connection.started, clusterService: service,
+      config, log, events, client, unwaited, pool, monitor, launcher, supervisor, ownsCluster: connection.started, clusterService: service,
       social, sync, drill, stores, lock, timers: [trendingTimer], unlisten: [], info,
     });
     const unlistenHealing = supervisor?.onAction((action) => events.emit('cluster.healing', action));
@@ -173,7 +175,7 @@ export class Engine {
   }
 
   private async stopOnce(): Promise<void> {
-    const { monitor, client, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, lock, timers } = this.parts;
+    const { monitor, client, unwaited, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, lock, timers } = this.parts;
     const began = Date.now();
     const phase = (what: string) => log.info(`stopping: ${what} (${Date.now() - began} ms)`);
     await supervisor?.stop();
@@ -185,7 +187,7 @@ export class Engine {
     phase('like write-back flushed');
     await stores.close().catch((err: unknown) => log.warn(`closing the stores: ${(err as Error).message}`));
     phase('stores closed');
-    await client.quit().catch(() => client.disconnect());
+    await Promise.all([client.quit().catch(() => client.disconnect()), unwaited.quit().catch(() => unwaited.disconnect())]);
     pool.close();
     if (launcher && ownsCluster && !config.redis.keepRunning) {
       await launcher.down();

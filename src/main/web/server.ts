@@ -141,7 +141,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       }
       return sendError(res, 'bad_request', `The body is not valid UTF-8 JSON: ${(err as Error).message}`);
     }
-    const result = await opts.router.dispatch(method, input);
+    // The renderer asks for each call's Redis trace (its drawer shows them); API clients may.
+    const result = await opts.router.dispatch(method, input, { trace: req.headers['x-redk-trace'] === '1' });
     sendJson(res, result.status, result.body);
   };
 

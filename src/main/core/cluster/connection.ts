@@ -14,6 +14,12 @@ import { NodeSupervisor } from './supervisor';
 
 export interface ClusterConnection {
   client: Cluster;
+  /**
+   * A second cluster client, for work that must not queue behind a like's WAIT: WAIT holds its
+   * connection until a replica answers, and every command sent after it on that connection
+   * waits too. The trending updates and the like write-back's reads go here.
+   */
+  unwaited: Cluster;
   pool: NodePool;
   service: ClusterService;
   launcher: ClusterLauncher | null;
@@ -54,10 +60,21 @@ export async function connectCluster(config: Config, log: Logger, onProgress?: (
     throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${addresses.join(', ')}: ${(err as Error).message}`);
   }
   registerScripts(client);
+  const unwaited = createClusterClient({ seeds, scaleReads: config.redis.scaleReads, natMap: config.redis.natMap, password: config.redis.password, commandTimeoutMs: config.redis.commandTimeoutMs, log: log.child('redis-unwaited') });
+  try {
+    await waitReady(unwaited, 30_000);
+  } catch (err) {
+    unwaited.disconnect();
+    client.disconnect();
+    pool.close();
+    throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${addresses.join(', ')}: ${(err as Error).message}`);
+  }
+  registerScripts(unwaited);
   const supervisor = launcher && config.redis.fastFailover ? new NodeSupervisor({ launcher, pool, log: log.child('supervisor') }) : null;
   supervisor?.start();
   return {
     client,
+    unwaited,
     pool,
     service: new ClusterService(pool, addresses, config.redis.mode, () => supervisor?.nodeNotes() ?? new Map()),
     launcher,
@@ -66,7 +83,7 @@ export async function connectCluster(config: Config, log: Logger, onProgress?: (
     started,
     close: async () => {
       await supervisor?.stop();
-      await client.quit().catch(() => client.disconnect());
+      await Promise.all([client.quit().catch(() => client.disconnect()), unwaited.quit().catch(() => unwaited.disconnect())]);
       pool.close();
     },
   };

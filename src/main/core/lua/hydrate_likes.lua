@@ -4,15 +4,15 @@
 -- KEYS[4] {post:<id>}:likes:dirty
 -- ARGV[1] TTL in seconds for what it writes (it equals the store, so it may be evicted), ARGV[2]
 -- count, ARGV[3..n] usernames who liked
--- Returns 1 when it wrote, 0 when it left things as they were: a post with changes not yet written
--- back (its dirty number is there) is live state and never overwritten; a counter with its like set
--- (or a count of 0, which has none) is complete. A counter whose like set was evicted apart from
--- it is written back already (only settled keys have a TTL), so the store has both: rebuilt.
-local function complete()
-  local count = redis.call('GET', KEYS[1])
-  return count and (tonumber(count) == 0 or redis.call('EXISTS', KEYS[2]) == 1)
-end
-if redis.call('EXISTS', KEYS[4]) == 1 or complete() then
+-- Returns 1 when it wrote, 0 when it left things as they were. A counter with its like set (or a
+-- count of 0, which has none) is complete. A missing counter is rebuilt (the store is the best
+-- witness left); a like set missing beside its counter too, unless the post has changes not yet
+-- written back (its dirty number is there): then the counter is live state, never overwritten.
+-- What it writes equals the store, so it gets the TTL, unless the post is dirty: its pending
+-- changes are still to be written back and settled (likes_settle.lua).
+local count = redis.call('GET', KEYS[1])
+local dirty = redis.call('EXISTS', KEYS[4]) == 1
+if count and (tonumber(count) == 0 or redis.call('EXISTS', KEYS[2]) == 1 or dirty) then
   redis.call('ZADD', KEYS[3], 'NX', '+inf', '~')
   return 0
 end
@@ -28,10 +28,16 @@ for i = 3, #ARGV do
 end
 if #batch > 0 then
   redis.call('SADD', KEYS[2], unpack(batch))
-  redis.call('EXPIRE', KEYS[2], ttl)
 end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ttl)
-if redis.call('ZADD', KEYS[3], 'NX', '+inf', '~') == 1 then
-  redis.call('EXPIRE', KEYS[3], ttl)
+redis.call('SET', KEYS[1], ARGV[2])
+local created = redis.call('ZADD', KEYS[3], 'NX', '+inf', '~') == 1
+if not dirty then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  if #ARGV > 2 then
+    redis.call('EXPIRE', KEYS[2], ttl)
+  end
+  if created then
+    redis.call('EXPIRE', KEYS[3], ttl)
+  end
 end
 return 1

@@ -34,8 +34,9 @@ end
 if ops then
   remember(ops, id .. '.' .. result[1], ARGV[3])
 end
-if dirty and result[1] == 1 then
-  redis.call('INCR', dirty)
+-- A post that was dirty already has no TTL on its keys (settling gives them one and deletes the
+-- number in one step), so only the first change since the last write-back takes it off.
+if dirty and result[1] == 1 and redis.call('INCR', dirty) == 1 then
   redis.call('PERSIST', KEYS[1])
   redis.call('PERSIST', KEYS[2])
   redis.call('PERSIST', ops)

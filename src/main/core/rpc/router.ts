@@ -31,13 +31,26 @@ export function validationError(method: string, error: z.ZodError): AppError {
   return new AppError(wantsUsername ? 'invalid_username' : 'invalid_input', `Invalid input for ${method}: ${summary}`, { issues });
 }
 
+async function untraced<T>(fn: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; trace?: undefined }> {
+  try {
+    return { outcome: { status: 'fulfilled', value: await fn() } };
+  } catch (reason) {
+    return { outcome: { status: 'rejected', reason } };
+  }
+}
+
 export class RpcRouter {
   constructor(
     private readonly handlers: Handlers,
     private readonly log: Logger,
   ) {}
 
-  async dispatch(method: string, rawInput: unknown): Promise<DispatchResult> {
+  /**
+   * `trace`: collect the call's Redis commands (the "what happened in Redis" drawer). Off unless
+   * asked: the collection follows every promise the call makes (AsyncLocalStorage) and every
+   * command (ioredis's tracing channel), which a caller that shows nothing should not pay for.
+   */
+  async dispatch(method: string, rawInput: unknown, opts: { trace?: boolean } = {}): Promise<DispatchResult> {
     if (typeof method !== 'string' || !isMethodName(method)) {
       const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method;
       return fail({ code: 'unknown_method', message: `Unknown method "${shown}".` });
@@ -45,13 +58,13 @@ export class RpcRouter {
     const parsed = contract[method].input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) return fail(validationError(method, parsed.error).toBody());
     const handler = this.handlers[method] as (input: unknown) => Promise<unknown>;
-    const { outcome, trace } = await traceRedis(method, () => handler(parsed.data));
-    if (outcome.status === 'fulfilled') return { status: 200, body: { ok: true, data: outcome.value, trace } };
+    const { outcome, trace } = opts.trace ? await traceRedis(method, () => handler(parsed.data)) : await untraced(() => handler(parsed.data));
+    if (outcome.status === 'fulfilled') return { status: 200, body: trace ? { ok: true, data: outcome.value, trace } : { ok: true, data: outcome.value } };
     const appError = toAppError(outcome.reason);
     if (appError.status >= 500 && appError.code !== 'not_implemented') {
       this.log.warn(`${method} failed: ${appError.code}: ${appError.message}`);
     }
     const failed = fail(appError.toBody());
-    return { status: failed.status, body: { ...failed.body, trace } };
+    return { status: failed.status, body: trace ? { ...failed.body, trace } : failed.body };
   }
 }

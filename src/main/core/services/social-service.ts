@@ -30,6 +30,8 @@ export interface SocialDeps {
   likeWaitMs?: number;
   /** R2: TTL of a post's like keys once written back (config sync.likesTtlSeconds). */
   likesTtlSeconds?: number;
+  /** For the trending updates: a client whose connections never hold a WAIT (default: redis). */
+  unwaited?: Cluster;
 }
 
 export class SocialService {
@@ -49,7 +51,7 @@ export class SocialService {
     this.documents = documents;
     this.graph = graph;
     this.likes = new LikeCache(redis, documents, deps.likeWaitMs, deps.likesTtlSeconds);
-    this.trending = new TrendingCache(redis, clock, {
+    this.trending = new TrendingCache(deps.unwaited ?? redis, clock, {
       topLiked: (limit) => documents.topLikedPosts(limit),
       likesSince: (since) => documents.likesSince(since),
       settle: () => deps.sync.flush(),

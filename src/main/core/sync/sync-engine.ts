@@ -11,10 +11,10 @@
  * A flush and a pass's page never write at once: a page's snapshot written after a newer flush
  * would undo it.
  * R2, bounded memory: every like raises its post's dirty number and takes the TTL off its keys.
- * Once a post is written back and nothing changed since (the dirty number is the one read before
- * the write, no like of it is on its way, none is queued), likes_settle.lua gives its keys the
- * TTL, so volatile-lru may evict them; a read rebuilds them from the store. The full pass skips
- * settled posts: the store has them.
+ * Once a post is written back, nothing changed since (the dirty number is the one read before
+ * the write, no like of it is on its way, none is queued) and it has been quiet for 2 s,
+ * likes_settle.lua gives its keys the TTL, so volatile-lru may evict them; a read rebuilds them
+ * from the store. The full pass skips settled posts: the store has them.
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { SyncStatus } from '../../../shared/types';
@@ -37,6 +37,9 @@ function shareInFlight<T>(job: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** How long a written-back post must go without a change before its keys get their TTL. */
+const SETTLE_IDLE_MS = 2000;
+
 /** Like sets up to this size are read with one SMEMBERS (pipelined); larger ones with SSCAN. */
 const SMALL_SET = 1000;
 
@@ -54,6 +57,7 @@ export class SyncEngine {
   private readonly dirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
   private periodic: NodeJS.Timeout | null = null;
+  private settler: NodeJS.Timeout | null = null;
   private fullPassRunning = false;
   private lastRunAt: number | null = null;
   private lastSynced = 0;
@@ -85,6 +89,8 @@ export class SyncEngine {
   start(): void {
     this.periodic = setInterval(() => void this.syncAll().catch(() => undefined), this.opts.intervalMs);
     this.periodic.unref();
+    this.settler = setInterval(() => void runInTraceScopes([], () => this.settleWritten(SETTLE_IDLE_MS)).catch(() => undefined), 1000);
+    this.settler.unref();
   }
 
   /**
@@ -109,19 +115,30 @@ export class SyncEngine {
   }
 
   /**
-   * Gives the like keys of written-back posts their TTL, each only when its dirty number is still
-   * `seen` (likes_settle.lua). A post with a change on its way, or changed since it was read, is
-   * marked dirty again: the next batch writes it once more and settles it then, so no post keeps
-   * its keys without a TTL for longer than the changes to it last.
+   * Written back, not changed since (the dirty number read before the write, and when), waiting
+   * to be settled. A post is settled once it has been quiet for SETTLE_IDLE_MS: settling a post
+   * that is being liked right now would be undone by its next like (which takes the TTL off again),
+   * at the cost of a script and five replicated commands per like.
    */
-  private async settle(posts: { postId: string; seen: string | null }[]): Promise<void> {
-    const later = posts.filter((p) => this.holds.has(p.postId) || this.dirty.has(p.postId));
-    const ready = posts.filter((p) => !this.holds.has(p.postId) && !this.dirty.has(p.postId));
+  private readonly written = new Map<string, { seen: string | null; at: number }>();
+
+  /**
+   * Gives the like keys of written-back posts quiet for `idleMs` their TTL, each only when its
+   * dirty number is still the one read before its write (likes_settle.lua). A post changed since
+   * is marked dirty again: written once more, then settled. Runs every second; flush() callers
+   * that want the TTLs now (tests, stop) call it with 0.
+   */
+  async settleWritten(idleMs = 0): Promise<number> {
+    const now = Date.now();
+    const ready = [...this.written].filter(([p, w]) => now - w.at >= idleMs && !this.holds.has(p) && !this.dirty.has(p));
+    for (const [p] of ready) this.written.delete(p);
     const ttl = this.opts.likesTtlSeconds ?? 86_400;
-    const done = await Promise.all(ready.map((p) => runScript<number>(this.redis, 'likesSettle', LikeCache.keysOf(p.postId), [p.seen ?? '', ttl])));
-    this.settledCount += done.filter((d) => d === 1).length;
-    const again = [...later, ...ready.filter((_, i) => done[i] === 0)];
-    if (again.length > 0) this.markDirty(again.map((p) => p.postId));
+    const done = await Promise.all(ready.map(([p, w]) => runScript<number>(this.redis, 'likesSettle', LikeCache.keysOf(p), [w.seen ?? '', ttl]).catch(() => 0)));
+    const settled = done.filter((d) => d === 1).length;
+    this.settledCount += settled;
+    const again = ready.filter((_, i) => done[i] === 0).map(([p]) => p);
+    if (again.length > 0) this.markDirty(again);
+    return settled;
   }
 
   /** Posts to settle again later: written back, but held or changed when the batch ended. */
@@ -140,6 +157,7 @@ export class SyncEngine {
 
   /** Records a like change for the background write; waits only when the queue is full. */
   async notify(change: LikeChange): Promise<void> {
+    this.written.delete(change.postId);
     this.changes.set(`${change.postId}|${change.username}`, change);
     this.dirty.add(change.postId);
     if (this.changes.size >= this.maxPending) {
@@ -214,12 +232,12 @@ export class SyncEngine {
     }
     // Changes of a post left in the queue (the batch took only some) are not in the store yet.
     const queued = this.changes.size === 0 ? new Set<string>() : new Set([...this.changes.values()].map((c) => c.postId));
-    // Held at the read or with changes still queued: settled by a later batch (settle() marks them).
+    // Held at the read or with changes still queued: written again by a later batch.
     const later = posts.filter((p) => held.has(p) || queued.has(p));
     if (later.length > 0) this.markDirty(later);
-    await this.settle(posts.flatMap((postId, i) => (held.has(postId) || queued.has(postId) || (read[i]?.[0] ?? null) === null ? [] : [{ postId, seen: read[i]![1] ?? null }]))).catch((err: unknown) => {
-      // The keys keep no TTL for now; the next write-back of the post or the full pass settles it.
-      this.log.warn(`sync: could not settle written-back like keys: ${(err as Error).message}`);
+    const at = Date.now();
+    posts.forEach((postId, i) => {
+      if (!held.has(postId) && !queued.has(postId) && (read[i]?.[0] ?? null) !== null && !this.dirty.has(postId)) this.written.set(postId, { seen: read[i]![1] ?? null, at });
     });
   }
 
@@ -318,7 +336,9 @@ export class SyncEngine {
       await this.documents.setLikeCounts(present.map((r) => ({ postId: r.postId, count: Number(r.count) })));
       await this.documents.replaceLikers(sets, Date.now());
       // The like sets were read after the dirty numbers: a change in between raised the number.
-      await this.settle(present.filter((r) => !held.has(r.postId)).map((r) => ({ postId: r.postId, seen: r.seen })));
+      const at = Date.now();
+      for (const r of present) if (!held.has(r.postId) && !this.dirty.has(r.postId)) this.written.set(r.postId, { seen: r.seen, at });
+      await this.settleWritten(SETTLE_IDLE_MS);
     }
     return counted.length;
   }
@@ -352,9 +372,12 @@ export class SyncEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.periodic) clearInterval(this.periodic);
+    if (this.settler) clearInterval(this.settler);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.periodic = null;
     this.flushTimer = null;
     await this.flush().catch((err: unknown) => this.log.warn(`sync: ${this.pending} changes not written on stop: ${(err as Error).message}`));
+    // What is written back may be evicted from now on (R2); what is not keeps no TTL.
+    await this.settleWritten(0).catch(() => undefined);
   }
 }

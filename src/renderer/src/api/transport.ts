@@ -81,7 +81,8 @@ function webTransport(): Transport {
       try {
         response = await fetch(`/rpc/${encodeURIComponent(method)}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          // x-redk-trace: answer with the call's Redis trace, for the drawer.
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-redk-trace': '1' },
           body: JSON.stringify(input ?? {}),
         });
       } catch (err) {

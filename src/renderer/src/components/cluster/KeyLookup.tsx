@@ -6,7 +6,7 @@ import { ErrorNote } from '../common/ErrorNote';
 import { Fact } from '../common/Fact';
 import { SlotMap } from './SlotMap';
 
-const EXAMPLES = ['{user:alice}:feed:all', '{user:alice}:profile', '{post:1}:likes:count', 'trending:posts'];
+const EXAMPLES = ['{user:alice}:feed:all', '{user:alice}:profile', '{post:1}:likes:count', '{trending:0.3}:posts'];
 
 /** Type a key: its hash tag, slot, owning master and replicas, and where it sits on the slot map. */
 export function KeyLookup({ topology }: { topology: Topology }) {
