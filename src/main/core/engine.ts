@@ -121,7 +121,7 @@ export class Engine {
     const events = new EventBus();
     const clock = opts.clock ?? monotonicClock();
     const sync = new SyncEngine(client, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs });
-    const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock });
+    const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock, fanoutThreshold: config.feeds.fanoutThreshold });
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
     const workload = socialDrillWorkload(social, stores.documents, clock);
     const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });

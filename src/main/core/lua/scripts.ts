@@ -17,6 +17,7 @@ export const SCRIPTS = {
   like: { file: 'like.lua', keys: 2 },
   unlike: { file: 'unlike.lua', keys: 2 },
   hydrateLikes: { file: 'hydrate_likes.lua', keys: 3 },
+  feedWrite: { file: 'feed_write.lua', keys: 2 },
   zincrFloor: { file: 'zincr_floor.lua', keys: 2 },
   zrebuild: { file: 'zrebuild.lua', keys: 1 },
   commentAdd: { file: 'comment_add.lua', keys: 3 },

@@ -28,6 +28,8 @@ export interface SocialDeps {
   sync: SyncEngine;
   clock: Clock;
   likeWaitMs?: number;
+  /** F1: accounts with at least this many followers are merged into feeds at read time (config feeds.fanoutThreshold). */
+  fanoutThreshold?: number;
 }
 
 export class SocialService {
@@ -52,7 +54,7 @@ export class SocialService {
       likesSince: (since) => documents.likesSince(since),
       settle: () => deps.sync.flush(),
     });
-    this.feeds = new FeedCache(redis, documents, graph);
+    this.feeds = new FeedCache(redis, documents, graph, deps.fanoutThreshold);
     this.comments = new CommentCache(redis, documents);
     this.messages = new MessageCache(redis, documents);
     this.profiles = new ProfileCache(redis, documents, graph);
@@ -114,11 +116,13 @@ export class SocialService {
   }
 
   async createPost(author: string, text: string): Promise<{ id: string }> {
-    await this.requireUser(author);
+    // The profile's follower count decides the fan-out (F1): on write below the threshold, on read above.
+    const { followers } = await this.requireUser(author);
     const createdAt = this.deps.clock();
     const id = newId(createdAt);
-    await this.stats.created('post', () => this.documents.createPost({ id, author, text, createdAt, likesCount: 0 }), id);
-    await Promise.all([this.feeds.invalidateForPost(author), this.profiles.invalidate(author)]);
+    const post: PostDoc = { id, author, text, createdAt, likesCount: 0 };
+    await this.stats.created('post', () => this.documents.createPost(post), id);
+    await Promise.all([this.feeds.onPost(post, followers), this.profiles.invalidate(author)]);
     this.deps.events.emit('posts.new', { id, author, createdAt });
     return { id };
   }
