@@ -62,10 +62,26 @@ export class LikeCache {
   async hydrate(postId: string): Promise<void> {
     const post = await this.documents.getPost(postId);
     if (!post) throw new AppError('not_found', `Post ${postId} does not exist.`);
-    const likers = await this.documents.likers(postId);
+    await this.restore(postId, await this.documents.likers(postId), post.likesCount);
+  }
+
+  /**
+   * hydrate() for many posts (a feed's page) from one store read of who liked them. Each post's
+   * store likes_count comes with it, as a feed caches it: it is only used for a post without like
+   * records, and such a post's likes_count never changes through the engine (a counter rebuilt
+   * from it plus likes that were all taken back is written back as the same number; any like kept
+   * leaves a like record), so the feed's copy is as good as a fresh read.
+   */
+  async hydrateMany(posts: readonly { id: string; likesCount: number }[]): Promise<void> {
+    if (posts.length === 0) return;
+    const likers = await this.documents.likersOf(posts.map((p) => p.id));
+    await Promise.all(posts.map((p) => this.restore(p.id, likers.get(p.id) ?? [], p.likesCount)));
+  }
+
+  private async restore(postId: string, likers: string[], storeCount: number): Promise<void> {
     // The like records are the better witness (likes_count is written back in batches); a store
     // that only has counts (imported data) still gives the right number.
-    const count = likers.length > 0 ? likers.length : post.likesCount;
+    const count = likers.length > 0 ? likers.length : storeCount;
     await runScript(this.redis, 'hydrateLikes', [keys.likesCount(postId), keys.likesUsers(postId), keys.opLog(keys.likesCount(postId))], [count, ...likers]);
   }
 

@@ -153,9 +153,17 @@ export class SocialService {
   }
 
   async feed(username: string, kind: FeedKind, viewer?: string, before?: number): Promise<Post[]> {
-    await Promise.all([this.requireUser(username), viewer === undefined ? null : this.requireUser(viewer)]);
+    await Promise.all([this.requireUser(username), viewer === undefined || viewer === username ? null : this.requireUser(viewer)]);
     const posts = before === undefined ? await this.feeds.get(username, kind) : await this.feeds.older(username, kind, before);
-    const views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
+    let views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
+    // Like counters that are not cached, with a viewer: rebuilt for the whole page from one store
+    // read of who liked what (not a post read and a likers read per post), then read again.
+    const unliked = viewer === undefined ? [] : posts.filter((_, i) => views[i]!.liked === null);
+    if (unliked.length > 0) {
+      await this.likes.hydrateMany(unliked);
+      const again = new Map(await Promise.all(unliked.map(async (p) => [p.id, await this.likes.view(p.id, viewer)] as const)));
+      views = views.map((v, i) => again.get(posts[i]!.id) ?? v);
+    }
     // Comment counters expire (U4): a feed read after that asks the store once for all of them.
     const uncounted = posts.filter((_, i) => views[i]!.comments === null).map((p) => p.id);
     const comments = uncounted.length > 0 ? await this.comments.countOf(uncounted) : new Map<string, number>();
