@@ -40,6 +40,14 @@ export const FEED_MAX_SOURCES = 1_000_000;
 export const FANOUT_LIMIT = 100_000;
 /** F1 default: accounts with at least this many followers are merged into feeds at read time. */
 export const DEFAULT_FANOUT_THRESHOLD = 1000;
+/**
+ * Followers' DELs in flight at once over every post of this engine. Each post used to send up to
+ * 200 of its own: a burst of posts by accounts with many followers then queued tens of thousands
+ * of DELs on the masters, and the last ones waited past the command timeout (a post failed with
+ * cluster_unavailable). Past the cap, a post's DELs wait here, where nothing times out.
+ */
+export const FANOUT_DELS_IN_FLIGHT = 1000;
+const FANOUT_BATCH = 200;
 
 export type FeedPost = PostDoc;
 
@@ -190,12 +198,37 @@ export class FeedCache {
   private async invalidateFollowers(author: string): Promise<number> {
     const followers = await this.graph.followers(author, FANOUT_LIMIT);
     // One DEL per user: a user's feeds and their build tokens share the {user:<name>} tag, so one slot.
-    await deleteKeys(this.redis, followers.map((f) => [keys.feed(f, 'following'), keys.feed(f, 'all'), keys.feedBuild(f, 'following'), keys.feedBuild(f, 'all')]));
+    const groups = followers.map((f) => [keys.feed(f, 'following'), keys.feed(f, 'all'), keys.feedBuild(f, 'following'), keys.feedBuild(f, 'all')]);
+    const batches: string[][][] = [];
+    for (let i = 0; i < groups.length; i += FANOUT_BATCH) batches.push(groups.slice(i, i + FANOUT_BATCH));
+    await Promise.all(batches.map((batch) => this.fanoutSlots.run(() => deleteKeys(this.redis, batch, FANOUT_BATCH))));
     return followers.length;
   }
+
+  private readonly fanoutSlots = new Limiter(Math.max(1, Math.floor(FANOUT_DELS_IN_FLIGHT / FANOUT_BATCH)));
 
   /** A follow or unfollow changes what the follower's following and all feeds show (and which large accounts they merge). */
   async invalidateForFollow(follower: string): Promise<void> {
     await deleteKeys(this.redis, [[keys.feed(follower, 'following'), keys.feed(follower, 'all'), keys.feedBuild(follower, 'following'), keys.feedBuild(follower, 'all')]]);
+  }
+}
+
+/** At most `max` tasks running at once; the others wait in arrival order. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }
