@@ -54,7 +54,7 @@ export function socialDrillWorkload(social: SocialService, documents: DocumentSt
         const post = { id, author: users[0]!, text, createdAt: clock(), likesCount: 0 };
         if (await social.stats.created('post', () => documents.createPost(post), id)) {
           // Fanned out on write whatever the writer's size (0: the followers are read from the graph).
-          await Promise.all([social.feeds.onPost(post, 0), social.profiles.invalidate(users[0]!)]);
+          await Promise.all([social.feeds.onPost(post, 0), social.profiles.postAdded(users[0]!)]);
         }
       }
       return { posts, users };

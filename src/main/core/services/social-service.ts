@@ -117,12 +117,13 @@ export class SocialService {
 
   async createPost(author: string, text: string): Promise<{ id: string }> {
     // The profile's follower count decides the fan-out (F1): on write below the threshold, on read above.
-    const { followers } = await this.requireUser(author);
+    const followers = await this.profiles.followersOf(checkUsername(author));
+    if (followers === null) throw new AppError('not_found', `There is no user "${author}".`);
     const createdAt = this.deps.clock();
     const id = newId(createdAt);
     const post: PostDoc = { id, author, text, createdAt, likesCount: 0 };
     await this.stats.created('post', () => this.documents.createPost(post), id);
-    await Promise.all([this.feeds.onPost(post, followers), this.profiles.invalidate(author)]);
+    await Promise.all([this.feeds.onPost(post, followers), this.profiles.postAdded(author)]);
     this.deps.events.emit('posts.new', { id, author, createdAt });
     return { id };
   }
