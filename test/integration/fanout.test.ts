@@ -91,7 +91,7 @@ describe('hybrid fan-out (threshold 3 followers)', () => {
       const withTwentyFour = (await delCalls()) - before;
       for (const f of fans) expect((await feedIds(f, 'following')).slice(0, 2), `${f} sees both posts`).toEqual([second, first]);
       expect(followers).not.toHaveBeenCalled();
-      // Its own feeds and its profile: the same few DELs for 4 followers as for 24.
+      // Its own feeds (one DEL in its MULTI): the same for 4 followers as for 24.
       expect(withTwentyFour).toBe(withFour);
       expect(withFour).toBeLessThanOrEqual(2);
       // The counter does see per-follower work: a small account's post deletes each follower's feeds.
