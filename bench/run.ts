@@ -20,6 +20,7 @@ import { createLogger, silentLogger } from '../src/main/core/log';
 import { usernameOf } from '../src/main/core/seed/demo-data';
 import { startWebShell } from '../src/main/web/server';
 import { freePortBase } from '../test/helpers/ports';
+import { coldFeedOnTestServers, coldFeedStoreCalls, coldFeedTarget, measurePostCreation, testServersBuilt, type Target } from './feeds';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     users: { type: 'string', default: '100000' },
     quick: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '32' },
+    /** Leave out the cold feed on the FerretDB + Neo4j test servers (run when they are built). */
+    'skip-servers': { type: 'boolean', default: false },
   },
 });
 const log = createLogger('bench', values.json ? 'warn' : 'info');
@@ -203,6 +206,9 @@ async function main() {
     const followers = (await e.stores.graph.counts(star)).followers;
     const post = await measure(`posts.create with fan-out to ${followers} followers`, () => call('posts.create', { author: star, text: 'hello followers' }), 4, 200);
     results.push({ ...post, baseline: raw.name, ratio: round(post.opsPerSec / raw.opsPerSec, 4) });
+    const fanout = await measurePostCreation(e, call, measure, users, post, followers);
+    results.push(...fanout.results.map((m) => ({ ...m, baseline: raw.name, ratio: round(m.opsPerSec / raw.opsPerSec, 4) })));
+    Object.assign(figures, fanout.figures);
     const dm = await measure('messages.send (engine, in-process)', (i) => call('messages.send', { from: usernameOf(i % 1000), to: usernameOf(1000 + (i % 1000)), text: 'bench dm' }));
     results.push({ ...dm, baseline: raw.name, ratio: round(dm.opsPerSec / raw.opsPerSec, 3) });
     const trending = await measure('trending.get all (engine, in-process)', () => call('trending.get', { window: 'all' }));
@@ -241,12 +247,32 @@ async function main() {
     figures.rssMbWith100kDemo = Math.round(memory.rss / 1024 / 1024);
     // What the JavaScript heap holds at that moment, garbage included (not forced out).
     figures.jsHeapUsedMbAtEnd = Math.round(memory.heapUsed / 1024 / 1024);
+    // Cold feeds (issue 12, item 2): store calls of one read with a viewer after FLUSHALL.
+    const coldTargets: Target[] = [];
+    const cold = await coldFeedStoreCalls(e, reader);
+    figures.coldFeedWithViewerStoreCallsEmbedded = cold.total;
+    figures.coldFeedWithViewerMsEmbedded = cold.ms;
+    coldTargets.push(coldFeedTarget(`embedded store, ${users} users`, cold));
+    if (!values['skip-servers'] && testServersBuilt()) {
+      // The bench's engine goes first: the seeded usernames are the same, and so would be their keys.
+      await e.stop();
+      engine = null;
+      const serverUsers = Math.min(users, 2000);
+      const onServers = await coldFeedOnTestServers(config, serverUsers, log);
+      figures.coldFeedWithViewerStoreCallsTestServers = onServers.total;
+      figures.coldFeedWithViewerMsTestServers = onServers.ms;
+      figures.testServersSeedSeconds = onServers.seedSeconds;
+      figures.testServersSeedUsers = serverUsers;
+      coldTargets.push(coldFeedTarget(`FerretDB + Neo4j test servers, ${serverUsers} users`, onServers));
+    }
     const targets = [
       { target: 'likes.like >= 50% of raw INCR throughput', holds: (like.opsPerSec / raw.opsPerSec) >= 0.5, value: `${round((like.opsPerSec / raw.opsPerSec) * 100, 1)}%` },
       { target: 'cached feeds.get p99 <= 2 ms', holds: feedCached.p99Ms <= 2, value: `${feedCached.p99Ms} ms` },
       { target: 'RPC round trip p50 <= 1 ms', holds: rpc.p50Ms <= 1, value: `${rpc.p50Ms} ms` },
       { target: 'busiest master runs <= 40% of the commands during 3,000 likes (RPC)', holds: (figures.hotShare ?? 1) <= 0.4, value: `${round((figures.hotShare ?? 1) * 100, 1)}%` },
       { target: `engine RSS <= 400 MB with the ${users}-user demo`, holds: figures.rssMbWith100kDemo <= 400, value: `${figures.rssMbWith100kDemo} MB` },
+      ...fanout.targets,
+      ...coldTargets,
     ];
     const report = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version }, concurrency: CONCURRENCY, seconds: SECONDS, results, figures, targets };
     if (values.json) {

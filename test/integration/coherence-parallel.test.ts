@@ -25,6 +25,8 @@ import { tempDir } from '../helpers/temp-dirs';
 const STEPS = Number(process.env.REDK_MODEL_PARALLEL_STEPS ?? 2000);
 const CLIENTS = 4;
 const SEED = Number(process.env.REDK_MODEL_SEED ?? Date.now() % 1_000_000);
+/** F1: so small, the model's accounts take both fan-out paths and cross the threshold both ways. */
+const FANOUT_THRESHOLD = Number(process.env.REDK_MODEL_FANOUT_THRESHOLD ?? 3);
 
 type Op = { kind: string; run: () => Promise<void>; apply: () => void };
 
@@ -32,6 +34,7 @@ describe('coherence in parallel: several clients against the model', () => {
   let engine: Engine;
   let now = Date.UTC(2026, 10, 25, 12);
   const model = new SocialModel();
+  const fanout = { small: 0, large: 0 };
   const random = seededRandom(SEED);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
 
@@ -44,8 +47,17 @@ describe('coherence in parallel: several clients against the model', () => {
   beforeAll(async () => {
     const config = suiteConfig();
     config.stores.embeddedDir = tempDir('redk-model-par');
+    config.feeds.fanoutThreshold = FANOUT_THRESHOLD;
     engine = await Engine.start(config, { log: silentLogger, shell: 'web', clock: () => (now += 7), trendingIntervalMs: 3_600_000 });
     await flushCluster(engine.redis);
+    // Which fan-out path each post took, to show both were checked against the model.
+    const feeds = engine.social.feeds;
+    const onPost = feeds.onPost.bind(feeds);
+    feeds.onPost = async (post, followers) => {
+      const outcome = await onPost(post, followers);
+      fanout[outcome.large ? 'large' : 'small']++;
+      return outcome;
+    };
     for (let i = 0; i < 6; i++) {
       await call('users.create', { username: `p${i}`, displayName: `P ${i}` });
       model.users.add(`p${i}`);
@@ -218,9 +230,10 @@ describe('coherence in parallel: several clients against the model', () => {
         }
       }
     } finally {
-      process.stderr.write(`coherence (parallel): ${done} operations in ${rounds} rounds of up to ${CLIENTS} clients, ${races} racing cache rebuilds, seed ${SEED}, ops ${JSON.stringify(counts)}\n`);
+      process.stderr.write(`coherence (parallel): ${done} operations in ${rounds} rounds of up to ${CLIENTS} clients, ${races} racing cache rebuilds, seed ${SEED}, ops ${JSON.stringify(counts)}, posts by fan-out path (threshold ${FANOUT_THRESHOLD}) ${JSON.stringify(fanout)}\n`);
     }
     expect(done).toBeGreaterThanOrEqual(STEPS);
+    if (STEPS >= 500) expect(fanout.small > 0 && fanout.large > 0, `both fan-out paths taken: ${JSON.stringify(fanout)}`).toBe(true);
   }, 900_000);
 
   it('a comment list or a conversation rebuilt from a store snapshot older than an append does not hide the append', async () => {

@@ -16,11 +16,14 @@ import { tempDir } from '../helpers/temp-dirs';
 
 const STEPS = Number(process.env.REDK_MODEL_STEPS ?? 2000);
 const SEED = Number(process.env.REDK_MODEL_SEED ?? Date.now() % 1_000_000);
+/** F1: so small, the model's accounts take both fan-out paths and cross the threshold both ways. */
+const FANOUT_THRESHOLD = Number(process.env.REDK_MODEL_FANOUT_THRESHOLD ?? 2);
 
 describe('coherence: the engine against an in-memory model', () => {
   let engine: Engine;
   let now = Date.UTC(2026, 10, 25, 12);
   const model = new SocialModel();
+  const fanout = { small: 0, large: 0 };
   const random = seededRandom(SEED);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
 
@@ -37,8 +40,17 @@ describe('coherence: the engine against an in-memory model', () => {
   beforeAll(async () => {
     const config = suiteConfig();
     config.stores.embeddedDir = tempDir('redk-model-store');
+    config.feeds.fanoutThreshold = FANOUT_THRESHOLD;
     engine = await Engine.start(config, { log: silentLogger, shell: 'web', clock: () => (now += 7), trendingIntervalMs: 3_600_000 });
     await flushCluster(engine.redis);
+    // Which fan-out path each post took, to show both were checked against the model.
+    const feeds = engine.social.feeds;
+    const onPost = feeds.onPost.bind(feeds);
+    feeds.onPost = async (post, followers) => {
+      const outcome = await onPost(post, followers);
+      fanout[outcome.large ? 'large' : 'small']++;
+      return outcome;
+    };
   });
   afterAll(async () => {
     await engine?.stop();
@@ -146,8 +158,9 @@ describe('coherence: the engine against an in-memory model', () => {
         divergences = 0;
       }
     } finally {
-      process.stderr.write(`coherence: ${stepsRun} of ${STEPS} steps against the real cluster, ${divergences} divergences, seed ${SEED}, ops ${JSON.stringify(counts)}\n`);
+      process.stderr.write(`coherence: ${stepsRun} of ${STEPS} steps against the real cluster, ${divergences} divergences, seed ${SEED}, ops ${JSON.stringify(counts)}, posts by fan-out path (threshold ${FANOUT_THRESHOLD}) ${JSON.stringify(fanout)}\n`);
     }
     expect(divergences).toBe(0);
+    if (STEPS >= 500) expect(fanout.small > 0 && fanout.large > 0, `both fan-out paths taken: ${JSON.stringify(fanout)}`).toBe(true);
   }, 600_000);
 });

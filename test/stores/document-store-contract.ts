@@ -195,6 +195,29 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         await store().recordLikes([]);
       });
 
+      it('likersOf answers likers for several posts at once: every id asked, [] for none, each list in likers order', async () => {
+        await store().recordLikes([
+          { postId: 'p1', username: 'carol', liked: true },
+          { postId: 'p1', username: 'a.b-c_d', liked: true },
+          { postId: 'p1', username: 'bob', liked: true },
+          { postId: 'p2', username: 'bob', liked: true },
+          { postId: 'p2', username: 'zed', liked: true },
+          { postId: 'p2', username: 'zed', liked: false },
+          { postId: 'p3', username: 'ann', liked: true },
+        ]);
+        const found = await store().likersOf(['p2', 'none', 'p1', 'p1']);
+        expect(found).toEqual(new Map([['p2', ['bob']], ['none', []], ['p1', ['a.b-c_d', 'bob', 'carol']]]));
+        expect(found.get('p1')).toEqual(await store().likers('p1'));
+        expect([...found.keys()]).toEqual(['p2', 'none', 'p1']);
+        expect(await store().likersOf([])).toEqual(new Map());
+        // More likers than one page of a cursor, over several posts.
+        const many = Array.from({ length: 1200 }, (_, i) => `fan${String(i).padStart(4, '0')}`);
+        await store().recordLikes(many.flatMap((username, i) => [{ postId: 'big', username, liked: true }, ...(i % 3 === 0 ? [{ postId: 'p3', username, liked: true }] : [])]));
+        const big = await store().likersOf(['big', 'p3']);
+        expect(big.get('big')).toEqual(many);
+        expect(big.get('p3')).toEqual(['ann', ...many.filter((_, i) => i % 3 === 0)]);
+      });
+
       it('replaceLikers makes each post\'s likers exactly the list: adds the missing, removes the rest, leaves other posts alone', async () => {
         await store().recordLikes([
           { postId: 'p1', username: 'ann', liked: true, at: T0 + 1 },

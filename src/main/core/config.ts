@@ -75,6 +75,13 @@ export const configSchema = z.strictObject({
      */
     likesTtlSeconds: z.number().int().min(10).max(30 * 86_400).default(86_400),
   }).prefault({}),
+  feeds: z.strictObject({
+    /**
+     * F1: an account with at least this many followers is not fanned out on write: its posts go
+     * to a capped list on its own slot, merged into its followers' cached feeds when they are read.
+     */
+    fanoutThreshold: z.number().int().min(1).default(1000),
+  }).prefault({}),
   /**
    * Run the engine's process with V8's --optimize-for-size (see core/v8-heap.ts): under load the
    * default heap growth let short-lived garbage pile up to ~1 GB; with it the heap stays < 100 MB.
@@ -149,6 +156,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
       neo4jPassword: env.REDK_NEO4J_PASSWORD || undefined,
     }),
     sync: defined({ intervalMs: intFrom(env, 'REDK_SYNC_INTERVAL_MS'), likesTtlSeconds: intFrom(env, 'REDK_LIKES_TTL_SECONDS') }),
+    feeds: defined({ fanoutThreshold: intFrom(env, 'REDK_FANOUT_THRESHOLD') }),
   };
 }
 

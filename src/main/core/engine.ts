@@ -123,7 +123,7 @@ export class Engine {
     const events = new EventBus();
     const clock = opts.clock ?? monotonicClock();
     const sync = new SyncEngine(unwaited, stores.documents, events, log.child('sync'), { intervalMs: config.sync.intervalMs, likesTtlSeconds: config.sync.likesTtlSeconds });
-    const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock, likesTtlSeconds: config.sync.likesTtlSeconds, unwaited });
+    const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock, likesTtlSeconds: config.sync.likesTtlSeconds, unwaited, fanoutThreshold: config.feeds.fanoutThreshold });
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
     const workload = socialDrillWorkload(social, stores.documents, clock);
     const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });

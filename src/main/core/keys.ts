@@ -82,6 +82,16 @@ export const keys = {
   profile: (name: string) => `${user(name)}:profile`,
   suggestions: (name: string) => `${user(name)}:suggestions`,
   conversations: (name: string) => `${user(name)}:conversations`,
+  /**
+   * F1: "a first page of this feed is being built from the store" (a random token, TTL of a feed).
+   * Every invalidation of the feed deletes it too, and the build writes its page only while its
+   * token is still there, so a page read from the store before a post never lands after it.
+   */
+  feedBuild: (name: string, kind: FeedKind) => `${user(name)}:feed:${kind}:build`,
+  /** F1: a large account's newest posts (LIST of JSON posts, newest first, capped), on its own slot. */
+  recentPosts: (name: string) => `${user(name)}:recent`,
+  /** F1: SET of the accounts at or above the fan-out threshold (a global key, K4: small, read whole). */
+  largeAccounts: 'feeds:large',
 
   likesCount: (id: string) => `${post(id)}:likes:count`,
   likesUsers: (id: string) => `${post(id)}:likes:users`,

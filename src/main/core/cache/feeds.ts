@@ -1,13 +1,31 @@
 /**
- * U1: the three feeds of a user, cached 60 s as lists of posts. Counts are read live (likes and
- * comments change far more often than the feed); each post keeps the store's likes_count as of
- * caching for where its like counter is not in Redis (seeded, or never liked through this
- * cluster): then nothing has liked it since, so that count is still the answer.
+ * U1 + F1: the three feeds of a user, cached 60 s as lists of posts, with hybrid fan-out (the
+ * Twitter timelines design).
+ *
+ * - A post by an account below the fan-out threshold deletes its followers' cached following and
+ *   all feeds (fan-out on write, one DEL per follower).
+ * - An account at or above it ("large") does no work per follower: its post goes into a capped
+ *   list of its recent posts on its own slot, and a follower's cached page is merged with the
+ *   recent lists of the large accounts they follow when it is read (fan-out on read). Which
+ *   accounts are large is a small global SET; a cached page stores, next to its posts, the large
+ *   accounts its owner followed when it was built.
+ * - An account that becomes large (or finds itself missing from the SET, after a cache wipe)
+ *   invalidates its followers once more, so every page built after that knows it is large; one
+ *   that drops below deletes its recent list and is fanned out on write again.
+ *
+ * A page is built from the store under a build token (keys.feedBuild) that every invalidation
+ * deletes with the page: a build whose store read may predate a post or a follow does not write
+ * its page (feed_write.lua). Counts are read live (likes and comments change far more often than
+ * the feed); each post keeps the store's likes_count as of caching for where its like counter is
+ * not in Redis (seeded, or never liked through this cluster): then nothing has liked it since, so
+ * that count is still the answer.
  */
 import type { Cluster } from 'ioredis';
 import type { DocumentStore, GraphStore, PostDoc } from '../stores/ports';
+import { newOpId } from '../ids';
 import { keys, TTL, type FeedKind } from '../keys';
-import { cachedList, deleteKeys } from './cached-list';
+import { runScript } from '../lua/scripts';
+import { deleteKeys } from './cached-list';
 
 export const FEED_LENGTH = 50;
 /**
@@ -20,19 +38,52 @@ export const FEED_AUTHORS_PER_QUERY = 2000;
 export const FEED_MAX_SOURCES = 1_000_000;
 /** Upper bound on followers whose feeds a post invalidates; beyond it their 60 s TTL does the job. */
 export const FANOUT_LIMIT = 100_000;
+/** F1 default: accounts with at least this many followers are merged into feeds at read time. */
+export const DEFAULT_FANOUT_THRESHOLD = 1000;
+/**
+ * Followers' DELs in flight at once over every post of this engine. Each post used to send up to
+ * 200 of its own: a burst of posts by accounts with many followers then queued tens of thousands
+ * of DELs on the masters, and the last ones waited past the command timeout (a post failed with
+ * cluster_unavailable). Past the cap, a post's DELs wait here, where nothing times out.
+ */
+export const FANOUT_DELS_IN_FLIGHT = 1000;
+const FANOUT_BATCH = 200;
 
 export type FeedPost = PostDoc;
+
+/**
+ * Element 0 of a cached page: the format (3: with the large accounts; a page cached by an older
+ * engine reads as not cached) and the large accounts whose recent lists are merged into it.
+ */
+interface FeedHeader {
+  redk: 3;
+  large: string[];
+}
+const HEADER_PREFIX = '{"redk":3,';
+
+/** What a post did to the feeds: which path it took and how many followers' feeds it dropped. */
+export interface FanoutOutcome {
+  large: boolean;
+  /** Followers whose cached feeds were deleted (0 for a large account that was known as large). */
+  invalidatedFollowers: number;
+}
+
+const newestFirst = (a: FeedPost, b: FeedPost) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const slim = ({ id, author, text, createdAt, likesCount }: FeedPost): FeedPost => ({ id, author, text, createdAt, likesCount });
 
 export class FeedCache {
   constructor(
     private readonly redis: Cluster,
     private readonly documents: DocumentStore,
     private readonly graph: GraphStore,
+    readonly fanoutThreshold = DEFAULT_FANOUT_THRESHOLD,
   ) {}
 
-  /** The first page (newest FEED_LENGTH posts), cached as U1 says. */
+  /** The first page (newest FEED_LENGTH posts), cached as U1 says, with the large accounts' recent posts merged in. */
   async get(username: string, kind: FeedKind): Promise<FeedPost[]> {
-    return cachedList(this.redis, keys.feed(username, kind), TTL.feed, () => this.read(username, kind));
+    const cached = await this.readPage(keys.feed(username, kind));
+    if (cached) return cached.header.large.length === 0 ? cached.posts : this.mergeRecent(cached.posts, cached.header.large);
+    return this.build(username, kind);
   }
 
   /**
@@ -40,33 +91,144 @@ export class FeedCache {
    * increasing, so no post is skipped or repeated between pages). Scrolling back is rare and the
    * pages behind it move as posts arrive, so they are not cached.
    */
-  older(username: string, kind: FeedKind, before: number): Promise<FeedPost[]> {
-    return this.read(username, kind, before);
+  async older(username: string, kind: FeedKind, before: number): Promise<FeedPost[]> {
+    return this.read(await this.authorsOf(username, kind), before);
   }
 
-  private async read(username: string, kind: FeedKind, before?: number): Promise<FeedPost[]> {
+  private async readPage(key: string): Promise<{ header: FeedHeader; posts: FeedPost[] } | null> {
+    const raw = await this.redis.lrange(key, 0, -1);
+    const first = raw[0];
+    if (first === undefined || !first.startsWith(HEADER_PREFIX)) return null;
+    const header = JSON.parse(first) as FeedHeader;
+    return { header, posts: raw.slice(1).map((item) => JSON.parse(item) as FeedPost) };
+  }
+
+  /**
+   * A page from the store, cached unless an invalidation came in meanwhile. The token is set
+   * before anything is read (the large accounts, the follow list, the posts), so whatever a
+   * concurrent post or follow wrote before its invalidation either is in what this build read or
+   * has deleted the token.
+   */
+  private async build(username: string, kind: FeedKind): Promise<FeedPost[]> {
+    const key = keys.feed(username, kind);
+    const marker = keys.feedBuild(username, kind);
+    const token = newOpId();
+    await this.redis.set(marker, token, 'EX', TTL.feed);
+    const [registry, authors] = await Promise.all([kind === 'self' ? [] : this.redis.smembers(keys.largeAccounts), this.authorsOf(username, kind)]);
+    const posts = await this.read(authors);
+    // The owner's own posts drop the owner's feeds whatever the owner's size: only the followed count.
+    const followed = new Set(authors);
+    followed.delete(username);
+    const large = registry.filter((name) => followed.has(name)).sort();
+    const header: FeedHeader = { redk: 3, large };
+    await runScript(this.redis, 'feedWrite', [key, marker], [token, TTL.feed, JSON.stringify(header), ...posts.map((p) => JSON.stringify(p))]);
+    return posts;
+  }
+
+  /**
+   * The cached page and the large accounts' recent posts, newest first, each post once (the
+   * page's copy wins: its likes_count was read from the store when the page was built).
+   */
+  private async mergeRecent(page: FeedPost[], large: string[]): Promise<FeedPost[]> {
+    const lists = await Promise.all(large.map((name) => this.redis.lrange(keys.recentPosts(name), 0, FEED_LENGTH - 1)));
+    const seen = new Set(page.map((p) => p.id));
+    const merged = [...page];
+    for (const list of lists) {
+      for (const item of list) {
+        const post = JSON.parse(item) as FeedPost;
+        if (seen.has(post.id)) continue;
+        seen.add(post.id);
+        merged.push(post);
+      }
+    }
+    if (merged.length === page.length) return page;
+    return merged.sort(newestFirst).slice(0, FEED_LENGTH);
+  }
+
+  private async authorsOf(username: string, kind: FeedKind): Promise<string[]> {
     const authors = kind === 'self' ? [username] : await this.graph.following(username, FEED_MAX_SOURCES);
     if (kind === 'all') authors.push(username);
+    return authors;
+  }
+
+  private async read(authors: string[], before?: number): Promise<FeedPost[]> {
     const page = before === undefined ? { limit: FEED_LENGTH } : { limit: FEED_LENGTH, before };
     // Each query's newest FEED_LENGTH, merged: the newest FEED_LENGTH of all of them.
     const chunks: string[][] = [];
     for (let i = 0; i < authors.length; i += FEED_AUTHORS_PER_QUERY) chunks.push(authors.slice(i, i + FEED_AUTHORS_PER_QUERY));
     const found = chunks.length <= 1 ? await this.documents.postsByAuthors(authors, page) : (await Promise.all(chunks.map((c) => this.documents.postsByAuthors(c, page)))).flat();
-    if (chunks.length > 1) found.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    return found.slice(0, FEED_LENGTH).map(({ id, author, text, createdAt, likesCount }) => ({ id, author, text, createdAt, likesCount }));
+    if (chunks.length > 1) found.sort(newestFirst);
+    return found.slice(0, FEED_LENGTH).map(slim);
   }
 
-  /** A new post shows in the author's self and all feeds and in every follower's following and all feeds. */
-  async invalidateForPost(author: string): Promise<number> {
+  /**
+   * A new post (already in the store): the author's own self and all feeds are dropped; then
+   * either every follower's following and all feeds (a small account), or nothing per follower
+   * (a large one: the post goes into its recent list, which followers' feeds merge when read).
+   * `followers` is the author's follower count as the profile has it.
+   */
+  async onPost(post: FeedPost, followers: number): Promise<FanoutOutcome> {
+    const { author } = post;
+    const recent = keys.recentPosts(author);
+    const own = [keys.feed(author, 'self'), keys.feed(author, 'all'), keys.feedBuild(author, 'self'), keys.feedBuild(author, 'all')];
+    if (followers >= this.fanoutThreshold) {
+      // One MULTI on the author's slot (K5): its own feeds, and the post on its capped recent list.
+      await this.redis
+        .multi()
+        .del(...own)
+        .lpush(recent, JSON.stringify(slim(post)))
+        .ltrim(recent, 0, FEED_LENGTH - 1)
+        .exec();
+      // New in the set (it just crossed the threshold, or the cache was wiped): the followers'
+      // pages built before do not merge its recent list, so they are dropped this one time.
+      const added = await this.redis.sadd(keys.largeAccounts, author);
+      return { large: true, invalidatedFollowers: added === 1 ? await this.invalidateFollowers(author) : 0 };
+    }
+    const [, wasLarge] = (await this.redis.multi().del(...own).exists(recent).exec()) ?? [];
+    if (wasLarge?.[1] !== 1) return { large: false, invalidatedFollowers: await this.invalidateFollowers(author) };
+    // Dropped below the threshold: out of the set first (a page built after that reads the
+    // store for it), then the followers' pages, and its recent list last, once no cached page
+    // merges it any more.
+    await this.redis.srem(keys.largeAccounts, author);
+    const invalidated = await this.invalidateFollowers(author);
+    await this.redis.del(recent);
+    return { large: false, invalidatedFollowers: invalidated };
+  }
+
+  private async invalidateFollowers(author: string): Promise<number> {
     const followers = await this.graph.followers(author, FANOUT_LIMIT);
-    // One DEL per user: a user's feeds share the {user:<name>} tag, so one slot.
-    const stale = [[keys.feed(author, 'self'), keys.feed(author, 'all')], ...followers.map((f) => [keys.feed(f, 'following'), keys.feed(f, 'all')])];
-    await deleteKeys(this.redis, stale);
-    return stale.length * 2;
+    // One DEL per user: a user's feeds and their build tokens share the {user:<name>} tag, so one slot.
+    const groups = followers.map((f) => [keys.feed(f, 'following'), keys.feed(f, 'all'), keys.feedBuild(f, 'following'), keys.feedBuild(f, 'all')]);
+    const batches: string[][][] = [];
+    for (let i = 0; i < groups.length; i += FANOUT_BATCH) batches.push(groups.slice(i, i + FANOUT_BATCH));
+    await Promise.all(batches.map((batch) => this.fanoutSlots.run(() => deleteKeys(this.redis, batch, FANOUT_BATCH))));
+    return followers.length;
   }
 
-  /** A follow or unfollow changes what the follower's following and all feeds show. */
+  private readonly fanoutSlots = new Limiter(Math.max(1, Math.floor(FANOUT_DELS_IN_FLIGHT / FANOUT_BATCH)));
+
+  /** A follow or unfollow changes what the follower's following and all feeds show (and which large accounts they merge). */
   async invalidateForFollow(follower: string): Promise<void> {
-    await deleteKeys(this.redis, [[keys.feed(follower, 'following'), keys.feed(follower, 'all')]]);
+    await deleteKeys(this.redis, [[keys.feed(follower, 'following'), keys.feed(follower, 'all'), keys.feedBuild(follower, 'following'), keys.feedBuild(follower, 'all')]]);
+  }
+}
+
+/** At most `max` tasks running at once; the others wait in arrival order. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }

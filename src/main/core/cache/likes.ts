@@ -50,7 +50,7 @@ export class LikeCache {
   async write(op: 'like' | 'unlike', postId: string, username: string, opId = newOpId()): Promise<{ changed: boolean; count: number }> {
     const scriptKeys = LikeCache.keysOf(postId);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [changed, count] = await runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, opId, TTL.ops]);
+      const [changed, count] = await runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, opId, TTL.ops, attempt > 0 ? '1' : '0']);
       if (changed === -1) {
         await this.hydrate(postId);
         continue;
@@ -70,13 +70,32 @@ export class LikeCache {
    * changes not yet written back is never overwritten, see hydrate_likes.lua). What it writes
    * equals the store, so it gets the written-back TTL.
    */
-  async hydrate(postId: string): Promise<void> {
+  async hydrate(postId: string): Promise<string[]> {
     const post = await this.documents.getPost(postId);
     if (!post) throw new AppError('not_found', `Post ${postId} does not exist.`);
     const likers = await this.documents.likers(postId);
+    await this.restore(postId, likers, post.likesCount);
+    return likers;
+  }
+
+  /**
+   * hydrate() for many posts (a feed's page) from one store read of who liked them. Each post's
+   * store likes_count comes with it, as a feed caches it: it is only used for a post without like
+   * records, and such a post's likes_count never changes through the engine (a counter rebuilt
+   * from it plus likes that were all taken back is written back as the same number; any like kept
+   * leaves a like record), so the feed's copy is as good as a fresh read.
+   */
+  async hydrateMany(posts: readonly { id: string; likesCount: number }[]): Promise<Map<string, string[]>> {
+    if (posts.length === 0) return new Map();
+    const likers = await this.documents.likersOf(posts.map((p) => p.id));
+    await Promise.all(posts.map((p) => this.restore(p.id, likers.get(p.id) ?? [], p.likesCount)));
+    return likers;
+  }
+
+  private async restore(postId: string, likers: string[], storeCount: number): Promise<void> {
     // The like records are the better witness (likes_count is written back in batches); a store
     // that only has counts (imported data) still gives the right number.
-    const count = likers.length > 0 ? likers.length : post.likesCount;
+    const count = likers.length > 0 ? likers.length : storeCount;
     await runScript(this.redis, 'hydrateLikes', LikeCache.keysOf(postId), [this.ttlSeconds, count, ...likers]);
   }
 
@@ -107,7 +126,11 @@ export class LikeCache {
    */
   async likedBy(postId: string, username: string): Promise<boolean> {
     const [count, setThere] = await Promise.all([this.redis.get(keys.likesCount(postId)), this.redis.exists(keys.likesUsers(postId))]);
-    if (count === null || (Number(count) > 0 && setThere === 0)) await this.hydrate(postId);
+    if (count === null || (Number(count) > 0 && setThere === 0)) {
+      const likers = await this.hydrate(postId);
+      // Still no set: the store has a count without like records (imported), so nobody is in it.
+      if ((await this.redis.exists(keys.likesUsers(postId))) === 0) return likers.includes(username);
+    }
     return (await this.redis.sismember(keys.likesUsers(postId), username)) === 1;
   }
 }

@@ -1,7 +1,9 @@
 -- Like a post once per user (L1), atomically on the post's slot, and once per operation (R8).
 -- KEYS[1] {post:<id>}:likes:count   KEYS[2] {post:<id>}:likes:users   KEYS[3] {post:<id>}:ops
 -- KEYS[4] {post:<id>}:likes:dirty
--- ARGV[1] username, ARGV[2] op id, ARGV[3] how long an op is remembered (s)
+-- ARGV[1] username, ARGV[2] op id, ARGV[3] how long an op is remembered (s), ARGV[4] '1' when
+-- the caller has just rebuilt the post from the store: a count with no like set is then what the
+-- store has (counts imported without like records), not a set evicted apart from its counter
 -- Returns {changed, count}: changed is 1 when the like took effect, 0 when there was nothing to do
 -- (already liked). The same operation run again (ioredis resent it) returns its first run's
 -- changed with the current count, so a like whose reply was lost still reports changed=1 and its
@@ -15,7 +17,7 @@
 -- remember(ops, member, ttl) comes from ops_log.lua, put in front of this file when it is loaded.
 local ops, id, dirty = KEYS[3], ARGV[2], KEYS[4]
 local current = redis.call('GET', KEYS[1])
-if not current or (tonumber(current) > 0 and redis.call('EXISTS', KEYS[2]) == 0) then
+if not current or (tonumber(current) > 0 and ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[2]) == 0) then
   return {-1, 0}
 end
 if ops then

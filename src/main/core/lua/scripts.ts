@@ -19,6 +19,7 @@ export const SCRIPTS = {
   hydrateLikes: { file: 'hydrate_likes.lua', keys: 4 },
   likesSettle: { file: 'likes_settle.lua', keys: 4 },
   trendingApply: { file: 'trending_apply.lua', keys: 5 },
+  feedWrite: { file: 'feed_write.lua', keys: 2 },
   zrebuild: { file: 'zrebuild.lua', keys: 1 },
   commentAdd: { file: 'comment_add.lua', keys: 3 },
   dmSend: { file: 'dm_send.lua', keys: 3 },

@@ -51,8 +51,10 @@ export function socialDrillWorkload(social: SocialService, documents: DocumentSt
       for (const id of posts) {
         if (existing.has(id)) continue;
         const text = 'Failover drill: the drill\u2019s writers like and unlike this post while a master fails, then take their likes back.';
-        if (await social.stats.created('post', () => documents.createPost({ id, author: users[0]!, text, createdAt: clock(), likesCount: 0 }), id)) {
-          await Promise.all([social.feeds.invalidateForPost(users[0]!), social.profiles.invalidate(users[0]!)]);
+        const post = { id, author: users[0]!, text, createdAt: clock(), likesCount: 0 };
+        if (await social.stats.created('post', () => documents.createPost(post), id)) {
+          // Fanned out on write whatever the writer's size (0: the followers are read from the graph).
+          await Promise.all([social.feeds.onPost(post, 0), social.profiles.postAdded(users[0]!)]);
         }
       }
       return { posts, users };

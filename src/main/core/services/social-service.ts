@@ -32,6 +32,8 @@ export interface SocialDeps {
   likesTtlSeconds?: number;
   /** For the trending updates: a client whose connections never hold a WAIT (default: redis). */
   unwaited?: Cluster;
+  /** F1: accounts with at least this many followers are merged into feeds at read time (config feeds.fanoutThreshold). */
+  fanoutThreshold?: number;
 }
 
 export class SocialService {
@@ -56,7 +58,7 @@ export class SocialService {
       likesSince: (since) => documents.likesSince(since),
       settle: () => deps.sync.flush(),
     });
-    this.feeds = new FeedCache(redis, documents, graph);
+    this.feeds = new FeedCache(redis, documents, graph, deps.fanoutThreshold);
     this.comments = new CommentCache(redis, documents);
     this.messages = new MessageCache(redis, documents);
     this.profiles = new ProfileCache(redis, documents, graph);
@@ -118,11 +120,14 @@ export class SocialService {
   }
 
   async createPost(author: string, text: string): Promise<{ id: string }> {
-    await this.requireUser(author);
+    // The profile's follower count decides the fan-out (F1): on write below the threshold, on read above.
+    const followers = await this.profiles.followersOf(checkUsername(author));
+    if (followers === null) throw new AppError('not_found', `There is no user "${author}".`);
     const createdAt = this.deps.clock();
     const id = newId(createdAt);
-    await this.stats.created('post', () => this.documents.createPost({ id, author, text, createdAt, likesCount: 0 }), id);
-    await Promise.all([this.feeds.invalidateForPost(author), this.profiles.invalidate(author)]);
+    const post: PostDoc = { id, author, text, createdAt, likesCount: 0 };
+    await this.stats.created('post', () => this.documents.createPost(post), id);
+    await Promise.all([this.feeds.onPost(post, followers), this.profiles.postAdded(author)]);
     this.deps.events.emit('posts.new', { id, author, createdAt });
     return { id };
   }
@@ -153,9 +158,23 @@ export class SocialService {
   }
 
   async feed(username: string, kind: FeedKind, viewer?: string, before?: number): Promise<Post[]> {
-    await Promise.all([this.requireUser(username), viewer === undefined ? null : this.requireUser(viewer)]);
+    await Promise.all([this.requireUser(username), viewer === undefined || viewer === username ? null : this.requireUser(viewer)]);
     const posts = before === undefined ? await this.feeds.get(username, kind) : await this.feeds.older(username, kind, before);
-    const views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
+    let views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
+    // Like counters that are not cached, with a viewer: rebuilt for the whole page from one store
+    // read of who liked what (not a post read and a likers read per post), then read again.
+    const unliked = viewer === undefined ? [] : posts.filter((_, i) => views[i]!.liked === null);
+    if (unliked.length > 0) {
+      const likers = await this.likes.hydrateMany(unliked);
+      const again = new Map(await Promise.all(unliked.map(async (p) => [p.id, await this.likes.view(p.id, viewer)] as const)));
+      // A count with no like set after the rebuild is a store count without like records
+      // (imported): nobody is in it, the viewer included.
+      views = views.map((v, i) => {
+        const view = again.get(posts[i]!.id);
+        if (!view) return v;
+        return view.liked === null && view.likes !== null ? { ...view, liked: (likers.get(posts[i]!.id) ?? []).includes(viewer!) } : view;
+      });
+    }
     // Comment counters expire (U4): a feed read after that asks the store once for all of them.
     const uncounted = posts.filter((_, i) => views[i]!.comments === null).map((p) => p.id);
     const comments = uncounted.length > 0 ? await this.comments.countOf(uncounted) : new Map<string, number>();

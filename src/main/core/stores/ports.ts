@@ -106,6 +106,11 @@ export interface DocumentStore {
   recordLikes(changes: LikeChange[]): Promise<void>;
   likers(postId: string): Promise<string[]>;
   /**
+   * likers of several posts in one query (a feed's page whose like counters must be rebuilt):
+   * every id asked is in the map ([] when nobody liked it), each list in likers' order.
+   */
+  likersOf(postIds: string[]): Promise<Map<string, string[]>>;
+  /**
    * R8: makes each post's like records exactly `usernames` (the like set in Redis): missing
    * likers are added with time `at`, likers not in the list are removed, the others keep theirs.
    * A post id may appear once per call.

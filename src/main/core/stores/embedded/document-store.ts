@@ -185,6 +185,18 @@ export class EmbeddedDocumentStore implements DocumentStore {
     return rows.map((r) => r.username);
   }
 
+  /** One range of the likes primary key (post_id, username) per post, already in likers' order. */
+  async likersOf(postIds: string[]): Promise<Map<string, string[]>> {
+    const likers = new Map(postIds.map((id) => [id, [] as string[]]));
+    if (likers.size === 0) return likers;
+    const { rows } = await this.db.query<{ post_id: string; username: string }>(
+      'SELECT post_id, username FROM likes WHERE post_id = ANY($1::text[]) ORDER BY post_id, username',
+      [[...likers.keys()]],
+    );
+    for (const row of rows) likers.get(row.post_id)?.push(row.username);
+    return likers;
+  }
+
   /** Per batch of posts: one DELETE of the likers not listed, one INSERT of the missing, in one transaction. */
   async replaceLikers(sets: { postId: string; usernames: string[] }[], at: number): Promise<void> {
     let batch: { postId: string; usernames: string[] }[] = [];

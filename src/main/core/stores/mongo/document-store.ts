@@ -189,6 +189,18 @@ class MongoDocumentStore implements DocumentStore {
     return found.map((l) => l.username);
   }
 
+  /** One find on the one_like_per_user index (post_id, username), in likers' order. */
+  async likersOf(postIds: string[]): Promise<Map<string, string[]>> {
+    const likers = new Map(postIds.map((id) => [id, [] as string[]]));
+    if (likers.size === 0) return likers;
+    const found = await this.likes
+      .find({ post_id: { $in: [...likers.keys()] } }, { projection: { post_id: 1, username: 1 } })
+      .sort({ post_id: 1, username: 1 })
+      .toArray();
+    for (const l of found) likers.get(l.post_id)?.push(l.username);
+    return likers;
+  }
+
   /**
    * Per post: the likers stored now (ids only), then deleteMany of those not listed and
    * insertNew of the missing ones. A set is compared in memory; the sync engine hands sets
