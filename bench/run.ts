@@ -172,7 +172,11 @@ async function main() {
     results.push(rawGet);
 
     // likes.like through the engine (validation, Lua like, WAIT 1, trending, sync queue).
-    const posts = await Promise.all(Array.from({ length: 200 }, (_, i) => call('posts.create', { author: usernameOf(i % users), text: `bench ${i}` }) as Promise<{ id: string }>));
+    // allSettled: a failed post must not leave the 199 others running while the engine stops.
+    const created = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => call('posts.create', { author: usernameOf(i % users), text: `bench ${i}` }) as Promise<{ id: string }>));
+    const failedPost = created.find((r) => r.status === 'rejected');
+    if (failedPost) throw new Error(`${created.filter((r) => r.status === 'rejected').length} of 200 setup posts failed, first: ${(failedPost.reason as Error).message}`);
+    const posts = created.map((r) => (r as PromiseFulfilledResult<{ id: string }>).value);
     // 200 active users (their profiles get cached, as for people using the app) x 200 posts.
     const likers = Math.min(200, users);
     const rawLike = await measure('raw Lua like + WAIT 1 (same commands, no engine)', async (i) => {

@@ -77,4 +77,28 @@ describe('RpcRouter: the contract boundary', () => {
     // JSON null is a value, not "no input": refused, so `null` can never trigger an action.
     expect((await router.dispatch('cluster.topology', null)).status).toBe(400);
   });
+
+  it('close() waits for the calls in flight and refuses new ones, so an engine stops after its calls', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = new RpcRouter(echoHandlers({ 'cluster.topology': async () => { await gate; return { done: true }; } }), silentLogger);
+    const running = slow.dispatch('cluster.topology', {});
+    let closed = false;
+    const closing = slow.close(10_000).then((left) => {
+      closed = true;
+      return left;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(false);
+    const refused = await slow.dispatch('cluster.keyslot', { key: 'k' });
+    expect(refused.status).toBe(503);
+    expect(refused.body.ok === false && refused.body.error.message).toMatch(/stopping/);
+    release();
+    expect((await running).body).toEqual({ ok: true, data: { done: true } });
+    expect(await closing).toBe(0);
+    // A call that never ends does not hold close() past its timeout.
+    const stuck = new RpcRouter(echoHandlers({ 'cluster.topology': () => new Promise(() => undefined) }), silentLogger);
+    void stuck.dispatch('cluster.topology', {});
+    expect(await stuck.close(50)).toBe(1);
+  });
 });

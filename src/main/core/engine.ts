@@ -178,6 +178,8 @@ export class Engine {
     const { monitor, client, unwaited, pool, launcher, supervisor, ownsCluster, config, log, sync, stores, lock, timers } = this.parts;
     const began = Date.now();
     const phase = (what: string) => log.info(`stopping: ${what} (${Date.now() - began} ms)`);
+    const running = await this.router.close(5000);
+    phase(running === 0 ? 'calls in flight finished, new ones refused' : `${running} call(s) still running after 5 s, stopping anyway`);
     await supervisor?.stop();
     phase('supervisor stopped');
     this.parts.unlisten.forEach((off) => off());

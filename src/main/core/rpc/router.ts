@@ -51,6 +51,36 @@ export class RpcRouter {
    * command (ioredis's tracing channel), which a caller that shows nothing should not pay for.
    */
   async dispatch(method: string, rawInput: unknown, opts: { trace?: boolean } = {}): Promise<DispatchResult> {
+    if (this.closed) return fail({ code: 'cluster_unavailable', message: 'Red K is stopping: this call was not run.' });
+    this.inFlight++;
+    try {
+      return await this.dispatchOnce(method, rawInput, opts);
+    } finally {
+      if (--this.inFlight === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+  private closed = false;
+
+  /**
+   * Refuses new calls and waits (at most `timeoutMs`) for those running to finish, so that
+   * stopping the engine does not pull the clients and the store from under them (a call left
+   * running after its engine stopped kept its process alive and busy). Returns how many are
+   * still running.
+   */
+  async close(timeoutMs: number): Promise<number> {
+    this.closed = true;
+    if (this.inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((resolve) => this.idle.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    }
+    return this.inFlight;
+  }
+
+  private async dispatchOnce(method: string, rawInput: unknown, opts: { trace?: boolean }): Promise<DispatchResult> {
     if (typeof method !== 'string' || !isMethodName(method)) {
       const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method;
       return fail({ code: 'unknown_method', message: `Unknown method "${shown}".` });
