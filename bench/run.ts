@@ -20,7 +20,7 @@ import { createLogger, silentLogger } from '../src/main/core/log';
 import { usernameOf } from '../src/main/core/seed/demo-data';
 import { startWebShell } from '../src/main/web/server';
 import { freePortBase } from '../test/helpers/ports';
-import { coldFeedOnTestServers, coldFeedStoreCalls, coldFeedTarget, measurePostCreation, testServersBuilt, type Target } from './feeds';
+import { coldFeedOnTestServers, coldFeedStoreCalls, coldFeedTarget, measurePostCreation, testServersBuilt, type FeedMeasure, type Target } from './feeds';
 
 const { values } = parseArgs({
   options: {
@@ -37,13 +37,8 @@ const CONCURRENCY = Number(values.concurrency);
 const SECONDS = values.quick ? 2 : 5;
 const MAX_OPS = values.quick ? 5_000 : 50_000;
 
-interface Measure {
-  name: string;
-  ops: number;
-  opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
+/** One figure (FeedMeasure, shared with bench/feeds.ts), with its ratio to a raw baseline. */
+interface Measure extends FeedMeasure {
   baseline?: string;
   ratio?: number;
 }

@@ -3,6 +3,7 @@
  * coherence test applies the same random steps to it and to the engine and compares every view.
  */
 import { suggestionScore } from '../../src/main/core/stores/ports';
+import type { Engine } from '../../src/main/core/engine';
 
 export interface ModelPost {
   id: string;
@@ -75,4 +76,18 @@ export class SocialModel {
       .map(([k, at]) => ({ with: k.split('|')[1] as string, lastMessageAt: at, unread: this.unread.get(k) ?? 0 }))
       .sort((a, b) => b.lastMessageAt - a.lastMessageAt);
   }
+}
+
+/**
+ * Counts which fan-out path (F1) each post of `engine` takes, into `paths`: the coherence tests
+ * show both were checked against the model.
+ */
+export function countFanoutPaths(engine: Engine, paths: { small: number; large: number }): void {
+  const feeds = engine.social.feeds;
+  const onPost = feeds.onPost.bind(feeds);
+  feeds.onPost = async (post, followers) => {
+    const outcome = await onPost(post, followers);
+    paths[outcome.large ? 'large' : 'small']++;
+    return outcome;
+  };
 }

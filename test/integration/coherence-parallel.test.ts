@@ -19,7 +19,7 @@ import { silentLogger } from '../../src/main/core/log';
 import { seededRandom } from '../../src/main/core/seed/random';
 import { suiteConfig } from '../helpers/cluster';
 import { flushCluster } from '../helpers/flush';
-import { SocialModel } from '../helpers/social-model';
+import { countFanoutPaths, SocialModel } from '../helpers/social-model';
 import { tempDir } from '../helpers/temp-dirs';
 
 const STEPS = Number(process.env.REDK_MODEL_PARALLEL_STEPS ?? 2000);
@@ -51,13 +51,7 @@ describe('coherence in parallel: several clients against the model', () => {
     engine = await Engine.start(config, { log: silentLogger, shell: 'web', clock: () => (now += 7), trendingIntervalMs: 3_600_000 });
     await flushCluster(engine.redis);
     // Which fan-out path each post took, to show both were checked against the model.
-    const feeds = engine.social.feeds;
-    const onPost = feeds.onPost.bind(feeds);
-    feeds.onPost = async (post, followers) => {
-      const outcome = await onPost(post, followers);
-      fanout[outcome.large ? 'large' : 'small']++;
-      return outcome;
-    };
+    countFanoutPaths(engine, fanout);
     for (let i = 0; i < 6; i++) {
       await call('users.create', { username: `p${i}`, displayName: `P ${i}` });
       model.users.add(`p${i}`);

@@ -10,7 +10,7 @@ import { Engine } from '../../src/main/core/engine';
 import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from '../helpers/cluster';
 import { flushCluster } from '../helpers/flush';
-import { SocialModel } from '../helpers/social-model';
+import { countFanoutPaths, SocialModel } from '../helpers/social-model';
 import { seededRandom } from '../../src/main/core/seed/random';
 import { tempDir } from '../helpers/temp-dirs';
 
@@ -44,13 +44,7 @@ describe('coherence: the engine against an in-memory model', () => {
     engine = await Engine.start(config, { log: silentLogger, shell: 'web', clock: () => (now += 7), trendingIntervalMs: 3_600_000 });
     await flushCluster(engine.redis);
     // Which fan-out path each post took, to show both were checked against the model.
-    const feeds = engine.social.feeds;
-    const onPost = feeds.onPost.bind(feeds);
-    feeds.onPost = async (post, followers) => {
-      const outcome = await onPost(post, followers);
-      fanout[outcome.large ? 'large' : 'small']++;
-      return outcome;
-    };
+    countFanoutPaths(engine, fanout);
   });
   afterAll(async () => {
     await engine?.stop();

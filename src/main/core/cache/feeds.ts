@@ -68,6 +68,9 @@ export interface FanoutOutcome {
   invalidatedFollowers: number;
 }
 
+/** A user's cached feeds of these kinds and their build tokens: one hash tag, so one DEL (K5). */
+const feedKeys = (name: string, ...kinds: FeedKind[]) => kinds.flatMap((kind) => [keys.feed(name, kind), keys.feedBuild(name, kind)]);
+
 const newestFirst = (a: FeedPost, b: FeedPost) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 const slim = ({ id, author, text, createdAt, likesCount }: FeedPost): FeedPost => ({ id, author, text, createdAt, likesCount });
 
@@ -170,7 +173,7 @@ export class FeedCache {
   async onPost(post: FeedPost, followers: number): Promise<FanoutOutcome> {
     const { author } = post;
     const recent = keys.recentPosts(author);
-    const own = [keys.feed(author, 'self'), keys.feed(author, 'all'), keys.feedBuild(author, 'self'), keys.feedBuild(author, 'all')];
+    const own = feedKeys(author, 'self', 'all');
     if (followers >= this.fanoutThreshold) {
       // One MULTI on the author's slot (K5): its own feeds, and the post on its capped recent list.
       await this.redis
@@ -198,7 +201,7 @@ export class FeedCache {
   private async invalidateFollowers(author: string): Promise<number> {
     const followers = await this.graph.followers(author, FANOUT_LIMIT);
     // One DEL per user: a user's feeds and their build tokens share the {user:<name>} tag, so one slot.
-    const groups = followers.map((f) => [keys.feed(f, 'following'), keys.feed(f, 'all'), keys.feedBuild(f, 'following'), keys.feedBuild(f, 'all')]);
+    const groups = followers.map((f) => feedKeys(f, 'following', 'all'));
     const batches: string[][][] = [];
     for (let i = 0; i < groups.length; i += FANOUT_BATCH) batches.push(groups.slice(i, i + FANOUT_BATCH));
     await Promise.all(batches.map((batch) => this.fanoutSlots.run(() => deleteKeys(this.redis, batch, FANOUT_BATCH))));
@@ -209,7 +212,7 @@ export class FeedCache {
 
   /** A follow or unfollow changes what the follower's following and all feeds show (and which large accounts they merge). */
   async invalidateForFollow(follower: string): Promise<void> {
-    await deleteKeys(this.redis, [[keys.feed(follower, 'following'), keys.feed(follower, 'all'), keys.feedBuild(follower, 'following'), keys.feedBuild(follower, 'all')]]);
+    await deleteKeys(this.redis, [feedKeys(follower, 'following', 'all')]);
   }
 }
 

@@ -3,6 +3,7 @@
  * Each count is the sum of HOT_SHARDS partial counters on their own masters (keys.postsCount); a
  * creation raises one of them, chosen by its operation id, so creations spread over the masters.
  */
+import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { Stats } from '../../../shared/types';
 import type { DocumentStore } from '../stores/ports';
@@ -13,12 +14,8 @@ import { runScript } from '../lua/scripts';
 type What = 'post' | 'user';
 const counterOf = (what: What, shard: number) => (what === 'post' ? keys.postsCount(shard) : keys.usersCount(shard));
 const SHARDS = Array.from({ length: HOT_SHARDS }, (_, i) => i);
-/** The partial an operation raises: any fixed function of its id spreads them. */
-const shardOfOp = (opId: string) => {
-  let h = 0;
-  for (let i = 0; i < opId.length; i++) h = (h * 31 + opId.charCodeAt(i)) >>> 0;
-  return h % HOT_SHARDS;
-};
+/** The partial an operation raises: any fixed function of its id spreads them (CRC16, as for post ids). */
+const shardOfOp = (opId: string) => calculateSlot(opId) % HOT_SHARDS;
 
 export class StatsCache {
   /** Creations between their store insert and their increment, per counter. */

@@ -50,25 +50,20 @@ export async function connectCluster(config: Config, log: Logger, onProgress?: (
     log.info(`connecting to the external cluster at ${config.redis.seeds.join(', ')}`);
   }
   const addresses = seeds.map((s) => `${s.host}:${s.port}`);
-  const client = createClusterClient({ seeds, scaleReads: config.redis.scaleReads, natMap: config.redis.natMap, password: config.redis.password, commandTimeoutMs: config.redis.commandTimeoutMs, log: log.child('redis') });
+  const open = (name: string) => createClusterClient({ seeds, scaleReads: config.redis.scaleReads, natMap: config.redis.natMap, password: config.redis.password, commandTimeoutMs: config.redis.commandTimeoutMs, log: log.child(name) });
+  const client = open('redis');
+  const unwaited = open('redis-unwaited');
   const pool = new NodePool(config.redis.natMap, config.redis.password);
-  try {
-    await waitReady(client, 30_000);
-  } catch (err) {
+  // Both clients learn the slots at once: the second adds no time to a start.
+  const ready = await Promise.allSettled([waitReady(client, 30_000), waitReady(unwaited, 30_000)]);
+  const failed = ready.find((r) => r.status === 'rejected');
+  if (failed) {
     client.disconnect();
+    unwaited.disconnect();
     pool.close();
-    throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${addresses.join(', ')}: ${(err as Error).message}`);
+    throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${addresses.join(', ')}: ${(failed.reason as Error).message}`);
   }
   registerScripts(client);
-  const unwaited = createClusterClient({ seeds, scaleReads: config.redis.scaleReads, natMap: config.redis.natMap, password: config.redis.password, commandTimeoutMs: config.redis.commandTimeoutMs, log: log.child('redis-unwaited') });
-  try {
-    await waitReady(unwaited, 30_000);
-  } catch (err) {
-    unwaited.disconnect();
-    client.disconnect();
-    pool.close();
-    throw new AppError('cluster_unavailable', `Cannot reach the Redis Cluster at ${addresses.join(', ')}: ${(err as Error).message}`);
-  }
   registerScripts(unwaited);
   const supervisor = launcher && config.redis.fastFailover ? new NodeSupervisor({ launcher, pool, log: log.child('supervisor') }) : null;
   supervisor?.start();

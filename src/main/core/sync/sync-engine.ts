@@ -69,7 +69,6 @@ export class SyncEngine {
   private storeTurn: Promise<void> = Promise.resolve();
   /** Posts with a like or unlike between its script and its notify(): not settled meanwhile. */
   private readonly holds = new Map<string, number>();
-  private settledCount = 0;
   private stopped = false;
   /** Counters the current full pass had to write (the others were settled already). */
   private passWritten = 0;
@@ -109,11 +108,6 @@ export class SyncEngine {
     };
   }
 
-  /** How many posts' like keys were given their TTL since the engine started. */
-  get settled(): number {
-    return this.settledCount;
-  }
-
   /**
    * Written back, not changed since (the dirty number read before the write, and when), waiting
    * to be settled. A post is settled once it has been quiet for SETTLE_IDLE_MS: settling a post
@@ -134,11 +128,9 @@ export class SyncEngine {
     for (const [p] of ready) this.written.delete(p);
     const ttl = this.opts.likesTtlSeconds ?? 86_400;
     const done = await Promise.all(ready.map(([p, w]) => runScript<number>(this.redis, 'likesSettle', LikeCache.keysOf(p), [w.seen ?? '', ttl]).catch(() => 0)));
-    const settled = done.filter((d) => d === 1).length;
-    this.settledCount += settled;
     const again = ready.filter((_, i) => done[i] === 0).map(([p]) => p);
     if (again.length > 0) this.markDirty(again);
-    return settled;
+    return done.filter((d) => d === 1).length;
   }
 
   /** Posts to settle again later: written back, but held or changed when the batch ended. */
@@ -146,13 +138,19 @@ export class SyncEngine {
 
   private markDirty(postIds: string[]): void {
     for (const p of postIds) this.retry.add(p);
-    if (!this.flushTimer && !this.stopped) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = null;
-        void runInTraceScopes([], () => this.flush()).catch(() => undefined);
-      }, this.flushDelayMs);
-      this.flushTimer.unref();
-    }
+    // Only settling is left to do for these: it does not keep a stopping process alive.
+    if (!this.stopped) this.scheduleFlush()?.unref();
+  }
+
+  /** Arms the background flush unless it is armed already; returns the new timer, if any. */
+  private scheduleFlush(): NodeJS.Timeout | null {
+    if (this.flushTimer) return null;
+    // Background work for many likes: not part of the trace of the one that started the timer.
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void runInTraceScopes([], () => this.flush()).catch(() => undefined);
+    }, this.flushDelayMs);
+    return this.flushTimer;
   }
 
   /** Records a like change for the background write; waits only when the queue is full. */
@@ -163,12 +161,8 @@ export class SyncEngine {
     if (this.changes.size >= this.maxPending) {
       // The like itself is done in Redis; a failed write is retried, not reported to the liker.
       await this.flush().catch(() => undefined);
-    } else if (!this.flushTimer) {
-      // Background work for many likes: not part of the trace of the one that started the timer.
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = null;
-        void runInTraceScopes([], () => this.flush()).catch(() => undefined);
-      }, this.flushDelayMs);
+    } else {
+      this.scheduleFlush();
     }
   }
 
