@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/core/engine';
+import { MessageCache } from '../../src/main/core/cache/messages';
 import { StatsCache } from '../../src/main/core/cache/stats';
 import { HOT_SHARDS, keys, trendingShardOf } from '../../src/main/core/keys';
 import { runScript } from '../../src/main/core/lua/scripts';
@@ -156,6 +157,44 @@ describe('rebuilt after a cache wipe', () => {
     await Promise.all([reading, creating]);
     const parts = await Promise.all(Array.from({ length: HOT_SHARDS }, (_, s) => engine.redis.get(keys.postsCount(s))));
     expect(parts.reduce((sum, p) => sum + Number(p), 0)).toBe(await real.countPosts());
+  });
+
+  it("a participant whose unread read misses while the other one rebuilds the conversation's HASH still gets its own count", async () => {
+    // ann's read finds no field and is held there; bob's read rebuilds the HASH (both counts);
+    // then ann's read goes on. It once answered 0 here: the HASH existed, so a missing field
+    // was taken for "nobody wrote to ann" (CI, the store-faults test, 63 unread shown as 0).
+    const expected = await engine.stores.documents.countUnread('ann', 'bob');
+    expect(expected).toBeGreaterThan(0);
+    let missed!: () => void;
+    const annMissed = new Promise<void>((resolve) => (missed = resolve));
+    let release!: () => void;
+    const latch = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    const redis = new Proxy(engine.redis, {
+      get(target, name) {
+        if (name === 'hget') {
+          return async (...args: [string, string]) => {
+            const value = await target.hget(...args);
+            if (value === null && !held) {
+              held = true;
+              missed();
+              await latch;
+            }
+            return value;
+          };
+        }
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await engine.redis.del(keys.unread('ann', 'bob'));
+    const annReads = new MessageCache(redis, engine.stores.documents).unread('ann', 'bob');
+    await annMissed;
+    const bobSees = await new MessageCache(engine.redis, engine.stores.documents).unread('bob', 'ann');
+    expect(bobSees).toBe(await engine.stores.documents.countUnread('bob', 'ann'));
+    expect(await engine.redis.hget(keys.unread('ann', 'bob'), 'ann')).toBe(String(expected));
+    release();
+    expect(await annReads).toBe(expected);
   });
 
   it('likes after the wipe carry on from the rebuilt state', async () => {

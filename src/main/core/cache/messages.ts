@@ -54,10 +54,7 @@ export class MessageCache {
       [
         [message.from, message.to],
         [message.to, message.from],
-      ].map(async ([owner, other]) => {
-        const key = keys.conversations(owner as string);
-        if ((await this.redis.exists(key)) === 1) await this.redis.zadd(key, message.sentAt, other as string);
-      }),
+      ].map(([owner, other]) => runScript(this.redis, 'zaddIfExists', [keys.conversations(owner as string)], [message.sentAt, other as string])),
     );
     return Number(unread);
   }
@@ -66,8 +63,16 @@ export class MessageCache {
     const key = keys.unread(username, other);
     const cached = await this.redis.hget(key, username);
     if (cached !== null) return Number(cached);
+    // Missing: the field and the HASH are looked at again in one step. Asked one after the other,
+    // the other participant's rebuild could land in between (field missing, then HASH there) and
+    // this read would answer 0 for a count the rebuild had just written.
+    const [field, exists] = ((await this.redis.multi().hget(key, username).exists(key).exec()) ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    }) as [string | null, number];
+    if (field !== null && field !== undefined) return Number(field);
     // A field missing from a HASH that exists is 0 (nobody sent this participant anything yet).
-    if ((await this.redis.exists(key)) === 1) return 0;
+    if (exists === 1) return 0;
     const [a, b] = conversationPair(username, other);
     const [countA, countB] = await Promise.all([this.documents.countUnread(a, b), this.documents.countUnread(b, a)]);
     await runScript(this.redis, 'hydrateUnread', [key], [a, countA, b, countB]);

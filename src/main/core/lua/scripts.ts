@@ -25,6 +25,7 @@ export const SCRIPTS = {
   dmSend: { file: 'dm_send.lua', keys: 3 },
   hydrateUnread: { file: 'hydrate_unread.lua', keys: 1 },
   hsetIfExists: { file: 'hset_if_exists.lua', keys: 1 },
+  zaddIfExists: { file: 'zadd_if_exists.lua', keys: 1 },
   incrIfExists: { file: 'incr_if_exists.lua', keys: 2 },
   postCounts: { file: 'post_counts.lua', keys: 3 },
 } as const;
