@@ -171,6 +171,43 @@ describe('hybrid fan-out (threshold 3 followers)', () => {
     }
   });
 
+  /** More than 10x the threshold: entering the large set starts a new feeds generation. */
+  const manyFans = (prefix: string) => Array.from({ length: 10 * THRESHOLD + 4 }, (_, i) => `${prefix}${i}`);
+
+  it('an account far past the threshold that the set does not know (an imported network) reaches every follower through a new generation, with no DEL per follower', async () => {
+    const fans = manyFans('gen');
+    await users('imported', 'bystander', ...fans);
+    await follow('imported', ...fans);
+    await follow('small', 'bystander');
+    // Its followers came in without a post of its own: the set does not know it is large.
+    expect(await isLarge('imported')).toBe(false);
+    await warm(...fans, 'bystander');
+    const generationBefore = await Promise.all([0, 1, 2].map((s) => engine.redis.get(keys.feedGeneration(s))));
+    const followers = vi.spyOn(engine.stores.graph, 'followers');
+    try {
+      const before = await delCalls();
+      const id = await post('imported', 'to every follower at once');
+      expect(followers, 'no follower list read').not.toHaveBeenCalled();
+      expect((await delCalls()) - before, 'only its own feeds deleted').toBeLessThanOrEqual(2);
+      expect(await isLarge('imported')).toBe(true);
+      const generationAfter = await Promise.all([0, 1, 2].map((s) => engine.redis.get(keys.feedGeneration(s))));
+      expect(new Set(generationAfter).size, 'one token in every copy').toBe(1);
+      expect(generationAfter[0]).not.toBe(generationBefore[0]);
+      for (const f of fans) {
+        expect(await engine.redis.exists(keys.feed(f, 'following')), `${f}'s page is still there`).toBe(1);
+        expect((await feedIds(f, 'following'))[0], `${f} sees the post at once`).toBe(id);
+        expect((await feedIds(f, 'all'))[0]).toBe(id);
+      }
+      expect(await feedIds('bystander', 'following')).not.toContain(id);
+      // Rebuilt in the new generation, the pages merge its recent list: the next post needs nothing.
+      await warm(...fans);
+      const next = await post('imported', 'and the next');
+      for (const f of fans.slice(0, 5)) expect((await feedIds(f, 'following')).slice(0, 2)).toEqual([next, id]);
+    } finally {
+      followers.mockRestore();
+    }
+  });
+
   /**
    * The worst interleaving, made certain: the page's store read returns its snapshot only after
    * the post (and its invalidation) has fully landed, so the page written after it is older than
@@ -221,6 +258,16 @@ describe('hybrid fan-out (threshold 3 followers)', () => {
     const id = await raceBuildWithPost('bigracer', 'lw0');
     expect(await engine.redis.exists(keys.feed('lw0', 'following')), 'the racing page was cached (no invalidation)').toBe(1);
     expect((await feedIds('lw0', 'following'))[0]).toBe(id);
+  });
+
+  it('a page built while a new generation starts is rebuilt on its next read', async () => {
+    const fans = manyFans('gx');
+    await users('genracer', ...fans);
+    await follow('genracer', ...fans);
+    expect(await isLarge('genracer')).toBe(false);
+    const id = await raceBuildWithPost('genracer', 'gx1');
+    expect(await engine.redis.exists(keys.feed('gx1', 'following')), 'the racing page was cached (nothing deleted it)').toBe(1);
+    expect((await feedIds('gx1', 'following'))[0]).toBe(id);
   });
 
   it('a page built while an account crosses the threshold is not cached without it', async () => {

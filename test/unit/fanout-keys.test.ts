@@ -2,7 +2,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/core/config';
-import { keys } from '../../src/main/core/keys';
+import { feedGenerationShardOf, keys } from '../../src/main/core/keys';
 import { tempDir } from '../helpers/temp-dirs';
 
 const dir = () => tempDir('redk-fanout-config');
@@ -18,6 +18,15 @@ describe('hybrid fan-out keys and setting (F1)', () => {
       expect(() => keys.recentPosts(bad), bad).toThrow(expect.objectContaining({ code: 'invalid_username' }));
       expect(() => keys.feedBuild(bad, 'all'), bad).toThrow(expect.objectContaining({ code: 'invalid_username' }));
     }
+  });
+
+  it('spreads the feeds generation over one copy per third of the slots, each user reading one copy', () => {
+    const slots = [0, 1, 2].map((s) => calculateSlot(keys.feedGeneration(s)));
+    expect(slots.map((slot) => Math.floor(slot / (16384 / 3)))).toEqual([0, 1, 2]);
+    const read = new Set(Array.from({ length: 300 }, (_, i) => feedGenerationShardOf(`user${i}`)));
+    expect([...read].sort()).toEqual([0, 1, 2]);
+    expect(feedGenerationShardOf('alice')).toBe(calculateSlot(keys.feed('alice', 'all')) % 3);
+    expect(() => keys.feedGeneration(3)).toThrow(/shard 3/);
   });
 
   it('reads the threshold from config (default 1000) and REDK_FANOUT_THRESHOLD, and refuses a bad one', () => {

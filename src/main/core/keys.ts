@@ -69,6 +69,7 @@ export function spreadTag(family: string, shard: number, shards = HOT_SHARDS): s
 
 const trendingTags = Array.from({ length: HOT_SHARDS }, (_, i) => spreadTag('trending', i));
 const statsTags = Array.from({ length: HOT_SHARDS }, (_, i) => spreadTag('stats', i));
+const feedGenerationTags = Array.from({ length: HOT_SHARDS }, (_, i) => spreadTag('feedgen', i));
 const checkShard = (shard: number) => {
   if (!Number.isInteger(shard) || shard < 0 || shard >= HOT_SHARDS) throw new AppError('internal', `hot-key shard ${shard} is not in 0..${HOT_SHARDS - 1}`);
   return shard;
@@ -76,6 +77,8 @@ const checkShard = (shard: number) => {
 
 /** Which partial of the trending keys holds a post: fixed per post, so its score lives in one partial. */
 export const trendingShardOf = (postId: string) => calculateSlot(checkId(postId)) % HOT_SHARDS;
+/** Which copy of the feeds' generation a user's feed reads reads: spread by the user's slot. */
+export const feedGenerationShardOf = (username: string) => calculateSlot(user(username)) % HOT_SHARDS;
 
 export const keys = {
   feed: (name: string, kind: FeedKind) => `${user(name)}:feed:${kind}`,
@@ -92,6 +95,13 @@ export const keys = {
   recentPosts: (name: string) => `${user(name)}:recent`,
   /** F1: SET of the accounts at or above the fan-out threshold (a global key, K4: small, read whole). */
   largeAccounts: 'feeds:large',
+  /**
+   * F1: partial `shard` of the feeds' generation (a random token; one copy per hot-key partial,
+   * every cached feed read reads the copy of its owner's shard). A cached page carries the token
+   * it was built under and is rebuilt once the token has changed: how an account that enters the
+   * large set with very many followers reaches all their pages without a DEL per follower.
+   */
+  feedGeneration: (shard: number) => `{${feedGenerationTags[checkShard(shard)]}}:feeds:generation`,
 
   likesCount: (id: string) => `${post(id)}:likes:count`,
   likesUsers: (id: string) => `${post(id)}:likes:users`,

@@ -10,8 +10,13 @@
  *   accounts are large is a small global SET; a cached page stores, next to its posts, the large
  *   accounts its owner followed when it was built.
  * - An account that becomes large (or finds itself missing from the SET, after a cache wipe)
- *   invalidates its followers once more, so every page built after that knows it is large; one
- *   that drops below deletes its recent list and is fanned out on write again.
+ *   must reach the pages built before, which do not merge its recent list. With up to
+ *   `generationAbove` followers (10x the threshold: an account that just crossed it) it deletes
+ *   their pages once. With more (the SET was wiped or evicted, or a network was imported) it
+ *   starts a new feeds generation instead: every cached page carries the generation it was built
+ *   in and is rebuilt on its next read once that changed, so no request does a DEL per follower
+ *   (a 1M-user network has accounts with 340k followers). An account that drops below deletes its
+ *   recent list and is fanned out on write again.
  *
  * A page is built from the store under a build token (keys.feedBuild) that every invalidation
  * deletes with the page: a build whose store read may predate a post or a follow does not write
@@ -23,7 +28,7 @@
 import type { Cluster } from 'ioredis';
 import type { DocumentStore, GraphStore, PostDoc } from '../stores/ports';
 import { newOpId } from '../ids';
-import { keys, TTL, type FeedKind } from '../keys';
+import { feedGenerationShardOf, HOT_SHARDS, keys, TTL, type FeedKind } from '../keys';
 import { runScript } from '../lua/scripts';
 import { deleteKeys } from './cached-list';
 
@@ -38,6 +43,8 @@ export const FEED_AUTHORS_PER_QUERY = 2000;
 export const FEED_MAX_SOURCES = 1_000_000;
 /** Upper bound on followers whose feeds a post invalidates; beyond it their 60 s TTL does the job. */
 export const FANOUT_LIMIT = 100_000;
+/** Followers above which an account entering the large set starts a new generation, as a multiple of the threshold. */
+export const GENERATION_ABOVE_THRESHOLDS = 10;
 /** F1 default: accounts with at least this many followers are merged into feeds at read time. */
 export const DEFAULT_FANOUT_THRESHOLD = 1000;
 /**
@@ -52,20 +59,24 @@ const FANOUT_BATCH = 200;
 export type FeedPost = PostDoc;
 
 /**
- * Element 0 of a cached page: the format (3: with the large accounts; a page cached by an older
- * engine reads as not cached) and the large accounts whose recent lists are merged into it.
+ * Element 0 of a cached page: the format (4: with the large accounts and the generation; a page
+ * cached by an older engine reads as not cached), the large accounts whose recent lists are
+ * merged into it, and the feeds generation it was built in ('' before the first one).
  */
 interface FeedHeader {
-  redk: 3;
+  redk: 4;
   large: string[];
+  generation: string;
 }
-const HEADER_PREFIX = '{"redk":3,';
+const HEADER_PREFIX = '{"redk":4,';
 
 /** What a post did to the feeds: which path it took and how many followers' feeds it dropped. */
 export interface FanoutOutcome {
   large: boolean;
   /** Followers whose cached feeds were deleted (0 for a large account that was known as large). */
   invalidatedFollowers: number;
+  /** A new feeds generation was started (a large account with very many followers entered the set). */
+  newGeneration: boolean;
 }
 
 /** A user's cached feeds of these kinds and their build tokens: one hash tag, so one DEL (K5). */
@@ -80,13 +91,23 @@ export class FeedCache {
     private readonly documents: DocumentStore,
     private readonly graph: GraphStore,
     readonly fanoutThreshold = DEFAULT_FANOUT_THRESHOLD,
+    readonly generationAbove = GENERATION_ABOVE_THRESHOLDS * fanoutThreshold,
   ) {}
 
-  /** The first page (newest FEED_LENGTH posts), cached as U1 says, with the large accounts' recent posts merged in. */
+  /**
+   * The first page (newest FEED_LENGTH posts), cached as U1 says, with the large accounts' recent
+   * posts merged in. A page of an older feeds generation is rebuilt.
+   */
   async get(username: string, kind: FeedKind): Promise<FeedPost[]> {
-    const cached = await this.readPage(keys.feed(username, kind));
-    if (cached) return cached.header.large.length === 0 ? cached.posts : this.mergeRecent(cached.posts, cached.header.large);
+    const [cached, generation] = await Promise.all([this.readPage(keys.feed(username, kind)), this.generationOf(username)]);
+    if (cached && cached.header.generation === generation) {
+      return cached.header.large.length === 0 ? cached.posts : this.mergeRecent(cached.posts, cached.header.large);
+    }
     return this.build(username, kind);
+  }
+
+  private async generationOf(username: string): Promise<string> {
+    return (await this.redis.get(keys.feedGeneration(feedGenerationShardOf(username)))) ?? '';
   }
 
   /**
@@ -116,14 +137,16 @@ export class FeedCache {
     const key = keys.feed(username, kind);
     const marker = keys.feedBuild(username, kind);
     const token = newOpId();
-    await this.redis.set(marker, token, 'EX', TTL.feed);
+    // The generation is read before the large set: a new generation is started after its
+    // account is in the set, so a page that records the new one has read the set with it.
+    const [generation] = await Promise.all([this.generationOf(username), this.redis.set(marker, token, 'EX', TTL.feed)]);
     const [registry, authors] = await Promise.all([kind === 'self' ? [] : this.redis.smembers(keys.largeAccounts), this.authorsOf(username, kind)]);
     const posts = await this.read(authors);
     // The owner's own posts drop the owner's feeds whatever the owner's size: only the followed count.
     const followed = new Set(authors);
     followed.delete(username);
     const large = registry.filter((name) => followed.has(name)).sort();
-    const header: FeedHeader = { redk: 3, large };
+    const header: FeedHeader = { redk: 4, large, generation };
     await runScript(this.redis, 'feedWrite', [key, marker], [token, TTL.feed, JSON.stringify(header), ...posts.map((p) => JSON.stringify(p))]);
     return posts;
   }
@@ -182,20 +205,36 @@ export class FeedCache {
         .lpush(recent, JSON.stringify(slim(post)))
         .ltrim(recent, 0, FEED_LENGTH - 1)
         .exec();
-      // New in the set (it just crossed the threshold, or the cache was wiped): the followers'
-      // pages built before do not merge its recent list, so they are dropped this one time.
+      // New in the set (it just crossed the threshold, or the set was wiped): the followers'
+      // pages built before do not merge its recent list. A few followers' pages are dropped this
+      // one time; past generationAbove, every page is rebuilt on its next read instead.
       const added = await this.redis.sadd(keys.largeAccounts, author);
-      return { large: true, invalidatedFollowers: added === 1 ? await this.invalidateFollowers(author) : 0 };
+      if (added !== 1) return { large: true, invalidatedFollowers: 0, newGeneration: false };
+      if (followers > this.generationAbove) {
+        await this.newGeneration();
+        return { large: true, invalidatedFollowers: 0, newGeneration: true };
+      }
+      return { large: true, invalidatedFollowers: await this.invalidateFollowers(author), newGeneration: false };
     }
     const [, wasLarge] = (await this.redis.multi().del(...own).exists(recent).exec()) ?? [];
-    if (wasLarge?.[1] !== 1) return { large: false, invalidatedFollowers: await this.invalidateFollowers(author) };
+    if (wasLarge?.[1] !== 1) return { large: false, invalidatedFollowers: await this.invalidateFollowers(author), newGeneration: false };
     // Dropped below the threshold: out of the set first (a page built after that reads the
     // store for it), then the followers' pages, and its recent list last, once no cached page
     // merges it any more.
     await this.redis.srem(keys.largeAccounts, author);
     const invalidated = await this.invalidateFollowers(author);
     await this.redis.del(recent);
-    return { large: false, invalidatedFollowers: invalidated };
+    return { large: false, invalidatedFollowers: invalidated, newGeneration: false };
+  }
+
+  /**
+   * Every copy gets one new random token (never a counter: a counter lost to a wipe or an
+   * eviction would count up to values that old pages carry). Awaited before the post answers,
+   * so any read after it rebuilds.
+   */
+  private async newGeneration(): Promise<void> {
+    const token = newOpId();
+    await Promise.all(Array.from({ length: HOT_SHARDS }, (_, shard) => this.redis.set(keys.feedGeneration(shard), token)));
   }
 
   private async invalidateFollowers(author: string): Promise<number> {
