@@ -15,6 +15,7 @@ import { ClusterLauncher, launcherOptionsFrom } from '../src/main/core/cluster/l
 import { waitForReplica } from '../src/main/core/cluster/replica-ack';
 import { loadConfig } from '../src/main/core/config';
 import { runScript } from '../src/main/core/lua/scripts';
+import { LikeCache } from '../src/main/core/cache/likes';
 import { Engine } from '../src/main/core/engine';
 import { createLogger, silentLogger } from '../src/main/core/log';
 import { usernameOf } from '../src/main/core/seed/demo-data';
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     users: { type: 'string', default: '100000' },
     quick: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '32' },
+    /** Like counters loaded for the full-pass figures (one per seeded post; default: one per user). */
+    'pass-counters': { type: 'string' },
     /** Leave out the cold feed on the FerretDB + Neo4j test servers (run when they are built). */
     'skip-servers': { type: 'boolean', default: false },
   },
@@ -122,6 +125,58 @@ function runChild(what: string, args: string[], dataDir: string): Promise<string
       else reject(new Error(`${what} exited with ${code}:\n${output.slice(-2000)}`));
     });
   });
+}
+
+/**
+ * The full sync pass over every counter (issue 12, item 7). One counter per seeded post is loaded
+ * from the store as a read would (hydrateMany, 1,000 posts per store read), so each is written
+ * back already and has its TTL: the pass of every day, which has to look at each one. Then every
+ * counter is made dirty as a like makes it (the dirty number raised, the TTLs taken off), as
+ * after a crash before any write-back: the pass that writes each one to the store.
+ */
+async function measureFullPass(e: Engine, counters: number): Promise<{ figures: Record<string, number>; target: Target }> {
+  const ids = (from: number, to: number) => Array.from({ length: Math.max(0, Math.min(to, counters) - from) }, (_, i) => `seed-post-${from + i}`);
+  const PAGE = 1000;
+  log.info(`full pass: loading ${counters} like counters from the store ...`);
+  let t = performance.now();
+  for (let i = 0; i < counters; i += 2 * PAGE) {
+    await Promise.all([ids(i, i + PAGE), ids(i + PAGE, i + 2 * PAGE)].map((page) => e.social.likes.hydrateMany(page.map((id) => ({ id, likesCount: 0 })))));
+  }
+  const loadSeconds = round((performance.now() - t) / 1000, 1);
+  t = performance.now();
+  const settled = await e.sync.syncAll();
+  const settledMs = Math.round(performance.now() - t);
+  const settledWritten = e.sync.lastPassWritten;
+  log.info(`full pass over ${settled} counters written back already: ${settledMs} ms (${settledWritten} written); making every one dirty ...`);
+  for (let i = 0; i < counters; i += PAGE) {
+    await Promise.all(
+      ids(i, i + PAGE).map(async (id) => {
+        const [count, users, , dirty] = LikeCache.keysOf(id);
+        await Promise.all([e.redis.incr(dirty!), e.redis.persist(count!), e.redis.persist(users!)]);
+      }),
+    );
+  }
+  t = performance.now();
+  const dirty = await e.sync.syncAll();
+  const dirtyMs = Math.round(performance.now() - t);
+  const dirtyWritten = e.sync.lastPassWritten;
+  log.info(`full pass over ${dirty} counters, ${dirtyWritten} of them written to the store: ${dirtyMs} ms`);
+  return {
+    figures: {
+      fullPassCounters: settled,
+      fullPassLoadSeconds: loadSeconds,
+      fullPassWrittenBackMs: settledMs,
+      fullPassWrittenBackWrote: settledWritten,
+      fullPassAllDirtyMs: dirtyMs,
+      fullPassAllDirtyWrote: dirtyWritten,
+      rssMbAfterFullPass: Math.round(process.memoryUsage().rss / 1024 / 1024),
+    },
+    target: {
+      target: `a full sync pass over every counter (${dirty}, all dirty: each written to the store) <= 30 s per 1M counters (${round((30 * dirty) / 1_000_000, 1)} s here)`,
+      holds: dirty > 0 && dirtyMs <= (30_000 * dirty) / 1_000_000,
+      value: `${round(dirtyMs / 1000, 1)} s (${round(settledMs / 1000, 1)} s when written back already)`,
+    },
+  };
 }
 
 async function main() {
@@ -252,6 +307,9 @@ async function main() {
     figures.coldFeedWithViewerStoreCallsEmbedded = cold.total;
     figures.coldFeedWithViewerMsEmbedded = cold.ms;
     coldTargets.push(coldFeedTarget(`embedded store, ${users} users`, cold));
+    const pass = await measureFullPass(e, Math.min(Number(values['pass-counters'] ?? users), 2 * users));
+    Object.assign(figures, pass.figures);
+    coldTargets.push(pass.target);
     if (!values['skip-servers'] && testServersBuilt()) {
       // The bench's engine goes first: the seeded usernames are the same, and so would be their keys.
       await e.stop();

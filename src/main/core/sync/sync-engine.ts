@@ -348,6 +348,11 @@ export class SyncEngine {
     return out;
   }
 
+  /** Counters the last full pass wrote to the store (the others it found were written back already). */
+  get lastPassWritten(): number {
+    return this.passWritten;
+  }
+
   status(): SyncStatus {
     return {
       running: this.fullPassRunning,
