@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { idSchema, usernameSchema } from './names';
 import type {
   Alert,
+  ClusterCheckResult,
+  ClusterFixResult,
+  ClusterJob,
   ClusterMetrics,
   Comment,
   Conversation,
@@ -50,6 +53,10 @@ const usernamePrefix = z
   .max(32)
   .regex(/^[A-Za-z0-9_.-]*$/, 'a username prefix is up to 32 letters, digits, "_", "." or "-"');
 
+/** A cluster node as an operator names it: its port, or host:port. */
+const nodeName = z.string().regex(/^(\d{1,5}|[A-Za-z0-9.-]{1,253}:\d{1,5})$/, 'a port, or host:port');
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a job id');
+
 export const contract = {
   'engine.info': returns<EngineInfo>()(none),
 
@@ -80,6 +87,34 @@ export const contract = {
       native: z.boolean().optional(),
     }),
   ),
+
+  /** Open slots, uncovered slots and nodes that disagree about owners (redis-cli --cluster check). */
+  'cluster.check': returns<ClusterCheckResult>()(none),
+  /** Closes every open slot and serves every uncovered one, losing no key (redis-cli --cluster fix). */
+  'cluster.fix': returns<ClusterFixResult>()(none),
+  /**
+   * Starts a live resharding and answers with its job at once; progress comes as `cluster.job`
+   * events. Either `from` and `slots` (that many of the source's slots), or `range` (every slot
+   * of it not on the target yet; with `from`, only that master's).
+   */
+  'cluster.reshard': returns<ClusterJob>()(
+    z
+      .strictObject({
+        to: nodeName,
+        from: nodeName.optional(),
+        slots: z.number().int().min(1).max(16384).optional(),
+        range: z.strictObject({ start: z.number().int().min(0).max(16383), end: z.number().int().min(0).max(16383) }).optional(),
+      })
+      .refine((r) => (r.range !== undefined) !== (r.slots !== undefined), 'give either slots (with from) or range')
+      .refine((r) => r.range !== undefined || r.from !== undefined, 'slots needs from: the master that gives them')
+      .refine((r) => r.range === undefined || r.range.start <= r.range.end, 'a range starts at or before its end'),
+  ),
+  /** The job with this id, or the running (else the last) one; null when there has been none. */
+  'cluster.job': returns<{ job: ClusterJob | null }>()(z.strictObject({ id: jobId.optional() })),
+  'cluster.jobPause': returns<ClusterJob>()(z.strictObject({ id: jobId })),
+  'cluster.jobResume': returns<ClusterJob>()(z.strictObject({ id: jobId })),
+  /** Stops after the slot in hand: every slot stays owned by one master and none is left open. */
+  'cluster.jobCancel': returns<ClusterJob>()(z.strictObject({ id: jobId })),
 
   'users.create': returns<User>()(
     z.strictObject({ username: usernameSchema, displayName: text(64) }),
@@ -159,6 +194,8 @@ export interface EventMap {
   /** Someone posted (after every feed that shows it was invalidated): feeds on screen may offer a refresh. */
   'posts.new': { id: string; author: string; createdAt: number };
   'sync.progress': SyncStatus;
+  /** A resharding job's progress: slots done/total, keys moved, keys/s, ETA, state. */
+  'cluster.job': ClusterJob;
 }
 export type EventName = keyof EventMap;
 export interface EngineEvent<E extends EventName = EventName> {

@@ -277,3 +277,52 @@ export interface EngineInfo {
   stores: { documents: string; graph: string };
   dataDir: string;
 }
+
+/** A slot held open by a resharding (CLUSTER SETSLOT MIGRATING / IMPORTING). */
+export interface OpenSlotInfo {
+  slot: number;
+  node: string;
+  state: 'migrating' | 'importing';
+  peer: string;
+  keys: number;
+}
+
+/** `cluster.check`, as `redis-cli --cluster check` reports a cluster. */
+export interface ClusterCheckResult {
+  ok: boolean;
+  masters: number;
+  openSlots: OpenSlotInfo[];
+  uncovered: SlotRange[];
+  disagreeing: string[];
+  problems: string[];
+}
+
+export interface ClusterFixResult {
+  actions: string[];
+  keysMoved: number;
+  after: ClusterCheckResult;
+}
+
+export type ClusterJobState = 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** A resharding job and its progress (also pushed as the `cluster.job` event). */
+export interface ClusterJob {
+  id: string;
+  kind: 'reshard';
+  state: ClusterJobState;
+  /** Where the slots go (host:port), and where they come from (one source, or several for a range). */
+  to: string;
+  from: string[];
+  slotsTotal: number;
+  slotsDone: number;
+  keysMoved: number;
+  keysPerSec: number;
+  /** Estimated time left, from the pace so far; null before the first slot. */
+  etaMs: number | null;
+  currentSlot: number | null;
+  /** The slots still to move, as ranges (what the slot map draws as moving). */
+  pending: SlotRange[];
+  startedAt: number;
+  finishedAt: number | null;
+  error: string | null;
+}

@@ -18,6 +18,7 @@ import type { Logger } from './log';
 import { monotonicClock, type Clock } from './ids';
 import { RpcRouter } from './rpc/router';
 import { type ClusterService } from './services/cluster-service';
+import { ClusterOps } from './services/cluster-ops';
 import { socialDrillWorkload } from './services/drill-workload';
 import { SocialService } from './services/social-service';
 import type { DataLock } from './data-lock';
@@ -53,6 +54,7 @@ interface EngineParts {
   /** Only a cluster this engine started is stopped with it. */
   ownsCluster: boolean;
   clusterService: ClusterService;
+  clusterOps: ClusterOps;
   social: SocialService;
   sync: SyncEngine;
   drill: FailoverDrill;
@@ -68,6 +70,7 @@ export class Engine {
   readonly events: EventBus;
   readonly router: RpcRouter;
   readonly clusterService: ClusterService;
+  readonly clusterOps: ClusterOps;
   readonly social: SocialService;
   readonly sync: SyncEngine;
   readonly stores: Stores;
@@ -78,12 +81,13 @@ export class Engine {
     this.events = parts.events;
     this.config = parts.config;
     this.clusterService = parts.clusterService;
+    this.clusterOps = parts.clusterOps;
     this.social = parts.social;
     this.sync = parts.sync;
     this.stores = parts.stores;
     this.drill = parts.drill;
     this.router = new RpcRouter(
-      createHandlers({ cluster: parts.clusterService, social: parts.social, sync: parts.sync, drill: parts.drill, redis: parts.client, info: () => parts.info }),
+      createHandlers({ cluster: parts.clusterService, ops: parts.clusterOps, social: parts.social, sync: parts.sync, drill: parts.drill, redis: parts.client, info: () => parts.info }),
       parts.log.child('rpc'),
     );
   }
@@ -127,6 +131,17 @@ export class Engine {
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
     const workload = socialDrillWorkload(social, stores.documents, clock);
     const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });
+    const clusterOps = new ClusterOps({
+      seeds: async () => {
+        const topology = await service.topology();
+        const up = topology.nodes.filter((n) => n.role === 'master' && n.health === 'ok').map((n) => n.address);
+        return [...new Set([...up, ...connection.seeds])];
+      },
+      password: config.redis.password,
+      natMap: config.redis.natMap,
+      clients: [client, unwaited],
+      onJob: (job) => events.emit('cluster.job', job),
+    });
     const info: EngineInfo = {
       version: ENGINE_VERSION,
       shell: opts.shell,
@@ -137,7 +152,7 @@ export class Engine {
     const trendingTimer = setInterval(() => void social.trending.recompute().catch(() => undefined), opts.trendingIntervalMs ?? 60_000);
     trendingTimer.unref();
     const engine = new Engine({
-      config, log, events, client, unwaited, pool, monitor, launcher, supervisor, ownsCluster: connection.started, clusterService: service,
+      config, log, events, client, unwaited, pool, monitor, launcher, supervisor, ownsCluster: connection.started, clusterService: service, clusterOps,
       social, sync, drill, stores, lock, timers: [trendingTimer], unlisten: [], info,
     });
     const unlistenHealing = supervisor?.onAction((action) => events.emit('cluster.healing', action));
@@ -180,6 +195,8 @@ export class Engine {
     const phase = (what: string) => log.info(`stopping: ${what} (${Date.now() - began} ms)`);
     const running = await this.router.close(5000);
     phase(running === 0 ? 'calls in flight finished, new ones refused' : `${running} call(s) still running after 5 s, stopping anyway`);
+    await this.parts.clusterOps.close();
+    phase('cluster jobs ended');
     await supervisor?.stop();
     phase('supervisor stopped');
     this.parts.unlisten.forEach((off) => off());

@@ -8,11 +8,13 @@ import type { FailoverDrill } from './cluster/drill';
 import { scanCluster } from './cluster/key-scan';
 import type { Handlers } from './rpc/router';
 import type { ClusterService } from './services/cluster-service';
+import type { ClusterOps } from './services/cluster-ops';
 import type { SocialService } from './services/social-service';
 import type { SyncEngine } from './sync/sync-engine';
 
 export interface HandlerDeps {
   cluster: ClusterService;
+  ops: ClusterOps;
   social: SocialService;
   sync: SyncEngine;
   drill: FailoverDrill;
@@ -20,7 +22,7 @@ export interface HandlerDeps {
   info: () => EngineInfo;
 }
 
-export function createHandlers({ cluster, social, sync, drill, redis, info }: HandlerDeps): Handlers {
+export function createHandlers({ cluster, ops, social, sync, drill, redis, info }: HandlerDeps): Handlers {
   return {
     'engine.info': async () => info(),
 
@@ -31,6 +33,13 @@ export function createHandlers({ cluster, social, sync, drill, redis, info }: Ha
     'cluster.alerts': () => cluster.alerts(),
     'cluster.failover': ({ nodeId }) => cluster.failover(nodeId),
     'cluster.drill': ({ port, fault, mode, native }) => drill.run({ port, fault, mode, native }),
+    'cluster.check': () => ops.check(),
+    'cluster.fix': () => ops.fix(),
+    'cluster.reshard': ({ to, from, slots, range }) => ops.reshard({ to, from, slots, range }),
+    'cluster.job': async ({ id }) => ({ job: ops.job(id) }),
+    'cluster.jobPause': async ({ id }) => ops.pause(id),
+    'cluster.jobResume': async ({ id }) => ops.resume(id),
+    'cluster.jobCancel': async ({ id }) => ops.cancel(id),
 
     'users.create': ({ username, displayName }) => social.createUser(username, displayName),
     'users.get': ({ username, viewer }) => social.getUser(username, viewer),

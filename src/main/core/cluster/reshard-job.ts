@@ -1,0 +1,205 @@
+/**
+ * A resharding as a job: a plan of slots (validated against the cluster as it is), moved one at
+ * a time through resharding.ts, with progress (slots done/total, keys moved, keys/s, ETA),
+ * pause, resume and cancel. Pausing holds between MIGRATE batches (the slot in hand stays open:
+ * clients follow ASK meanwhile); cancelling finishes the slot in hand and stops, so every slot is
+ * owned by one master and none is left open.
+ */
+import type { ClusterJob, SlotRange } from '../../../shared/types';
+import { AppError } from '../errors';
+import { newOpId } from '../ids';
+import { DEFAULT_MIGRATE, moveSlot, rangesOf, readMasters, slotsIn, type Connect, type MasterState, type MigrateOptions } from './resharding';
+
+export interface ReshardRequest {
+  /** The target master, by port or host:port. */
+  to: string;
+  /** With `slots`: the master that gives them (its highest slots go first). */
+  from?: string;
+  slots?: number;
+  /** Or a range: every slot of it not on the target yet, from whichever master owns it. */
+  range?: SlotRange;
+}
+
+export interface ReshardPlan {
+  to: MasterState;
+  moves: { slot: number; from: MasterState }[];
+  masters: MasterState[];
+}
+
+/** Finds a master by "port" or "host:port"; a clear error otherwise. */
+export function masterByName(masters: MasterState[], name: string, what: string): MasterState {
+  const found = masters.find((m) => m.address === name || String(m.port) === name);
+  if (!found) throw new AppError('invalid_input', `The ${what} ${name} is not a master of this cluster (masters: ${masters.map((m) => m.address).join(', ')}).`);
+  return found;
+}
+
+export async function planReshard(connect: Connect, seeds: string[], req: ReshardRequest): Promise<ReshardPlan> {
+  const { masters } = await readMasters(connect, seeds);
+  const open = masters.flatMap((m) => [...m.migrating.keys(), ...m.importing.keys()].map((s) => `${s} on ${m.address}`));
+  if (open.length > 0) throw new AppError('conflict', `Slots are open (${open.slice(0, 5).join(', ')}${open.length > 5 ? ', …' : ''}): run cluster check and fix first.`);
+  const to = masterByName(masters, req.to, 'target');
+  const ownerOf = new Map<number, MasterState>();
+  for (const m of masters) for (const s of slotsIn(m.slots)) ownerOf.set(s, m);
+  if (req.range) {
+    const { start, end } = req.range;
+    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= 16383 && start <= end)) throw new AppError('invalid_input', `A slot range is A-B with 0 <= A <= B <= 16383, not ${start}-${end}.`);
+    const slots = slotsIn([req.range]);
+    const unowned = slots.filter((s) => !ownerOf.has(s));
+    if (unowned.length > 0) throw new AppError('invalid_input', `Slots ${rangesOf(unowned).map(fmt).join(', ')} are served by no master: run cluster fix first.`);
+    const from = req.from ? masterByName(masters, req.from, 'source') : null;
+    const moves = slots.filter((s) => ownerOf.get(s)!.id !== to.id && (!from || ownerOf.get(s)!.id === from.id)).map((slot) => ({ slot, from: ownerOf.get(slot)! }));
+    if (moves.length === 0) throw new AppError('invalid_input', `Slots ${fmt(req.range)} are already on ${to.address}${from ? ` or not on ${from.address}` : ''}: nothing to move.`);
+    return { to, moves, masters };
+  }
+  if (!req.from || req.slots === undefined) throw new AppError('invalid_input', 'Say which slots move: a source and a number of slots, or a range.');
+  const from = masterByName(masters, req.from, 'source');
+  if (from.id === to.id) throw new AppError('invalid_input', `The source and the target are the same master (${to.address}).`);
+  const owned = slotsIn(from.slots);
+  if (!Number.isInteger(req.slots) || req.slots < 1) throw new AppError('invalid_input', `The number of slots to move is a whole number of at least 1, not ${req.slots}.`);
+  if (req.slots > owned.length) throw new AppError('invalid_input', `${from.address} has ${owned.length} slots; it cannot give ${req.slots}.`);
+  return { to, moves: owned.slice(owned.length - req.slots).reverse().map((slot) => ({ slot, from })), masters };
+}
+
+const fmt = (r: SlotRange) => (r.start === r.end ? String(r.start) : `${r.start}-${r.end}`);
+
+export interface JobHooks {
+  /** Each change of progress (throttled to a few a second while keys move). */
+  progress?: (job: ClusterJob) => void;
+  /** Around each slot's move: the engine's WAITs go to both ends while it is open. */
+  slotOpen?: (slot: number, from: string, to: string) => void;
+  slotClosed?: (slot: number) => void;
+}
+
+export class ReshardJob {
+  readonly id = newOpId();
+  private state: ClusterJob['state'] = 'running';
+  private slotsDone = 0;
+  private keysMoved = 0;
+  private currentSlot: number | null = null;
+  private error: string | null = null;
+  private readonly startedAt = Date.now();
+  private finishedAt: number | null = null;
+  private paused = false;
+  private cancelled = false;
+  private wake: (() => void) | null = null;
+  private lastEmit = 0;
+  private moving = 0;
+  /** Time spent moving (pauses left out), for the pace. */
+  private busyMs = 0;
+  private busySince = Date.now();
+  readonly done: Promise<ClusterJob>;
+
+  constructor(
+    private readonly connect: Connect,
+    private readonly plan: ReshardPlan,
+    private readonly hooks: JobHooks = {},
+    private readonly opts: MigrateOptions = DEFAULT_MIGRATE,
+  ) {
+    this.done = this.run();
+  }
+
+  pause(): ClusterJob {
+    if (this.state === 'running') {
+      this.paused = true;
+      this.state = 'paused';
+      this.busyMs += Date.now() - this.busySince;
+      this.emit(true);
+    }
+    return this.snapshot();
+  }
+
+  resume(): ClusterJob {
+    if (this.state === 'paused') {
+      this.paused = false;
+      this.state = 'running';
+      this.busySince = Date.now();
+      this.wake?.();
+      this.emit(true);
+    }
+    return this.snapshot();
+  }
+
+  /** Stops after the slot in hand (which is finished, never left open). */
+  cancel(): ClusterJob {
+    if (this.state === 'running' || this.state === 'paused') {
+      this.cancelled = true;
+      if (this.paused) this.resume();
+    }
+    return this.snapshot();
+  }
+
+  get active(): boolean {
+    return this.state === 'running' || this.state === 'paused';
+  }
+
+  snapshot(): ClusterJob {
+    const busy = this.busyMs + (this.state === 'running' ? Date.now() - this.busySince : 0);
+    const perSlot = this.slotsDone > 0 ? busy / this.slotsDone : null;
+    const left = this.plan.moves.length - this.slotsDone;
+    return {
+      id: this.id,
+      kind: 'reshard',
+      state: this.state,
+      to: this.plan.to.address,
+      from: [...new Set(this.plan.moves.map((m) => m.from.address))],
+      slotsTotal: this.plan.moves.length,
+      slotsDone: this.slotsDone,
+      keysMoved: this.keysMoved + this.moving,
+      keysPerSec: busy > 0 ? Math.round(((this.keysMoved + this.moving) * 1000) / busy) : 0,
+      etaMs: perSlot === null || !this.active ? (this.active ? null : 0) : Math.round(perSlot * left),
+      currentSlot: this.currentSlot,
+      pending: rangesOf(this.plan.moves.slice(this.slotsDone).map((m) => m.slot)),
+      startedAt: this.startedAt,
+      finishedAt: this.finishedAt,
+      error: this.error,
+    };
+  }
+
+  private emit(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastEmit < 200) return;
+    this.lastEmit = now;
+    this.hooks.progress?.(this.snapshot());
+  }
+
+  private async holdWhilePaused(): Promise<void> {
+    while (this.paused) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+  }
+
+  private async run(): Promise<ClusterJob> {
+    await Promise.resolve();
+    this.emit(true);
+    try {
+      for (const { slot, from } of this.plan.moves) {
+        await this.holdWhilePaused();
+        if (this.cancelled) break;
+        this.currentSlot = slot;
+        this.hooks.slotOpen?.(slot, from.address, this.plan.to.address);
+        try {
+          const moved = await moveSlot(this.connect, this.plan.masters, slot, from, this.plan.to, this.opts, async (n) => {
+            this.moving = n;
+            this.emit();
+            await this.holdWhilePaused();
+          });
+          this.moving = 0;
+          this.keysMoved += moved;
+        } finally {
+          this.hooks.slotClosed?.(slot);
+        }
+        this.slotsDone++;
+        this.emit();
+      }
+      this.state = this.cancelled ? 'cancelled' : 'done';
+    } catch (err) {
+      this.state = 'failed';
+      this.error = `${(err as Error).message} (slot ${this.currentSlot}; run cluster check, then fix)`;
+    }
+    this.busyMs += Date.now() - this.busySince;
+    this.busySince = Date.now();
+    this.currentSlot = null;
+    this.finishedAt = Date.now();
+    this.emit(true);
+    return this.snapshot();
+  }
+}

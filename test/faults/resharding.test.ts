@@ -1,0 +1,206 @@
+/**
+ * Live resharding (issue 13, item 2) on a cluster of this file's own, under likes, unlikes,
+ * comments and DMs from parallel clients the whole time: slots holding the workload's posts move
+ * to another master and back, each job's progress comes as events, `redis-cli --cluster check`
+ * finds nothing wrong at every stop, and the checker finds no acknowledged change lost. Then a
+ * resharding cut off half-way (a slot left MIGRATING/IMPORTING with keys on both sides) is named
+ * by cluster.check and closed by cluster.fix with no key lost; and bad requests are refused with
+ * the cluster left as it was.
+ */
+import { spawnSync } from 'node:child_process';
+import calculateSlot from 'cluster-key-slot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/main/core/engine';
+import { keys } from '../../src/main/core/keys';
+import type { ClusterCheckResult, ClusterFixResult, ClusterJob, Topology } from '../../src/shared/types';
+import { startOwnEngine, waitUntil, type OwnEngine } from './own-cluster';
+import { check, dispatchOk, setupNetwork, startWorkload } from './workload';
+
+const lost = (f: Awaited<ReturnType<typeof check>>) => ({
+  lostLikes: f.lostLikes, undoneUnlikes: f.undoneUnlikes, countMismatches: f.countMismatches, unreadMismatches: f.unreadMismatches,
+  commentMismatches: f.commentMismatches, storeMismatches: f.storeMismatches,
+});
+const none = { lostLikes: [], undoneUnlikes: [], countMismatches: [], unreadMismatches: [], commentMismatches: [], storeMismatches: [] };
+
+describe('faults: live resharding under load, and a resharding cut off half-way', () => {
+  let own: OwnEngine;
+  let engine: Engine;
+  const jobs: ClusterJob[] = [];
+
+  beforeAll(async () => {
+    own = await startOwnEngine('redk-resharding');
+    ({ engine } = own);
+    engine.events.on((e) => {
+      if (e.event === 'cluster.job') jobs.push(e.data as ClusterJob);
+    });
+  });
+  afterAll(async () => {
+    await own?.stop();
+  });
+
+  const masters = async () => (await dispatchOk<Topology>(engine, 'cluster.topology', {})).nodes.filter((n) => n.role === 'master' && n.slots.length > 0);
+  const ownerOf = async (slot: number) => (await masters()).find((m) => m.slots.some((r) => r.start <= slot && slot <= r.end))!;
+  /** redis-cli --cluster check from one master: no [ERR] and no [WARNING] lines. */
+  const redisCliCheck = (port: number) => {
+    const out = spawnSync('redis-cli', ['--cluster', 'check', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 30_000 });
+    const text = `${out.stdout}${out.stderr}`;
+    return { status: out.status, problems: text.split('\n').filter((l) => /\[ERR\]|\[WARNING\]/.test(l)), text };
+  };
+  const checkedClean = async () => {
+    const port = (await masters())[0]!.port;
+    await waitUntil('every node to agree on the slots', async () => (await dispatchOk<ClusterCheckResult>(engine, 'cluster.check', {})).ok, 20_000);
+    await waitUntil('redis-cli --cluster check to find nothing', () => redisCliCheck(port).problems.length === 0 && redisCliCheck(port).status === 0, 20_000);
+  };
+  const finished = (id: string) => waitUntil(`job ${id} to end`, async () => {
+    const { job } = await dispatchOk<{ job: ClusterJob | null }>(engine, 'cluster.job', { id });
+    return job !== null && !['running', 'paused'].includes(job.state);
+  }, 120_000).then(async () => (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id })).job);
+
+  it('moves the slots of busy posts away and back while clients like, unlike and send DMs, losing nothing', async () => {
+    const { users, posts } = await setupNetwork(engine, 6, 24, 'rs');
+    const load = startWorkload(engine, users, posts);
+    try {
+      await waitUntil('the workload to get going', () => load.calls.length > 200, 30_000);
+      // A range around the slot of the first post, on its master; then every master's share back.
+      const slot = calculateSlot(keys.likesCount(posts[0]!));
+      const source = await ownerOf(slot);
+      const own = source.slots.find((r) => r.start <= slot && slot <= r.end)!;
+      const range = { start: Math.max(own.start, slot - 400), end: Math.min(own.end, slot + 399) };
+      const target = (await masters()).find((m) => m.id !== source.id)!;
+      const inRange = posts.filter((p) => { const s = calculateSlot(keys.likesCount(p)); return s >= range.start && s <= range.end; });
+      expect(inRange.length, 'the range holds a post of the workload').toBeGreaterThan(0);
+      // Ten more keys per slot of the range (strings, sets, hashes), so there are keys to move and a rate to print.
+      const tags = tagsFor(range.start, range.end);
+      const filler = [...tags.values()].flatMap((t) => Array.from({ length: 10 }, (_, i) => ({ key: `{${t}}:filler:${i}`, kind: i % 3 })));
+      for (let i = 0; i < filler.length; i += 500) {
+        await Promise.all(filler.slice(i, i + 500).map(({ key, kind }) => (kind === 0 ? engine.redis.set(key, key) : kind === 1 ? engine.redis.sadd(key, 'a', 'b', key) : engine.redis.hset(key, 'k', key))));
+      }
+
+      const started = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: String(target.port), range });
+      expect(started).toMatchObject({ state: 'running', to: target.address, from: [source.address], slotsTotal: range.end - range.start + 1 });
+      // One job at a time: a second one is refused while this one runs, and the cluster is untouched.
+      const second = await engine.router.dispatch('cluster.reshard', { to: String(source.port), from: String(target.port), slots: 10 });
+      expect(second.body).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      const away = await finished(started.id);
+      expect(away).toMatchObject({ state: 'done', slotsDone: range.end - range.start + 1, error: null, pending: [] });
+      expect((await ownerOf(slot)).id).toBe(target.id);
+      const progress = jobs.filter((j) => j.id === started.id);
+      expect(progress.length, 'progress events').toBeGreaterThan(2);
+      expect(progress.some((j) => j.slotsDone > 0 && j.slotsDone < j.slotsTotal && j.etaMs !== null), 'a progress event in the middle, with an ETA').toBe(true);
+      process.stderr.write(`resharding: ${away.slotsTotal} slots, ${away.keysMoved} keys moved in ${away.finishedAt! - away.startedAt} ms (${away.keysPerSec} keys/s) under load\n`);
+      await checkedClean();
+
+      // And back: the same range, named by address this time.
+      const back = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: source.address, from: target.address, range });
+      const returned = await finished(back.id);
+      expect(returned).toMatchObject({ state: 'done', error: null });
+      await checkedClean();
+      expect((await ownerOf(slot)).id, 'the slot is home again').toBe(source.id);
+      process.stderr.write(`resharding back: ${returned.keysMoved} keys in ${returned.finishedAt! - returned.startedAt} ms (${returned.keysPerSec} keys/s)\n`);
+      expect(away.keysMoved).toBeGreaterThanOrEqual(filler.length);
+      expect(returned.keysMoved).toBeGreaterThanOrEqual(filler.length);
+      const sample = filler.filter((_, i) => i % 97 === 0);
+      for (const { key, kind } of sample) {
+        const value = kind === 0 ? await engine.redis.get(key) : kind === 1 ? (await engine.redis.smembers(key)).sort().join(',') : await engine.redis.hget(key, 'k');
+        expect(value, key).toBe(kind === 1 ? ['a', 'b', key].sort().join(',') : key);
+      }
+    } finally {
+      await load.stop();
+    }
+    const failed = load.calls.filter((c) => !c.ok);
+    process.stderr.write(`resharding load: ${load.calls.length} calls, ${failed.length} failed (${[...new Set(failed.map((c) => c.code))].join(', ') || 'none'}), likes ${JSON.stringify(load.likes)}\n`);
+    expect(load.calls.length).toBeGreaterThan(500);
+    await engine.sync.syncAll();
+    expect(lost(await check(engine, load, { store: true, trending: false }))).toEqual(none);
+  }, 240_000);
+
+  it('pauses, resumes and cancels: a cancelled job leaves every slot owned and none open', async () => {
+    const [a, b] = await masters();
+    const job = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: String(b!.port), from: String(a!.port), slots: 400 });
+    await waitUntil('a few slots to move', async () => (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id: job.id })).job.slotsDone >= 3, 60_000);
+    const paused = await dispatchOk<ClusterJob>(engine, 'cluster.jobPause', { id: job.id });
+    expect(paused.state).toBe('paused');
+    await new Promise((r) => setTimeout(r, 300));
+    const still = (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id: job.id })).job;
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id: job.id })).job.slotsDone, 'no slot moves while paused').toBe(still.slotsDone);
+    expect((await dispatchOk<ClusterJob>(engine, 'cluster.jobResume', { id: job.id })).state).toBe('running');
+    const cancelled = await dispatchOk<ClusterJob>(engine, 'cluster.jobCancel', { id: job.id });
+    expect(['running', 'cancelled']).toContain(cancelled.state);
+    const end = await finished(job.id);
+    expect(end.state).toBe('cancelled');
+    expect(end.slotsDone).toBeLessThan(400);
+    await checkedClean();
+    const cancelAgain = await engine.router.dispatch('cluster.jobCancel', { id: job.id });
+    expect(cancelAgain.body).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  }, 120_000);
+
+  it('a resharding cut off half-way is named by cluster.check and closed by cluster.fix, with no key lost', async () => {
+    const [a, b] = await masters();
+    // Keys of one slot on a, as a crashed resharding leaves them: half sent to b, the slot open on both.
+    const slot = a!.slots[0]!.start;
+    const tag = (i: number) => `{${slotTag(slot)}}:cut:${i}`;
+    for (let i = 0; i < 40; i++) await engine.redis.set(tag(i), `value ${i}`);
+    const [aNode, bNode] = [engine.redis.nodes('master').find((n) => n.options.port === a!.port)!, engine.redis.nodes('master').find((n) => n.options.port === b!.port)!];
+    const ids = await Promise.all([aNode, bNode].map(async (n) => String(await n.call('CLUSTER', 'MYID'))));
+    await bNode.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', ids[0]!);
+    await aNode.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', ids[1]!);
+    await aNode.call('MIGRATE', '127.0.0.1', String(b!.port), '', '0', '5000', 'KEYS', ...Array.from({ length: 20 }, (_, i) => tag(i)));
+
+    const found = await dispatchOk<ClusterCheckResult>(engine, 'cluster.check', {});
+    expect(found.ok).toBe(false);
+    expect(found.openSlots).toEqual([
+      { slot, node: a!.address, state: 'migrating', peer: b!.address, keys: 20 },
+      { slot, node: b!.address, state: 'importing', peer: a!.address, keys: 20 },
+    ]);
+    expect(found.problems.join('\n')).toContain(`slot ${slot} is open on ${a!.address}: migrating to ${b!.address}`);
+    expect(redisCliCheck(a!.port).problems.length, 'redis-cli sees it too').toBeGreaterThan(0);
+
+    const fixed = await dispatchOk<ClusterFixResult>(engine, 'cluster.fix', {});
+    expect(fixed.keysMoved).toBe(20);
+    expect(fixed.actions.join('\n')).toContain(`slot ${slot}: finished its move`);
+    await checkedClean();
+    for (let i = 0; i < 40; i++) expect(await engine.redis.get(tag(i)), `key ${i}`).toBe(`value ${i}`);
+    expect((await ownerOf(slot)).id).toBe(ids[1]);
+  }, 120_000);
+
+  it('refuses bad requests clearly and leaves the cluster untouched', async () => {
+    const before = await dispatchOk<Topology>(engine, 'cluster.topology', {});
+    const [a, b] = await masters();
+    const replica = before.nodes.find((n) => n.role === 'replica')!;
+    const refusals: [unknown, string, RegExp][] = [
+      [{ to: String(a!.port), range: { start: a!.slots[0]!.start, end: a!.slots[0]!.start + 10 } }, 'invalid_input', /already on/],
+      [{ to: String(replica.port), from: String(a!.port), slots: 5 }, 'invalid_input', /not a master/],
+      [{ to: String(b!.port), from: String(replica.port), slots: 5 }, 'invalid_input', /not a master/],
+      [{ to: String(b!.port), from: String(a!.port), slots: 20_000 }, 'invalid_input', /slots/],
+      [{ to: String(b!.port), from: String(a!.port), slots: 99 + 16384 - 99 - 1, range: { start: 0, end: 3 } }, 'invalid_input', /either/],
+      [{ to: String(b!.port), slots: 5 }, 'invalid_input', /from/],
+      [{ to: 'not a node', from: String(a!.port), slots: 5 }, 'invalid_input', /port/],
+      [{ to: String(b!.port), from: String(b!.port), slots: 5 }, 'invalid_input', /same master/],
+    ];
+    for (const [input, code, message] of refusals) {
+      const res = await engine.router.dispatch('cluster.reshard', input);
+      expect(res.body, JSON.stringify(input)).toMatchObject({ ok: false, error: { code } });
+      if (!res.body.ok) expect(res.body.error.message + JSON.stringify(res.body.error.issues ?? '')).toMatch(message);
+    }
+    const after = await dispatchOk<Topology>(engine, 'cluster.topology', {});
+    expect(after.nodes.map((n) => [n.id, n.slots])).toEqual(before.nodes.map((n) => [n.id, n.slots]));
+    expect((await dispatchOk<ClusterCheckResult>(engine, 'cluster.check', {})).ok).toBe(true);
+  });
+});
+
+/** A hash tag for every slot of start..end. */
+function tagsFor(start: number, end: number): Map<number, string> {
+  const out = new Map<number, string>();
+  for (let i = 0; out.size < end - start + 1 && i < 10_000_000; i++) {
+    const slot = calculateSlot(`f${i}`);
+    if (slot >= start && slot <= end && !out.has(slot)) out.set(slot, `f${i}`);
+  }
+  return out;
+}
+
+/** A hash tag whose slot is `slot`. */
+function slotTag(slot: number): string {
+  for (let i = 0; i < 1_000_000; i++) if (calculateSlot(`t${i}`) === slot) return `t${i}`;
+  throw new Error(`no tag for slot ${slot}`);
+}
