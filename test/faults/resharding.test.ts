@@ -7,11 +7,12 @@
  * by cluster.check and closed by cluster.fix with no key lost; and bad requests are refused with
  * the cluster left as it was.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/core/engine';
 import { keys } from '../../src/main/core/keys';
+import { slotsIn } from '../../src/main/core/cluster/resharding';
 import type { ClusterCheckResult, ClusterFixResult, ClusterJob, Topology } from '../../src/shared/types';
 import { startOwnEngine, waitUntil, type OwnEngine } from './own-cluster';
 import { check, dispatchOk, setupNetwork, startWorkload } from './workload';
@@ -163,6 +164,50 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
     for (let i = 0; i < 40; i++) expect(await engine.redis.get(tag(i)), `key ${i}`).toBe(`value ${i}`);
     expect((await ownerOf(slot)).id).toBe(ids[1]);
   }, 120_000);
+
+  it('the CLI: a resharding process SIGKILLed half-way leaves a slot open; check names it, fix closes it, no key lost', async () => {
+    const cli = (...args: string[]) => ['--import', 'tsx', 'src/main/cli/cluster.ts', ...args, '--port-base', String(own.config.redis.portBase), '--data-dir', own.config.dataDir];
+    const run = (...args: string[]) => spawnSync(process.execPath, cli(...args), { encoding: 'utf8', timeout: 120_000, env: { ...process.env, REDK_DATA_DIR: own.config.dataDir } });
+    const [a, b] = await masters();
+    // 300 keys in each of the 60 highest slots of a (the slots a count-based move takes first): 3 MIGRATE batches a slot.
+    const top = slotsIn(a!.slots).slice(-60);
+    const tags = new Map([...tagsFor(top[0]!, top.at(-1)!)].filter(([slot]) => top.includes(slot)));
+    const written = [...tags.values()].flatMap((t) => Array.from({ length: 300 }, (_, i) => `{${t}}:cli:${i}`));
+    for (let i = 0; i < written.length; i += 1000) await Promise.all(written.slice(i, i + 1000).map((k) => engine.redis.set(k, k)));
+    let open = 0;
+    for (let attempt = 0; attempt < 3 && open === 0; attempt++) {
+      const child = spawn(process.execPath, cli('reshard', '--to', String(b!.port), '--from', String(a!.port), '--slots', '60'), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REDK_DATA_DIR: own.config.dataDir } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await waitUntil('the CLI to move a few slots', () => /running\s+[2-9]\d*\/60 slots/.test(out) || child.exitCode !== null, 60_000);
+      child.kill('SIGKILL');
+      await exited;
+      expect(out, 'it printed progress').toMatch(/keys\/s/);
+      const checked = run('check', '--json');
+      const report = JSON.parse(checked.stdout.trim().split('\n').pop()!) as ClusterCheckResult;
+      open = report.openSlots.length;
+      if (open > 0) {
+        expect(checked.status, 'check exits 1 when a slot is open').toBe(1);
+        expect(report.openSlots.every((o) => top.includes(o.slot))).toBe(true);
+        const text = run('check');
+        expect(text.stdout).toMatch(/\[ERR\] slot \d+ is open on/);
+      }
+    }
+    expect(open, 'a kill in the middle of a move left a slot open').toBeGreaterThan(0);
+    const fixed = run('fix');
+    expect(fixed.status, fixed.stdout + fixed.stderr).toBe(0);
+    expect(fixed.stdout).toMatch(/slot \d+: finished its move/);
+    expect(fixed.stdout).toContain('[OK] the cluster checks clean');
+    await checkedClean();
+    const values = await Promise.all(written.map((k) => engine.redis.get(k)));
+    expect(values.filter((v, i) => v !== written[i]).length, 'keys lost or changed').toBe(0);
+    // Put the moved slots back for the next test, through the CLI with --range.
+    const back = run('reshard', '--to', String(a!.port), '--from', String(b!.port), '--range', `${top[0]}-${top.at(-1)}`);
+    expect(back.status === 0 || /nothing to move/.test(back.stderr), back.stdout + back.stderr).toBe(true);
+    await checkedClean();
+  }, 240_000);
 
   it('refuses bad requests clearly and leaves the cluster untouched', async () => {
     const before = await dispatchOk<Topology>(engine, 'cluster.topology', {});

@@ -9,6 +9,20 @@ import type { DrillFault } from '../../shared/types';
 import { drillLine, drillSummary, runDrill } from './drill-command';
 import { createLogger } from '../core/log';
 import { runCli } from './run-cli';
+import { ClusterOps } from '../core/services/cluster-ops';
+import type { ClusterJob, SlotRange } from '../../shared/types';
+
+function parseRange(text: string): SlotRange | undefined {
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(text);
+  if (!m) return undefined;
+  const [start, end] = [Number(m[1]), Number(m[2])];
+  return start <= end && end <= 16383 ? { start, end } : undefined;
+}
+
+function jobLine(job: ClusterJob): string {
+  const eta = job.etaMs === null ? '' : `, ETA ${(job.etaMs / 1000).toFixed(1)} s`;
+  return `${job.state.padEnd(9)} ${job.slotsDone}/${job.slotsTotal} slots, ${job.keysMoved} keys, ${job.keysPerSec} keys/s${eta}${job.currentSlot !== null ? ` (slot ${job.currentSlot})` : ''}`;
+}
 
 const usage = `usage: npm run cluster -- <up|down|status|drill> [--port-base N] [--data-dir DIR] [--node-timeout MS] [--json]
        npm run cluster -- drill [--port P] [--fault crash|hang|shutdown|graceful] [--graceful] [--native] [--json]
@@ -16,7 +30,13 @@ const usage = `usage: npm run cluster -- <up|down|status|drill> [--port-base N] 
          --fault crash (default): SIGKILL; hang: SIGSTOP past the node timeout, then SIGCONT; shutdown: SHUTDOWN NOSAVE
                  (waits for replicas, cannot lose a write); graceful: CLUSTER FAILOVER on the replica (same as --graceful)
          --native: let Redis detect the failure itself instead of the app's supervisor (slower: 1-1.5x the node timeout + election)
-         With an engine serving this data folder, the drill runs in it (through its web shell).`;
+         With an engine serving this data folder, the drill runs in it (through its web shell).
+       npm run cluster -- reshard --to PORT (--from PORT --slots N | --range A-B [--from PORT]) [--json]
+         move slots live: SETSLOT IMPORTING/MIGRATING, MIGRATE in batches, SETSLOT NODE; prints progress (slots, keys, keys/s, ETA)
+         Ctrl-C cancels after the slot in hand (no slot is left open); a process killed half-way leaves one open: run check, then fix
+       npm run cluster -- check [--json]   open slots, slots no master serves, nodes that disagree (exit 1 when any)
+       npm run cluster -- fix [--json]     close every open slot and serve every uncovered one, losing no key
+       PORT is a port of the embedded cluster, or host:port (external cluster: REDK_REDIS_SEEDS).`;
 
 const FAULTS = ['crash', 'hang', 'shutdown', 'graceful'] as const;
 
@@ -32,11 +52,15 @@ runCli(async () => {
       graceful: { type: 'boolean', default: false },
       fault: { type: 'string' },
       native: { type: 'boolean', default: false },
+      to: { type: 'string' },
+      from: { type: 'string' },
+      slots: { type: 'string' },
+      range: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['up', 'down', 'status', 'drill'].includes(command)) {
+  if (values.help || !command || !['up', 'down', 'status', 'drill', 'reshard', 'check', 'fix'].includes(command)) {
     process.stderr.write(usage + '\n');
     return values.help ? 0 : 2;
   }
@@ -53,6 +77,49 @@ runCli(async () => {
     const result = await launcher.up();
     print(result, `cluster ${result.reused ? 'reused' : 'up'}: redis-cli -c -p ${config.redis.portBase} cluster info`);
     return 0;
+  }
+  if (command === 'reshard' || command === 'check' || command === 'fix') {
+    const seeds = config.redis.mode === 'external' ? config.redis.seeds : Array.from({ length: 6 }, (_, i) => `127.0.0.1:${config.redis.portBase + i}`);
+    const ops = new ClusterOps({ seeds: async () => seeds, password: config.redis.password, natMap: config.redis.natMap, onJob: (job) => !values.json && process.stdout.write(jobLine(job) + '\n') });
+    try {
+      if (command === 'check') {
+        const result = await ops.check();
+        print(result, result.ok ? `[OK] ${result.masters} masters, all 16384 slots covered, none open, every node agrees` : result.problems.map((p) => `[ERR] ${p}`).join('\n'));
+        return result.ok ? 0 : 1;
+      }
+      if (command === 'fix') {
+        const result = await ops.fix();
+        print(result, [...(result.actions.length ? result.actions : ['nothing to fix']), result.after.ok ? '[OK] the cluster checks clean' : result.after.problems.map((p) => `[ERR] ${p}`).join('\n')].join('\n'));
+        return result.after.ok ? 0 : 1;
+      }
+      const range = values.range ? parseRange(values.range) : undefined;
+      if (values.range && !range) {
+        process.stderr.write(`--range is A-B (slots 0-16383), not "${values.range}"\n`);
+        return 2;
+      }
+      if (!values.to || (!range && (!values.from || !values.slots))) {
+        process.stderr.write(usage + '\n');
+        return 2;
+      }
+      const started = await ops.reshard({ to: values.to, from: values.from, slots: values.slots ? Number(values.slots) : undefined, range });
+      let cancelling = false;
+      const cancel = () => {
+        if (cancelling) return;
+        cancelling = true;
+        if (!values.json) process.stdout.write('cancelling after the slot in hand ...\n');
+        ops.cancel(started.id);
+      };
+      // on, not once: a signal sent to the process group arrives again through npm and tsx.
+      process.on('SIGINT', cancel);
+      process.on('SIGTERM', cancel);
+      const final = (await ops.wait(started.id))!;
+      process.off('SIGINT', cancel);
+      process.off('SIGTERM', cancel);
+      print(final, `resharding ${final.state}: ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys to ${final.to} in ${((final.finishedAt! - final.startedAt) / 1000).toFixed(1)} s (${final.keysPerSec} keys/s)${final.error ? `\n${final.error}` : ''}`);
+      return final.state === 'done' || final.state === 'cancelled' ? 0 : 1;
+    } finally {
+      await ops.close();
+    }
   }
   if (command === 'drill') {
     const fault = (values.graceful ? 'graceful' : (values.fault ?? 'crash')) as DrillFault;
