@@ -10,6 +10,7 @@ import type {
   ClusterCheckResult,
   ClusterFixResult,
   ClusterJob,
+  RebalanceResult,
   ClusterMetrics,
   Comment,
   Conversation,
@@ -108,6 +109,17 @@ export const contract = {
       .refine((r) => (r.range !== undefined) !== (r.slots !== undefined), 'give either slots (with from) or range')
       .refine((r) => r.range !== undefined || r.from !== undefined, 'slots needs from: the master that gives them')
       .refine((r) => r.range === undefined || r.range.start <= r.range.end, 'a range starts at or before its end'),
+  ),
+  /**
+   * A plan like `redis-cli --cluster rebalance` (each master's share of the slots by weight,
+   * masters within `threshold` of it left alone), and unless `simulate`, the job applying it.
+   */
+  'cluster.rebalance': returns<RebalanceResult>()(
+    z.strictObject({
+      simulate: z.boolean().default(false),
+      weights: z.record(nodeName, z.number().min(0).max(1000)).optional(),
+      threshold: z.number().min(0).max(0.5).optional(),
+    }),
   ),
   /** The job with this id, or the running (else the last) one; null when there has been none. */
   'cluster.job': returns<{ job: ClusterJob | null }>()(z.strictObject({ id: jobId.optional() })),

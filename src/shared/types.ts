@@ -308,10 +308,10 @@ export type ClusterJobState = 'running' | 'paused' | 'done' | 'cancelled' | 'fai
 /** A resharding job and its progress (also pushed as the `cluster.job` event). */
 export interface ClusterJob {
   id: string;
-  kind: 'reshard';
+  kind: 'reshard' | 'rebalance';
   state: ClusterJobState;
-  /** Where the slots go (host:port), and where they come from (one source, or several for a range). */
-  to: string;
+  /** Where the slots go (host:port), and where they come from. */
+  to: string[];
   from: string[];
   slotsTotal: number;
   slotsDone: number;
@@ -325,4 +325,13 @@ export interface ClusterJob {
   startedAt: number;
   finishedAt: number | null;
   error: string | null;
+}
+
+/** `cluster.rebalance`: the plan (always), and the job applying it (unless simulated or nothing moves). */
+export interface RebalanceResult {
+  masters: { address: string; weight: number; slots: number; target: number }[];
+  moves: { from: string; to: string; ranges: SlotRange[]; slots: number; keys: number }[];
+  slotsToMove: number;
+  keysToMove: number;
+  job: ClusterJob | null;
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/main/core/engine';
 import { keys } from '../../src/main/core/keys';
 import { slotsIn } from '../../src/main/core/cluster/resharding';
-import type { ClusterCheckResult, ClusterFixResult, ClusterJob, Topology } from '../../src/shared/types';
+import type { ClusterCheckResult, ClusterFixResult, ClusterJob, RebalanceResult, Topology } from '../../src/shared/types';
 import { startOwnEngine, waitUntil, type OwnEngine } from './own-cluster';
 import { check, dispatchOk, setupNetwork, startWorkload } from './workload';
 
@@ -78,7 +78,7 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
       }
 
       const started = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: String(target.port), range });
-      expect(started).toMatchObject({ state: 'running', to: target.address, from: [source.address], slotsTotal: range.end - range.start + 1 });
+      expect(started).toMatchObject({ state: 'running', to: [target.address], from: [source.address], slotsTotal: range.end - range.start + 1 });
       // One job at a time: a second one is refused while this one runs, and the cluster is untouched.
       const second = await engine.router.dispatch('cluster.reshard', { to: String(source.port), from: String(target.port), slots: 10 });
       expect(second.body).toMatchObject({ ok: false, error: { code: 'conflict' } });
@@ -208,6 +208,36 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
     expect(back.status === 0 || /nothing to move/.test(back.stderr), back.stdout + back.stderr).toBe(true);
     await checkedClean();
   }, 240_000);
+
+  it('rebalance: a plan first (what moves where, how many keys), then the moves, to within 2% of each share', async () => {
+    const [a, b, c] = await masters();
+    // Unbalance it: 900 of a's slots to b.
+    const tilt = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: String(b!.port), from: String(a!.port), slots: 900 });
+    expect((await finished(tilt.id)).state).toBe('done');
+    for (let i = 0; i < 3000; i += 500) await Promise.all(Array.from({ length: 500 }, (_, k) => engine.redis.set(`rebalance:${i + k}`, 'x')));
+    const simulated = await dispatchOk<RebalanceResult>(engine, 'cluster.rebalance', { simulate: true });
+    expect(simulated.job).toBeNull();
+    expect(simulated.masters.map((m) => m.target).reduce((x, y) => x + y, 0)).toBe(16384);
+    expect(simulated.slotsToMove).toBeGreaterThanOrEqual(850);
+    expect(simulated.moves.every((m) => m.to === a!.address)).toBe(true);
+    expect(simulated.keysToMove, 'keys counted per move').toBeGreaterThan(0);
+    const untouched = await masters();
+    expect(untouched.find((m) => m.id === a!.id)!.slots, 'a simulation moves nothing').toEqual((await masters()).find((m) => m.id === a!.id)!.slots);
+    const weighted = await dispatchOk<RebalanceResult>(engine, 'cluster.rebalance', { simulate: true, weights: { [String(c!.port)]: 0 } });
+    expect(weighted.masters.find((m) => m.address === c!.address)!.target).toBe(0);
+    expect(weighted.moves.filter((m) => m.from === c!.address).reduce((n, m) => n + m.slots, 0)).toBe(slotsIn(c!.slots).length);
+
+    const applied = await dispatchOk<RebalanceResult>(engine, 'cluster.rebalance', {});
+    const done = await finished(applied.job!.id);
+    expect(done).toMatchObject({ kind: 'rebalance', state: 'done', slotsDone: simulated.slotsToMove });
+    await checkedClean();
+    for (const m of await masters()) expect(Math.abs(slotsIn(m.slots).length - 16384 / 3), m.address).toBeLessThanOrEqual(0.02 * (16384 / 3));
+    const again = await dispatchOk<RebalanceResult>(engine, 'cluster.rebalance', { simulate: true });
+    expect(again.slotsToMove, 'balanced: nothing more to move').toBe(0);
+    const bad = await engine.router.dispatch('cluster.rebalance', { weights: { [String(a!.port)]: 0, [String(b!.port)]: 0, [String(c!.port)]: 0 } });
+    expect(bad.body).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    process.stderr.write(`rebalance: ${done.slotsDone} slots, ${done.keysMoved} keys in ${done.finishedAt! - done.startedAt} ms\n`);
+  }, 180_000);
 
   it('refuses bad requests clearly and leaves the cluster untouched', async () => {
     const before = await dispatchOk<Topology>(engine, 'cluster.topology', {});

@@ -34,6 +34,8 @@ const usage = `usage: npm run cluster -- <up|down|status|drill> [--port-base N] 
        npm run cluster -- reshard --to PORT (--from PORT --slots N | --range A-B [--from PORT]) [--json]
          move slots live: SETSLOT IMPORTING/MIGRATING, MIGRATE in batches, SETSLOT NODE; prints progress (slots, keys, keys/s, ETA)
          Ctrl-C cancels after the slot in hand (no slot is left open); a process killed half-way leaves one open: run check, then fix
+       npm run cluster -- rebalance [--simulate] [--weight PORT=W ...] [--threshold 0.02] [--json]
+         each master's share of the slots by weight: the plan (ranges, slots and keys per move) first, then the moves
        npm run cluster -- check [--json]   open slots, slots no master serves, nodes that disagree (exit 1 when any)
        npm run cluster -- fix [--json]     close every open slot and serve every uncovered one, losing no key
        PORT is a port of the embedded cluster, or host:port (external cluster: REDK_REDIS_SEEDS).`;
@@ -56,11 +58,14 @@ runCli(async () => {
       from: { type: 'string' },
       slots: { type: 'string' },
       range: { type: 'string' },
+      simulate: { type: 'boolean', default: false },
+      weight: { type: 'string', multiple: true },
+      threshold: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['up', 'down', 'status', 'drill', 'reshard', 'check', 'fix'].includes(command)) {
+  if (values.help || !command || !['up', 'down', 'status', 'drill', 'reshard', 'rebalance', 'check', 'fix'].includes(command)) {
     process.stderr.write(usage + '\n');
     return values.help ? 0 : 2;
   }
@@ -78,7 +83,7 @@ runCli(async () => {
     print(result, `cluster ${result.reused ? 'reused' : 'up'}: redis-cli -c -p ${config.redis.portBase} cluster info`);
     return 0;
   }
-  if (command === 'reshard' || command === 'check' || command === 'fix') {
+  if (command === 'reshard' || command === 'rebalance' || command === 'check' || command === 'fix') {
     const seeds = config.redis.mode === 'external' ? config.redis.seeds : Array.from({ length: 6 }, (_, i) => `127.0.0.1:${config.redis.portBase + i}`);
     const ops = new ClusterOps({ seeds: async () => seeds, password: config.redis.password, natMap: config.redis.natMap, onJob: (job) => !values.json && process.stdout.write(jobLine(job) + '\n') });
     try {
@@ -91,6 +96,30 @@ runCli(async () => {
         const result = await ops.fix();
         print(result, [...(result.actions.length ? result.actions : ['nothing to fix']), result.after.ok ? '[OK] the cluster checks clean' : result.after.problems.map((p) => `[ERR] ${p}`).join('\n')].join('\n'));
         return result.after.ok ? 0 : 1;
+      }
+      if (command === 'rebalance') {
+        const weights: Record<string, number> = {};
+        for (const w of values.weight ?? []) {
+          const m = /^([^=]+)=(\d+(?:\.\d+)?)$/.exec(w);
+          if (!m) {
+            process.stderr.write(`--weight is PORT=W (or host:port=W), not "${w}"\n`);
+            return 2;
+          }
+          weights[m[1]!] = Number(m[2]);
+        }
+        const result = await ops.rebalance({ simulate: values.simulate, weights, threshold: values.threshold ? Number(values.threshold) : undefined });
+        const plan = [
+          ...result.masters.map((m) => `${m.address}  weight ${m.weight}  ${m.slots} slots -> ${m.target}`),
+          ...(result.moves.length === 0 ? ['every master is within the threshold of its share: nothing to move'] : result.moves.map((m) => `move ${m.slots} slots (${m.keys} keys) ${m.from} -> ${m.to}: ${m.ranges.map((r) => (r.start === r.end ? r.start : `${r.start}-${r.end}`)).join(',')}`)),
+        ].join('\n');
+        if (!values.json) process.stdout.write(`${plan}\n${values.simulate ? '(simulated: nothing moved)' : ''}\n`);
+        if (!result.job) {
+          if (values.json) print(result, '');
+          return 0;
+        }
+        const final = (await ops.wait(result.job.id))!;
+        print({ ...result, job: final }, `rebalance ${final.state}: ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys in ${((final.finishedAt! - final.startedAt) / 1000).toFixed(1)} s (${final.keysPerSec} keys/s)${final.error ? `\n${final.error}` : ''}`);
+        return final.state === 'done' ? 0 : 1;
       }
       const range = values.range ? parseRange(values.range) : undefined;
       if (values.range && !range) {
@@ -115,7 +144,7 @@ runCli(async () => {
       const final = (await ops.wait(started.id))!;
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);
-      print(final, `resharding ${final.state}: ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys to ${final.to} in ${((final.finishedAt! - final.startedAt) / 1000).toFixed(1)} s (${final.keysPerSec} keys/s)${final.error ? `\n${final.error}` : ''}`);
+      print(final, `resharding ${final.state}: ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys to ${final.to.join(', ')} in ${((final.finishedAt! - final.startedAt) / 1000).toFixed(1)} s (${final.keysPerSec} keys/s)${final.error ? `\n${final.error}` : ''}`);
       return final.state === 'done' || final.state === 'cancelled' ? 0 : 1;
     } finally {
       await ops.close();

@@ -36,6 +36,7 @@ export function createHandlers({ cluster, ops, social, sync, drill, redis, info 
     'cluster.check': () => ops.check(),
     'cluster.fix': () => ops.fix(),
     'cluster.reshard': ({ to, from, slots, range }) => ops.reshard({ to, from, slots, range }),
+    'cluster.rebalance': ({ simulate, weights, threshold }) => ops.rebalance({ simulate, weights, threshold }),
     'cluster.job': async ({ id }) => ({ job: ops.job(id) }),
     'cluster.jobPause': async ({ id }) => ops.pause(id),
     'cluster.jobResume': async ({ id }) => ops.resume(id),

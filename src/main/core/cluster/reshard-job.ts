@@ -8,7 +8,7 @@
 import type { ClusterJob, SlotRange } from '../../../shared/types';
 import { AppError } from '../errors';
 import { newOpId } from '../ids';
-import { DEFAULT_MIGRATE, moveSlot, rangesOf, readMasters, slotsIn, type Connect, type MasterState, type MigrateOptions } from './resharding';
+import { DEFAULT_MIGRATE, moveSlot, rangesOf, readMasters, SLOTS, slotsIn, type Connect, type MasterState, type MigrateOptions } from './resharding';
 
 export interface ReshardRequest {
   /** The target master, by port or host:port. */
@@ -21,8 +21,8 @@ export interface ReshardRequest {
 }
 
 export interface ReshardPlan {
-  to: MasterState;
-  moves: { slot: number; from: MasterState }[];
+  kind: 'reshard' | 'rebalance';
+  moves: { slot: number; from: MasterState; to: MasterState }[];
   masters: MasterState[];
 }
 
@@ -47,9 +47,9 @@ export async function planReshard(connect: Connect, seeds: string[], req: Reshar
     const unowned = slots.filter((s) => !ownerOf.has(s));
     if (unowned.length > 0) throw new AppError('invalid_input', `Slots ${rangesOf(unowned).map(fmt).join(', ')} are served by no master: run cluster fix first.`);
     const from = req.from ? masterByName(masters, req.from, 'source') : null;
-    const moves = slots.filter((s) => ownerOf.get(s)!.id !== to.id && (!from || ownerOf.get(s)!.id === from.id)).map((slot) => ({ slot, from: ownerOf.get(slot)! }));
+    const moves = slots.filter((s) => ownerOf.get(s)!.id !== to.id && (!from || ownerOf.get(s)!.id === from.id)).map((slot) => ({ slot, from: ownerOf.get(slot)!, to }));
     if (moves.length === 0) throw new AppError('invalid_input', `Slots ${fmt(req.range)} are already on ${to.address}${from ? ` or not on ${from.address}` : ''}: nothing to move.`);
-    return { to, moves, masters };
+    return { kind: 'reshard', moves, masters };
   }
   if (!req.from || req.slots === undefined) throw new AppError('invalid_input', 'Say which slots move: a source and a number of slots, or a range.');
   const from = masterByName(masters, req.from, 'source');
@@ -57,7 +57,7 @@ export async function planReshard(connect: Connect, seeds: string[], req: Reshar
   const owned = slotsIn(from.slots);
   if (!Number.isInteger(req.slots) || req.slots < 1) throw new AppError('invalid_input', `The number of slots to move is a whole number of at least 1, not ${req.slots}.`);
   if (req.slots > owned.length) throw new AppError('invalid_input', `${from.address} has ${owned.length} slots; it cannot give ${req.slots}.`);
-  return { to, moves: owned.slice(owned.length - req.slots).reverse().map((slot) => ({ slot, from })), masters };
+  return { kind: 'reshard', moves: owned.slice(owned.length - req.slots).reverse().map((slot) => ({ slot, from, to })), masters };
 }
 
 const fmt = (r: SlotRange) => (r.start === r.end ? String(r.start) : `${r.start}-${r.end}`);
@@ -138,9 +138,9 @@ export class ReshardJob {
     const left = this.plan.moves.length - this.slotsDone;
     return {
       id: this.id,
-      kind: 'reshard',
+      kind: this.plan.kind,
       state: this.state,
-      to: this.plan.to.address,
+      to: [...new Set(this.plan.moves.map((m) => m.to.address))],
       from: [...new Set(this.plan.moves.map((m) => m.from.address))],
       slotsTotal: this.plan.moves.length,
       slotsDone: this.slotsDone,
@@ -171,13 +171,13 @@ export class ReshardJob {
     await Promise.resolve();
     this.emit(true);
     try {
-      for (const { slot, from } of this.plan.moves) {
+      for (const { slot, from, to } of this.plan.moves) {
         await this.holdWhilePaused();
         if (this.cancelled) break;
         this.currentSlot = slot;
-        this.hooks.slotOpen?.(slot, from.address, this.plan.to.address);
+        this.hooks.slotOpen?.(slot, from.address, to.address);
         try {
-          const moved = await moveSlot(this.connect, this.plan.masters, slot, from, this.plan.to, this.opts, async (n) => {
+          const moved = await moveSlot(this.connect, this.plan.masters, slot, from, to, this.opts, async (n) => {
             this.moving = n;
             this.emit();
             await this.holdWhilePaused();
@@ -202,4 +202,81 @@ export class ReshardJob {
     this.emit(true);
     return this.snapshot();
   }
+}
+
+export interface RebalanceRequest {
+  /** host:port or port -> weight (default 1; 0 empties a master). */
+  weights?: Record<string, number>;
+  /** Masters within this share of their target count are left alone (default 2%, as redis-cli). */
+  threshold?: number;
+}
+
+/** What a rebalance would do: per master its slots now and after, and the ranges that move. */
+export interface RebalancePlanView {
+  masters: { address: string; weight: number; slots: number; target: number }[];
+  moves: { from: string; to: string; ranges: SlotRange[]; slots: number; keys: number }[];
+  slotsToMove: number;
+  keysToMove: number;
+}
+
+/**
+ * A plan like `redis-cli --cluster rebalance`: each master's target share of the 16,384 slots by
+ * weight; nothing moves when every master is within the threshold of its target; otherwise the
+ * masters above their target give their highest slots to the ones below, biggest gap first.
+ */
+export async function planRebalance(connect: Connect, seeds: string[], req: RebalanceRequest): Promise<{ plan: ReshardPlan; view: RebalancePlanView }> {
+  const { masters } = await readMasters(connect, seeds);
+  const open = masters.flatMap((m) => [...m.migrating.keys(), ...m.importing.keys()]);
+  if (open.length > 0) throw new AppError('conflict', `Slots are open (${open.slice(0, 5).join(', ')}): run cluster check and fix first.`);
+  const weights = new Map(masters.map((m) => [m.id, 1]));
+  for (const [name, weight] of Object.entries(req.weights ?? {})) {
+    if (!Number.isFinite(weight) || weight < 0) throw new AppError('invalid_input', `A weight is a number of at least 0, not ${weight} for ${name}.`);
+    weights.set(masterByName(masters, name, 'weighted node').id, weight);
+  }
+  const total = [...weights.values()].reduce((a, b) => a + b, 0);
+  if (total <= 0) throw new AppError('invalid_input', 'At least one master needs a weight above 0: the slots must go somewhere.');
+  const threshold = req.threshold ?? 0.02;
+  // Targets that sum to exactly 16,384: floors, then the remainder to the largest fractions.
+  const exact = masters.map((m) => ({ m, share: (SLOTS * weights.get(m.id)!) / total }));
+  const target = new Map(exact.map(({ m, share }) => [m.id, Math.floor(share)]));
+  let left = SLOTS - [...target.values()].reduce((a, b) => a + b, 0);
+  for (const { m } of [...exact].sort((a, b) => (b.share % 1) - (a.share % 1) || a.m.port - b.m.port)) {
+    if (left-- <= 0) break;
+    target.set(m.id, target.get(m.id)! + 1);
+  }
+  const count = (m: MasterState) => slotsIn(m.slots).length;
+  const off = masters.filter((m) => Math.abs(count(m) - target.get(m.id)!) > Math.max(1, threshold * target.get(m.id)!) || (target.get(m.id) === 0 && count(m) > 0));
+  const moves: ReshardPlan['moves'] = [];
+  if (off.length > 0) {
+    const givers = masters.filter((m) => count(m) > target.get(m.id)!).map((m) => ({ m, spare: slotsIn(m.slots).slice(target.get(m.id)!).reverse() }));
+    const takers = masters.filter((m) => count(m) < target.get(m.id)!).map((m) => ({ m, need: target.get(m.id)! - count(m) })).sort((a, b) => b.need - a.need);
+    for (const taker of takers) {
+      for (const giver of givers) {
+        while (taker.need > 0 && giver.spare.length > 0) {
+          moves.push({ slot: giver.spare.shift()!, from: giver.m, to: taker.m });
+          taker.need--;
+        }
+      }
+    }
+  }
+  const grouped = new Map<string, { from: MasterState; to: MasterState; slots: number[] }>();
+  for (const mv of moves) {
+    const key = `${mv.from.id}>${mv.to.id}`;
+    if (!grouped.has(key)) grouped.set(key, { from: mv.from, to: mv.to, slots: [] });
+    grouped.get(key)!.slots.push(mv.slot);
+  }
+  const view: RebalancePlanView = {
+    masters: masters.map((m) => ({ address: m.address, weight: weights.get(m.id)!, slots: count(m), target: target.get(m.id)! })),
+    moves: await Promise.all(
+      [...grouped.values()].map(async (g) => {
+        const node = await connect(g.from.address);
+        const counts = await Promise.all(g.slots.map(async (slot) => Number(await node.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)))));
+        return { from: g.from.address, to: g.to.address, ranges: rangesOf(g.slots), slots: g.slots.length, keys: counts.reduce((a, b) => a + b, 0) };
+      }),
+    ),
+    slotsToMove: moves.length,
+    keysToMove: 0,
+  };
+  view.keysToMove = view.moves.reduce((n, m) => n + m.keys, 0);
+  return { plan: { kind: 'rebalance', moves, masters }, view };
 }

@@ -6,11 +6,11 @@
  */
 import { Redis } from 'ioredis';
 import type { Cluster } from 'ioredis';
-import type { ClusterCheckResult, ClusterFixResult, ClusterJob } from '../../../shared/types';
+import type { ClusterCheckResult, ClusterFixResult, ClusterJob, RebalanceResult } from '../../../shared/types';
 import { AppError } from '../errors';
 import { markSlotClosed, markSlotOpen } from '../cluster/replica-ack';
 import { checkCluster, fixCluster, DEFAULT_MIGRATE, type Connect } from '../cluster/resharding';
-import { planReshard, ReshardJob, type ReshardRequest } from '../cluster/reshard-job';
+import { planRebalance, planReshard, ReshardJob, type RebalanceRequest, type ReshardPlan, type ReshardRequest } from '../cluster/reshard-job';
 
 export interface ClusterOpsDeps {
   /** Addresses (host:port) to ask for CLUSTER NODES, best first. */
@@ -97,6 +97,21 @@ export class ClusterOps {
   async reshard(req: ReshardRequest): Promise<ClusterJob> {
     this.refuseWhileBusy('start a resharding');
     const plan = await planReshard(this.admin.connect, await this.deps.seeds(), req);
+    return this.start(plan);
+  }
+
+  /**
+   * The plan first (which ranges move where, how many keys); unless simulated, the moves then
+   * run as one job, through the same slot moves as reshard.
+   */
+  async rebalance(req: RebalanceRequest & { simulate?: boolean }): Promise<RebalanceResult> {
+    this.refuseWhileBusy('rebalance');
+    const { plan, view } = await planRebalance(this.admin.connect, await this.deps.seeds(), req);
+    const job = req.simulate || plan.moves.length === 0 ? null : this.start(plan);
+    return { ...view, job };
+  }
+
+  private start(plan: ReshardPlan): ClusterJob {
     this.refuseWhileBusy('start a resharding');
     const clients = this.deps.clients ?? [];
     const job = new ReshardJob(
