@@ -5,7 +5,7 @@
  * Every loop is bounded in count and time; everything started here is stopped at the end.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,8 +101,19 @@ async function commandsPerMaster(e: Engine): Promise<Map<string, number>> {
   return out;
 }
 
+/** Bytes under a folder (the store and the cluster's AOF/RDB files). */
+function diskBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += diskBytes(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
+}
+
 /** A TypeScript entry point in a child process; resolves with its stdout, rejects with its output on failure. */
-function runChild(what: string, args: string[], dataDir: string): Promise<string> {
+function runChild(what: string, args: string[], dataDir: string, timeoutMs = 10 * 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       cwd: process.cwd(),
@@ -116,7 +127,7 @@ function runChild(what: string, args: string[], dataDir: string): Promise<string
       stdout += chunk.toString();
     });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10 * 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -200,9 +211,11 @@ async function main() {
     const users = Number(values.users);
     log.info(`seeding ${users} users of demo data into the embedded store (npm run seed, own process) ...`);
     let t = performance.now();
-    await runChild('npm run seed', ['src/main/cli/seed.ts', '--users', String(users), '--data-dir', dataDir], dataDir);
+    // 1M users took 7.5-10 min here: 10 min per 100k users at most, so a slow machine is not cut off.
+    await runChild('npm run seed', ['src/main/cli/seed.ts', '--users', String(users), '--data-dir', dataDir], dataDir, Math.max(10, users / 10_000) * 60_000);
     figures.seedSeconds = round((performance.now() - t) / 1000, 1);
     figures.seedUsers = users;
+    figures.seedDiskMb = Math.round(diskBytes(dataDir) / 1024 / 1024);
 
     t = performance.now();
     engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
