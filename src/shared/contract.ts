@@ -11,6 +11,11 @@ import type {
   ClusterFixResult,
   ClusterJob,
   RebalanceResult,
+  ConsoleResult,
+  MemoryReport,
+  SlotInfo,
+  SlotStats,
+  SlowlogEntry,
   ClusterMetrics,
   Comment,
   Conversation,
@@ -119,6 +124,27 @@ export const contract = {
       simulate: z.boolean().default(false),
       weights: z.record(nodeName, z.number().min(0).max(1000)).optional(),
       threshold: z.number().min(0).max(0.5).optional(),
+    }),
+  ),
+  /** Keys in each of the 16,384 slots (complete, pipelined per master), owners and open slots: the heat map. */
+  'cluster.slotStats': returns<SlotStats>()(none),
+  /** One slot: owner, replicas, key count and the hash tags on it from a sample of its keys. */
+  'cluster.slotInfo': returns<SlotInfo>()(z.strictObject({ slot: z.number().int().min(0).max(16383) })),
+  /** SLOWLOG GET from every node, merged newest first, each entry labelled by node. */
+  'cluster.slowlog': returns<{ entries: SlowlogEntry[]; unreachable: string[] }>()(z.strictObject({ perNode: z.number().int().min(1).max(128).default(64) })),
+  /** Memory per key family from sampled MEMORY USAGE on each master, scaled by its key count; the biggest keys seen. */
+  'cluster.memory': returns<MemoryReport>()(z.strictObject({ perMaster: z.number().int().min(10).max(10_000).default(2000) })),
+  /**
+   * One command on one node, on every master or on every node; each answer labelled by node.
+   * Read-only commands run at once; one that writes (or is @dangerous) needs `confirm: true`,
+   * else `confirmation_required`. Commands that take over a connection (MONITOR, SUBSCRIBE,
+   * blocking pops, SHUTDOWN ...) are refused.
+   */
+  'cluster.command': returns<ConsoleResult>()(
+    z.strictObject({
+      target: z.union([z.literal('masters'), z.literal('all'), z.strictObject({ node: nodeName })]),
+      args: z.array(z.string().max(4096)).min(1).max(64).refine((a) => /^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(a[0] ?? ''), 'the first word is a command name'),
+      confirm: z.boolean().default(false),
     }),
   ),
   /** The job with this id, or the running (else the last) one; null when there has been none. */

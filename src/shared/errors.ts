@@ -12,6 +12,8 @@ export const errorStatus = {
   unknown_method: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** A console command that writes (or is marked dangerous) was sent without confirm: true. */
+  confirmation_required: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   internal: 500,

@@ -335,3 +335,56 @@ export interface RebalanceResult {
   keysToMove: number;
   job: ClusterJob | null;
 }
+
+/** `cluster.slotStats`: keys per slot (all 16,384), who owns what, and what is open. */
+export interface SlotStats {
+  at: number;
+  tookMs: number;
+  /** Counted on every slot (COUNTKEYSINSLOT, pipelined per master); false when a master did not answer. */
+  complete: boolean;
+  /** keys[slot] = keys in that slot, or -1 where its master did not answer. */
+  keys: number[];
+  owners: { start: number; end: number; node: string }[];
+  open: OpenSlotInfo[];
+  totalKeys: number;
+}
+
+/** `cluster.slotInfo`: one slot, for pointing at it on the map. */
+export interface SlotInfo {
+  slot: number;
+  owner: string | null;
+  replicas: string[];
+  keys: number;
+  /** Hash tags (or whole names when untagged, up to the first `:`) among a sample of the slot's keys. */
+  tags: { tag: string; keys: number }[];
+  sample: string[];
+}
+
+export interface SlowlogEntry {
+  node: string;
+  role: NodeRole;
+  id: number;
+  at: number;
+  durationUs: number;
+  command: string[];
+  client: string;
+}
+
+/** `cluster.memory`: memory per key family from sampled MEMORY USAGE per master, and the biggest keys seen. */
+export interface MemoryReport {
+  at: number;
+  sampledKeys: number;
+  totalKeys: number;
+  families: { family: string; sampledKeys: number; sampledBytes: number; estimatedKeys: number; estimatedBytes: number }[];
+  biggest: { key: string; node: string; bytes: number; family: string }[];
+  masters: { node: string; usedMemory: number; keys: number; sampled: number }[];
+}
+
+export type ConsoleTarget = { node: string } | 'masters' | 'all';
+
+/** `cluster.command`: one command on the chosen nodes, each answer labelled by node. */
+export interface ConsoleResult {
+  command: string[];
+  readOnly: boolean;
+  results: { node: string; role: NodeRole; ok: boolean; reply?: unknown; error?: string; ms: number; truncated?: boolean }[];
+}

@@ -140,6 +140,7 @@ export class Engine {
       password: config.redis.password,
       natMap: config.redis.natMap,
       clients: [client, unwaited],
+      topology: () => service.topology(),
       onJob: (job) => events.emit('cluster.job', job),
     });
     const info: EngineInfo = {

@@ -6,7 +6,10 @@
  */
 import { Redis } from 'ioredis';
 import type { Cluster } from 'ioredis';
-import type { ClusterCheckResult, ClusterFixResult, ClusterJob, RebalanceResult } from '../../../shared/types';
+import type { ClusterCheckResult, ClusterFixResult, ClusterJob, ConsoleResult, ConsoleTarget, MemoryReport, RebalanceResult, SlotInfo, SlotStats, SlowlogEntry, Topology } from '../../../shared/types';
+import { parseClusterNodes } from '../cluster/nodes-parser';
+import { textCommand } from '../cluster/node-client';
+import { memoryReport, runConsole, slotInfo, slotStats, slowlog } from '../cluster/operator-tools';
 import { AppError } from '../errors';
 import { markSlotClosed, markSlotOpen } from '../cluster/replica-ack';
 import { checkCluster, fixCluster, DEFAULT_MIGRATE, type Connect } from '../cluster/resharding';
@@ -19,6 +22,8 @@ export interface ClusterOpsDeps {
   natMap?: Record<string, { host: string; port: number }>;
   /** The engine's cluster clients: their WAITs go to both ends of a slot while it moves. */
   clients?: Cluster[];
+  /** The cluster as the inspector sees it (the engine's ClusterService); read from the seeds when absent. */
+  topology?: () => Promise<Topology>;
   /** Job progress, for the event stream. */
   onJob?: (job: ClusterJob) => void;
 }
@@ -77,6 +82,40 @@ export class ClusterOps {
 
   constructor(private readonly deps: ClusterOpsDeps) {
     this.admin = new AdminConnections(deps.password, deps.natMap);
+  }
+
+  private async topology(): Promise<Topology> {
+    if (this.deps.topology) return this.deps.topology();
+    const tried: string[] = [];
+    for (const address of await this.deps.seeds()) {
+      try {
+        const nodes = parseClusterNodes(await textCommand(await this.admin.connect(address), 'CLUSTER', 'NODES'));
+        return { state: 'unknown', slotsAssigned: 0, slotsOk: 0, knownNodes: nodes.length, currentEpoch: 0, observedFrom: address, observedAt: Date.now(), mode: 'embedded', nodes };
+      } catch (err) {
+        tried.push(`${address} (${(err as Error).message})`);
+      }
+    }
+    throw new AppError('cluster_unavailable', `No Redis node answers CLUSTER NODES; tried ${tried.join(', ')}.`);
+  }
+
+  async slotStats(): Promise<SlotStats> {
+    return slotStats(this.admin.connect, await this.topology(), await this.deps.seeds());
+  }
+
+  async slotInfo(slot: number): Promise<SlotInfo> {
+    return slotInfo(this.admin.connect, await this.topology(), slot);
+  }
+
+  async slowlog(perNode?: number): Promise<{ entries: SlowlogEntry[]; unreachable: string[] }> {
+    return slowlog(this.admin.connect, await this.topology(), perNode);
+  }
+
+  async memory(perMaster?: number): Promise<MemoryReport> {
+    return memoryReport(this.admin.connect, await this.topology(), perMaster);
+  }
+
+  async command(target: ConsoleTarget, args: string[], confirm: boolean): Promise<ConsoleResult> {
+    return runConsole(this.admin.connect, await this.topology(), target, args, confirm);
   }
 
   async check(): Promise<ClusterCheckResult> {

@@ -22,6 +22,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   payload_too_large: 'That is too long to send',
   internal: 'Something went wrong inside the engine',
   not_implemented: 'The engine cannot do that yet',
+  confirmation_required: 'This needs your confirmation',
 };
 
 export function readable(err: unknown): ReadableError {

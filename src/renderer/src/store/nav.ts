@@ -3,7 +3,7 @@ import { create } from 'zustand';
 
 export type Section = 'social' | 'cluster';
 export type SocialScreen = { name: 'home' } | { name: 'profile'; username: string } | { name: 'messages' };
-export type ClusterTab = 'topology' | 'keys' | 'metrics' | 'alerts' | 'failover';
+export type ClusterTab = 'topology' | 'keys' | 'metrics' | 'alerts' | 'failover' | 'operations';
 
 interface NavState {
   section: Section;

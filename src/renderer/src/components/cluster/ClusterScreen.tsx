@@ -3,6 +3,7 @@ import type { Topology } from '../../../../shared/types';
 import { useAlerts } from '../../store/alerts';
 import { useCluster } from '../../store/cluster';
 import { useFailover } from '../../store/failover';
+import { useOperations } from '../../store/operations';
 import { useNav, type ClusterTab } from '../../store/nav';
 import { ErrorBoundary } from '../common/ErrorBoundary';
 import { Tabs } from '../common/Tabs';
@@ -11,6 +12,7 @@ import { ClusterHeader } from './ClusterHeader';
 import { FailoverPanel } from './FailoverPanel';
 import { KeysPanel } from './KeysPanel';
 import { MetricsPanel } from './MetricsPanel';
+import { OperationsPanel } from './OperationsPanel';
 import { TopologyGate } from './TopologyGate';
 import { TopologyPanel } from './TopologyPanel';
 
@@ -26,6 +28,8 @@ function Panel({ tab, topology }: { tab: ClusterTab; topology: Topology }) {
       return <AlertsPanel />;
     case 'failover':
       return <FailoverPanel topology={topology} />;
+    case 'operations':
+      return <OperationsPanel topology={topology} />;
   }
 }
 
@@ -35,15 +39,18 @@ export function ClusterScreen() {
   const showCluster = useNav((s) => s.showCluster);
   const alertCount = useAlerts((s) => s.active.length);
   const drillBusy = useFailover((s) => s.running || s.watching);
+  const jobBusy = useOperations((s) => s.job !== null && (s.job.state === 'running' || s.job.state === 'paused'));
   useEffect(() => useCluster.getState().follow(), []);
   useEffect(() => useAlerts.getState().follow(), []);
   useEffect(() => useFailover.getState().follow(), []);
+  useEffect(() => useOperations.getState().follow(), []);
   const tabs: { value: ClusterTab; label: string }[] = [
     { value: 'topology', label: 'Topology' },
     { value: 'keys', label: 'Keys' },
     { value: 'metrics', label: 'Metrics' },
     { value: 'alerts', label: alertCount ? `Alerts (${alertCount})` : 'Alerts' },
     { value: 'failover', label: drillBusy ? 'Failover · running' : 'Failover' },
+    { value: 'operations', label: jobBusy ? 'Operations · moving slots' : 'Operations' },
   ];
   return (
     <TopologyGate>
