@@ -11,6 +11,7 @@ import type {
   ClusterFixResult,
   ClusterJob,
   RebalanceResult,
+  NodeChange,
   ConsoleResult,
   MemoryReport,
   SlotInfo,
@@ -126,6 +127,13 @@ export const contract = {
       threshold: z.number().min(0).max(0.5).optional(),
     }),
   ),
+  /**
+   * Scale out: a new empty master, or a replica of `replicaOf`; the embedded cluster starts it on
+   * its next free port, an external one takes `address` (host:port of a node you started).
+   */
+  'cluster.addNode': returns<NodeChange>()(z.strictObject({ replicaOf: nodeName.optional(), address: nodeName.optional() })),
+  /** Scale in: a master's slots move to the other masters first and its replicas go with it; then every node forgets it. */
+  'cluster.removeNode': returns<NodeChange & { removedReplicas: string[] }>()(z.strictObject({ node: nodeName })),
   /** Keys in each of the 16,384 slots (complete, pipelined per master), owners and open slots: the heat map. */
   'cluster.slotStats': returns<SlotStats>()(none),
   /** One slot: owner, replicas, key count and the hash tags on it from a sample of its keys. */

@@ -388,3 +388,15 @@ export interface ConsoleResult {
   readOnly: boolean;
   results: { node: string; role: NodeRole; ok: boolean; reply?: unknown; error?: string; ms: number; truncated?: boolean }[];
 }
+
+/** `cluster.addNode` / `cluster.removeNode`: the node that joined or left. */
+export interface NodeChange {
+  address: string;
+  id: string;
+  role: NodeRole;
+  /** The master a new replica follows. */
+  masterAddress: string | null;
+  tookMs: number;
+  /** Slots moved away from a removed master first. */
+  movedSlots: number;
+}

@@ -1,6 +1,6 @@
 /**
  * Cluster operations end to end, through the UI (issue 13): the real `npm run serve` engine in
- * Debian's Chromium. The Operations panel draws keys per slot, moves 2,000 slots with live
+ * Debian's Chromium. The Operations panel draws keys per slot, moves 4,000 slots with live
  * progress on the map, checks the cluster clean afterwards, and its console runs DBSIZE on every
  * master and asks before a write.
  */
@@ -46,7 +46,7 @@ describe('npm run serve in Chromium: cluster operations', () => {
     await serve?.stop();
   });
 
-  it('draws keys per slot, and moves 2,000 slots with live progress on the map', async () => {
+  it('draws keys per slot, and moves 4,000 slots with live progress on the map', async () => {
     await page.getByTestId('heat-map').waitFor(WAIT);
     expect(await page.getByTestId('heat-col').count()).toBe(256);
     const keysShown = await page.getByTestId('heat-col').evaluateAll((els) => els.reduce((n, e) => n + Number(e.getAttribute('data-keys')), 0));
@@ -59,19 +59,19 @@ describe('npm run serve in Chromium: cluster operations', () => {
     const second = `127.0.0.1:${serve.portBase + 1}`;
     await page.getByTestId('reshard-from').selectOption(first);
     await page.getByTestId('reshard-to').selectOption(second);
-    await page.getByTestId('reshard-slots').fill('2000');
+    await page.getByTestId('reshard-slots').fill('4000');
     await page.getByTestId('reshard-start').click();
     const progress = page.getByTestId('job-progress');
     // Caught in the middle: some slots done, not all, drawn on the map as pending.
     await expect.poll(async () => {
       const [state, done] = [await progress.getAttribute('data-state'), Number(await progress.getAttribute('data-done'))];
-      return state === 'running' && done > 50 && done < 1900;
+      return state === 'running' && done > 50 && done < 3900;
     }, WAIT).toBe(true);
     await page.locator('.heat-col-pending').first().waitFor(WAIT);
     await page.screenshot({ path: `${SHOTS}/resharding.png`, fullPage: true });
     await expect.poll(() => progress.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
-    expect(await progress.getAttribute('data-done')).toBe('2000');
-    await expect.poll(() => page.getByTestId('slot-segment').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-owner')} ${e.getAttribute('data-range')}`)), WAIT).toContain(`${second} 3461-10922`);
+    expect(await progress.getAttribute('data-done')).toBe('4000');
+    await expect.poll(() => page.getByTestId('slot-segment').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-owner')} ${e.getAttribute('data-range')}`)), WAIT).toContain(`${second} 1461-10922`);
 
     await page.getByTestId('cluster-check').click();
     await expect.poll(() => page.getByTestId('check-result').getAttribute('data-ok'), WAIT).toBe('true');

@@ -28,6 +28,7 @@ describe('operator tools', () => {
     await call('messages.send', { from: 'ann', to: 'bob', text: 'hi' });
     await call('feeds.get', { username: 'bob', kind: 'all' });
     for (let i = 0; i < 300; i++) await engine.redis.set(`{heat}:k${i}`, 'x'.repeat(i));
+    await engine.redis.set('{heat}:big', 'x'.repeat(20_000));
   });
   afterAll(async () => {
     await engine?.stop();
@@ -39,7 +40,7 @@ describe('operator tools', () => {
     expect(stats.keys).toHaveLength(16384);
     const dbsize = (await Promise.all(engine.redis.nodes('master').map((n) => n.dbsize()))).reduce((a, b) => a + b, 0);
     expect(stats.totalKeys).toBe(dbsize);
-    expect(stats.keys[calculateSlot('{heat}')]).toBe(300);
+    expect(stats.keys[calculateSlot('{heat}')]).toBe(301);
     expect(stats.owners.reduce((n, r) => n + r.end - r.start + 1, 0)).toBe(16384);
     expect(stats.open).toEqual([]);
     process.stderr.write(`slotStats: ${stats.totalKeys} keys over 16384 slots in ${stats.tookMs} ms\n`);
@@ -47,7 +48,7 @@ describe('operator tools', () => {
 
   it('names a slot\'s owner, replicas, key count and the hash tags on it', async () => {
     const info = await call<SlotInfo>('cluster.slotInfo', { slot: calculateSlot('{heat}') });
-    expect(info.keys).toBe(300);
+    expect(info.keys).toBe(301);
     expect(info.tags[0]).toEqual({ tag: 'heat', keys: 50 });
     expect(info.owner).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(info.replicas.length).toBeGreaterThanOrEqual(1);
@@ -78,6 +79,9 @@ describe('operator tools', () => {
     expect(await engine.redis.get('{heat}:new')).toBe('v');
     // A subcommand is judged by its own flags: CONFIG GET reads, CONFIG SET needs confirming.
     expect((await call<ConsoleResult>('cluster.command', { target: 'masters', args: ['CONFIG', 'GET', 'maxmemory-policy'] })).readOnly).toBe(true);
+    expect((await call<ConsoleResult>('cluster.command', { target: 'all', args: ['INFO', 'replication'] })).results).toHaveLength(6);
+    expect((await fail('cluster.command', { target: 'masters', args: ['FLUSHALL'] })).code).toBe('confirmation_required');
+    expect((await fail('cluster.command', { target: 'masters', args: ['CLUSTER', 'FORGET', 'x'] })).code).toBe('confirmation_required');
     expect((await fail('cluster.command', { target: 'masters', args: ['CONFIG', 'SET', 'slowlog-log-slower-than', '0'] })).code).toBe('confirmation_required');
     expect((await fail('cluster.command', { target: 'all', args: ['KEYS', '*'] })).code, 'KEYS is @dangerous').toBe('confirmation_required');
     expect((await fail('cluster.command', { target: 'all', args: ['MONITOR'] })).message).toMatch(/takes over/);
@@ -105,7 +109,8 @@ describe('operator tools', () => {
     expect(report.sampledKeys).toBe(report.totalKeys);
     const families = new Map(report.families.map((f) => [f.family, f]));
     for (const f of ['likes', 'feeds', 'dms', 'other']) expect(families.get(f)?.sampledKeys, f).toBeGreaterThan(0);
-    expect(report.biggest[0]!.key).toBe('{heat}:k299');
+    expect(report.biggest[0]!.key).toBe('{heat}:big');
+    expect(report.biggest[0]!.bytes).toBeGreaterThan(20_000);
     for (let i = 1; i < report.biggest.length; i++) expect(report.biggest[i - 1]!.bytes).toBeGreaterThanOrEqual(report.biggest[i]!.bytes);
     expect(report.masters).toHaveLength(3);
   });

@@ -30,6 +30,7 @@ function fakeCluster() {
   let refuseRestart = false;
   const launcher = {
     plan,
+    ports: () => plan.ports,
     nodeDir: (port: number) => join(dir, String(port)),
     // Stands in for starting redis-server again: a new process and pidfile for the port.
     restartNode: async (port: number) => {

@@ -36,6 +36,11 @@ const usage = `usage: npm run cluster -- <up|down|status|drill> [--port-base N] 
          Ctrl-C cancels after the slot in hand (no slot is left open); a process killed half-way leaves one open: run check, then fix
        npm run cluster -- rebalance [--simulate] [--weight PORT=W ...] [--threshold 0.02] [--json]
          each master's share of the slots by weight: the plan (ranges, slots and keys per move) first, then the moves
+       npm run cluster -- add-node [--replica-of PORT] [--address HOST:PORT] [--json]
+         a new empty master (or a replica of PORT) on the next free port, joined and agreed on by every node
+         (external cluster: --address of a node you started)
+       npm run cluster -- remove-node PORT [--json]
+         move a master's slots to the others first (its replica goes with it), then CLUSTER FORGET everywhere and stop it
        npm run cluster -- check [--json]   open slots, slots no master serves, nodes that disagree (exit 1 when any)
        npm run cluster -- fix [--json]     close every open slot and serve every uncovered one, losing no key
        PORT is a port of the embedded cluster, or host:port (external cluster: REDK_REDIS_SEEDS).`;
@@ -61,11 +66,13 @@ runCli(async () => {
       simulate: { type: 'boolean', default: false },
       weight: { type: 'string', multiple: true },
       threshold: { type: 'string' },
+      'replica-of': { type: 'string' },
+      address: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const command = positionals[0];
-  if (values.help || !command || !['up', 'down', 'status', 'drill', 'reshard', 'rebalance', 'check', 'fix'].includes(command)) {
+  if (values.help || !command || !['up', 'down', 'status', 'drill', 'reshard', 'rebalance', 'check', 'fix', 'add-node', 'remove-node'].includes(command)) {
     process.stderr.write(usage + '\n');
     return values.help ? 0 : 2;
   }
@@ -83,10 +90,26 @@ runCli(async () => {
     print(result, `cluster ${result.reused ? 'reused' : 'up'}: redis-cli -c -p ${config.redis.portBase} cluster info`);
     return 0;
   }
-  if (command === 'reshard' || command === 'rebalance' || command === 'check' || command === 'fix') {
-    const seeds = config.redis.mode === 'external' ? config.redis.seeds : Array.from({ length: 6 }, (_, i) => `127.0.0.1:${config.redis.portBase + i}`);
-    const ops = new ClusterOps({ seeds: async () => seeds, password: config.redis.password, natMap: config.redis.natMap, onJob: (job) => !values.json && process.stdout.write(jobLine(job) + '\n') });
+  if (['reshard', 'rebalance', 'check', 'fix', 'add-node', 'remove-node'].includes(command)) {
+    const embedded = config.redis.mode !== 'external';
+    const seeds = embedded ? launcher.ports().map((p) => `${config.redis.host}:${p}`) : config.redis.seeds;
+    const ops = new ClusterOps({ seeds: async () => seeds, password: config.redis.password, natMap: config.redis.natMap, launcher: embedded ? launcher : null, onJob: (job) => !values.json && process.stdout.write(jobLine(job) + '\n') });
     try {
+      if (command === 'add-node') {
+        const added = await ops.addNode({ replicaOf: values['replica-of'], address: values.address });
+        print(added, `added ${added.role} ${added.address}${added.masterAddress ? ` (replica of ${added.masterAddress})` : ''} in ${(added.tookMs / 1000).toFixed(1)} s; every node agrees`);
+        return 0;
+      }
+      if (command === 'remove-node') {
+        const target = positionals[1];
+        if (!target) {
+          process.stderr.write('remove-node needs the PORT (or host:port) of the node\n');
+          return 2;
+        }
+        const removed = await ops.removeNode(target);
+        print(removed, `removed ${removed.role} ${removed.address}${removed.movedSlots ? ` after moving its ${removed.movedSlots} slots to the other masters` : ''}${removed.removedReplicas.length ? `, and its replica ${removed.removedReplicas.join(', ')}` : ''} in ${(removed.tookMs / 1000).toFixed(1)} s`);
+        return 0;
+      }
       if (command === 'check') {
         const result = await ops.check();
         print(result, result.ok ? `[OK] ${result.masters} masters, all 16384 slots covered, none open, every node agrees` : result.problems.map((p) => `[ERR] ${p}`).join('\n'));

@@ -141,6 +141,7 @@ export class Engine {
       natMap: config.redis.natMap,
       clients: [client, unwaited],
       topology: () => service.topology(),
+      launcher,
       onJob: (job) => events.emit('cluster.job', job),
     });
     const info: EngineInfo = {

@@ -37,6 +37,8 @@ export function createHandlers({ cluster, ops, social, sync, drill, redis, info 
     'cluster.fix': () => ops.fix(),
     'cluster.reshard': ({ to, from, slots, range }) => ops.reshard({ to, from, slots, range }),
     'cluster.rebalance': ({ simulate, weights, threshold }) => ops.rebalance({ simulate, weights, threshold }),
+    'cluster.addNode': ({ replicaOf, address }) => ops.addNode({ replicaOf, address }),
+    'cluster.removeNode': ({ node }) => ops.removeNode(node),
     'cluster.slotStats': () => ops.slotStats(),
     'cluster.slotInfo': ({ slot }) => ops.slotInfo(slot),
     'cluster.slowlog': ({ perNode }) => ops.slowlog(perNode),

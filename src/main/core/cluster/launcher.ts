@@ -6,7 +6,7 @@
  * A node is recognised as ours by the config file it reports in INFO server, never by port alone.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -93,6 +93,16 @@ async function portIsListening(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Nodes added to the planned six (scale out) and planned nodes removed (scale in), kept in
+ * `<cluster dir>/members.json` so `up`, `down`, `status`, the supervisor and a restart know the
+ * cluster's real shape.
+ */
+export interface Members {
+  added: { port: number; replicaOf: number | null }[];
+  removed: number[];
+}
+
 export class ClusterLauncher {
   readonly plan: ClusterPlan;
   readonly clusterDir: string;
@@ -102,6 +112,75 @@ export class ClusterLauncher {
     this.opts = opts;
     this.plan = planCluster(opts.portBase, opts.host);
     this.clusterDir = resolve(opts.dataDir, 'cluster', String(opts.portBase));
+  }
+
+  get host(): string {
+    return this.opts.host;
+  }
+
+  private get membersPath(): string {
+    return join(this.clusterDir, 'members.json');
+  }
+
+  members(): Members {
+    try {
+      const parsed = JSON.parse(readFileSync(this.membersPath, 'utf8')) as Partial<Members>;
+      return { added: Array.isArray(parsed.added) ? parsed.added : [], removed: Array.isArray(parsed.removed) ? parsed.removed : [] };
+    } catch {
+      return { added: [], removed: [] };
+    }
+  }
+
+  private saveMembers(members: Members): void {
+    mkdirSync(this.clusterDir, { recursive: true });
+    const tmp = `${this.membersPath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(members, null, 2) + '\n');
+    renameSync(tmp, this.membersPath);
+  }
+
+  /** Every node of this cluster now: the planned six less the removed ones, and the added ones. */
+  ports(): number[] {
+    const { added, removed } = this.members();
+    return [...this.plan.ports.filter((p) => !removed.includes(p)), ...added.map((a) => a.port)].sort((a, b) => a - b);
+  }
+
+  /**
+   * Starts a new empty node on the next free port after this cluster's highest, with the same
+   * config as the others, and records it; joining it (MEET, REPLICATE) is the caller's part.
+   */
+  async addNode(replicaOf: number | null): Promise<number> {
+    await this.checkServer();
+    const taken = new Set(this.ports());
+    let port = Math.max(...this.plan.ports, ...taken) + 1;
+    for (; port < 65535 - BUS_PORT_OFFSET; port++) {
+      if (taken.has(port)) continue;
+      if ((await this.probe(port)).kind === 'free') break;
+    }
+    // A node dir left by an earlier member on this port would make it rejoin as that node.
+    rmSync(this.nodeDir(port), { recursive: true, force: true });
+    await this.startNode(port);
+    const members = this.members();
+    members.added.push({ port, replicaOf });
+    members.removed = members.removed.filter((p) => p !== port);
+    this.saveMembers(members);
+    return port;
+  }
+
+  /** After the cluster has forgotten it: stops the node, drops it from the members, removes its files. */
+  async removeNode(port: number): Promise<void> {
+    if (!this.ports().includes(port)) throw new AppError('invalid_input', `Port ${port} is not a node of this cluster (nodes: ${this.ports().join(', ')}).`);
+    const members = this.members();
+    // Out of the members first: the supervisor must not take its exit for a crash and restart it.
+    members.added = members.added.filter((a) => a.port !== port);
+    if (this.plan.ports.includes(port) && !members.removed.includes(port)) members.removed.push(port);
+    this.saveMembers(members);
+    const state = await this.probe(port);
+    if (state.kind === 'ours') {
+      await withNode(this.node(port), (n) => n.call('SHUTDOWN', 'NOSAVE').catch(() => undefined)).catch(() => undefined);
+      await this.waitForExit(port, state.pid);
+    }
+    rmSync(this.nodeDir(port), { recursive: true, force: true });
+    this.progress(`removed redis-server ${this.opts.host}:${port}`);
   }
 
   nodeDir(port: number): string {
@@ -167,7 +246,7 @@ export class ClusterLauncher {
   }
 
   async status(): Promise<NodeStatus[]> {
-    return Promise.all(this.plan.ports.map(async (port) => ({ port, state: await this.probe(port) })));
+    return Promise.all(this.ports().map(async (port) => ({ port, state: await this.probe(port) })));
   }
 
   private writeConf(port: number): void {
@@ -228,7 +307,7 @@ export class ClusterLauncher {
    * node (another engine on this cluster got there first) counts as restarted.
    */
   async restartNode(port: number): Promise<number | null> {
-    if (!this.plan.ports.includes(port)) throw new AppError('invalid_input', `Port ${port} is not a node of this cluster.`);
+    if (!this.ports().includes(port)) throw new AppError('invalid_input', `Port ${port} is not a node of this cluster.`);
     const state = await this.probe(port);
     if (state.kind === 'foreign') throw new AppError('conflict', `port ${port} is taken by ${state.detail}`);
     if (state.kind === 'free') await this.startNode(port);
@@ -248,7 +327,7 @@ export class ClusterLauncher {
   /** One numeric CLUSTER INFO field from every planned node, in port order. */
   private clusterInfoField(field: string): Promise<number[]> {
     return Promise.all(
-      this.plan.ports.map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO'))[field]) || 0)),
+      this.ports().map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO'))[field]) || 0)),
     );
   }
 
@@ -257,12 +336,14 @@ export class ClusterLauncher {
    * fresh cluster, a restarted one (nodes.conf remembers everything) and a half-built one.
    */
   private async converge(): Promise<void> {
-    const { masters, replicas } = this.plan;
-    const first = this.node(masters[0]!.port);
+    const active = this.ports();
+    const masters = this.plan.masters.filter((m) => active.includes(m.port));
+    const replicas = this.plan.replicas.filter((r) => active.includes(r.port));
+    const first = this.node(active[0]!);
     const nodesText = await withNode(first, (n) => textCommand(n, 'CLUSTER', 'NODES'));
     const assigned = parseClusterNodes(nodesText).some((n) => n.slots.length > 0);
     const perNodeAssigned = await this.clusterInfoField('cluster_slots_assigned');
-    if (!assigned && perNodeAssigned.every((n) => n === 0)) {
+    if (!assigned && perNodeAssigned.every((n) => n === 0) && masters.length === MASTER_COUNT) {
       this.progress('assigning slots ' + masters.map((m) => `${m.slots.start}-${m.slots.end} -> :${m.port}`).join(', '));
       for (const [i, port] of this.plan.ports.entries()) {
         await withNode(this.node(port), (n) => n.call('CLUSTER', 'SET-CONFIG-EPOCH', String(i + 1)).catch(() => undefined));
@@ -273,14 +354,14 @@ export class ClusterLauncher {
     }
 
     const known = await this.clusterInfoField('cluster_known_nodes');
-    if (known.some((k) => k < NODE_COUNT)) {
-      this.progress('joining the 6 nodes (CLUSTER MEET)');
+    if (known.some((k) => k < active.length)) {
+      this.progress(`joining the ${active.length} nodes (CLUSTER MEET)`);
       await withNode(first, async (n) => {
-        for (const port of this.plan.ports.slice(1)) await n.call('CLUSTER', 'MEET', this.opts.host, String(port));
+        for (const port of active.slice(1)) await n.call('CLUSTER', 'MEET', this.opts.host, String(port));
       });
-      await this.waitFor('every node to know the other five', async () => {
+      await this.waitFor(`every node to know the other ${active.length - 1}`, async () => {
         const counts = await this.clusterInfoField('cluster_known_nodes');
-        return counts.every((c) => c >= NODE_COUNT);
+        return counts.every((c) => c >= active.length);
       });
     }
 
@@ -315,16 +396,20 @@ export class ClusterLauncher {
   }
 
   private async healthy(): Promise<boolean> {
+    const active = this.ports();
+    const { added, removed } = this.members();
+    // Replicas: the planned ones still here, and the added ones that were added as replicas.
+    const replicaCount = this.plan.replicas.filter((r) => !removed.includes(r.port) && !removed.includes(r.masterPort)).length + added.filter((a) => a.replicaOf !== null).length;
     const checks = await Promise.all(
-      this.plan.ports.map((port) =>
+      active.map((port) =>
         withNode(this.node(port), async (n) => {
           const info = parseInfo(await textCommand(n, 'CLUSTER', 'INFO'));
           const repl = parseInfo(await textCommand(n, 'INFO', 'replication'));
           const linkOk = repl.role !== 'slave' || repl.master_link_status === 'up';
           // Every node must already see every replica as one: gossip about roles lags the REPLICATE.
           const view = parseClusterNodes(await textCommand(n, 'CLUSTER', 'NODES'));
-          const viewOk = view.filter((v) => v.role === 'replica').length === NODE_COUNT - MASTER_COUNT;
-          return info.cluster_state === 'ok' && Number(info.cluster_known_nodes) >= NODE_COUNT && linkOk && viewOk;
+          const viewOk = view.filter((v) => v.role === 'replica').length === replicaCount;
+          return info.cluster_state === 'ok' && Number(info.cluster_known_nodes) >= active.length && linkOk && viewOk;
         }).catch(() => false),
       ),
     );
@@ -349,17 +434,17 @@ export class ClusterLauncher {
         `Cannot start the embedded cluster on ports ${this.plan.ports[0]}-${this.plan.ports[NODE_COUNT - 1]}: in use by another program (${list}). Stop it or choose another port base (--port-base / REDK_REDIS_PORT_BASE).`,
       );
     }
-    const seeds = this.plan.ports.map((port) => this.node(port));
+    const seeds = this.ports().map((port) => this.node(port));
     if (states.every((s) => s.state.kind === 'ours') && (await this.healthy())) {
       this.progress(`reusing the healthy cluster on ${this.opts.host}:${this.plan.ports[0]}-${this.plan.ports[NODE_COUNT - 1]} (${this.clusterDir})`);
       return { reused: true, started: [], seeds, tookMs: Date.now() - began };
     }
-    this.progress(`starting a 6-node Redis ${version} cluster on ${this.opts.host}:${this.plan.ports[0]}-${this.plan.ports[NODE_COUNT - 1]} (data in ${this.clusterDir})`);
+    this.progress(`starting a ${this.ports().length}-node Redis ${version} cluster on ${this.opts.host}:${this.ports().join(',')} (data in ${this.clusterDir})`);
     const toStart = states.filter((s) => s.state.kind === 'free').map((s) => s.port);
     await Promise.all(toStart.map((port) => this.startNode(port)));
     await this.converge();
     this.progress('waiting for cluster_state:ok on every node and replicas in sync');
-    await this.waitFor('cluster_state:ok on all 6 nodes', () => this.healthy());
+    await this.waitFor(`cluster_state:ok on all ${this.ports().length} nodes`, () => this.healthy());
     this.progress(`cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
     return { reused: false, started: toStart, seeds, tookMs: Date.now() - began };
   }

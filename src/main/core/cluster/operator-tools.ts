@@ -153,22 +153,35 @@ export async function memoryReport(connect: Connect, topology: Topology, perMast
 const REFUSED = new Set(['monitor', 'subscribe', 'psubscribe', 'ssubscribe', 'sync', 'psync', 'shutdown', 'quit', 'reset', 'blpop', 'brpop', 'blmove', 'brpoplpush', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'xread', 'xreadgroup', 'wait', 'failover', 'debug', 'multi', 'exec', 'discard', 'watch', 'hello', 'auth', 'select']);
 const MAX_REPLY_CHARS = 64 * 1024;
 
-/** Whether a command only reads: COMMAND INFO's flags (subcommands by their own entry), and not @dangerous. */
+/** Admin subcommands that only read (Redis flags them admin, like the ones that change the node). */
+const READING_ADMIN = new Set([
+  'config|get', 'cluster|info', 'cluster|nodes', 'cluster|slots', 'cluster|shards', 'cluster|myid', 'cluster|keyslot', 'cluster|countkeysinslot',
+  'cluster|getkeysinslot', 'cluster|links', 'cluster|count-failure-reports', 'slowlog|get', 'slowlog|len', 'latency|latest', 'latency|history',
+  'latency|doctor', 'latency|graph', 'latency|histogram', 'client|list', 'client|info', 'memory|stats', 'memory|doctor', 'memory|malloc-stats',
+  'acl|list', 'acl|users', 'acl|whoami', 'acl|cat', 'acl|log', 'command|count', 'command|info', 'command|docs', 'command|list', 'command|getkeys',
+]);
+
+/**
+ * Whether a command only reads, from COMMAND INFO (a subcommand by its own entry): not flagged
+ * write, not admin unless it is one of the admin reads above, and not KEYS (read-only, but it
+ * blocks a node for as long as it walks every key).
+ */
 export async function isReadOnly(node: Redis, args: string[]): Promise<boolean> {
   const name = args[0]!.toLowerCase();
   const info = (await node.call('COMMAND', 'INFO', name)) as unknown[][];
   const entry = info[0];
   if (!Array.isArray(entry)) throw new AppError('invalid_input', `Redis knows no command "${args[0]}".`);
   let flags = (entry[2] as string[]).map(String);
-  let categories = ((entry[6] as string[]) ?? []).map(String);
+  let full = name;
   const subcommands = (entry[9] as unknown[][] | undefined) ?? [];
   if (subcommands.length > 0) {
-    const sub = args[1] ? subcommands.find((s) => String(s[0]).toLowerCase() === `${name}|${args[1].toLowerCase()}`) : undefined;
+    const sub = args[1] ? subcommands.find((s) => String(s[0]).toLowerCase() === `${name}|${args[1]!.toLowerCase()}`) : undefined;
     if (!sub) throw new AppError('invalid_input', `"${args[0]}" needs a subcommand (${subcommands.map((s) => String(s[0]).split('|')[1]).slice(0, 12).join(', ')}, …).`);
     flags = (sub[2] as string[]).map(String);
-    categories = ((sub[6] as string[]) ?? []).map(String);
+    full = String(sub[0]).toLowerCase();
   }
-  return flags.includes('readonly') && !flags.includes('write') && !categories.includes('@dangerous');
+  if (flags.includes('write') || name === 'keys') return false;
+  return !flags.includes('admin') || READING_ADMIN.has(full);
 }
 
 function bounded(reply: unknown): { reply: unknown; truncated: boolean } {

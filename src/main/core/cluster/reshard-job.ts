@@ -62,6 +62,9 @@ export async function planReshard(connect: Connect, seeds: string[], req: Reshar
 
 const fmt = (r: SlotRange) => (r.start === r.end ? String(r.start) : `${r.start}-${r.end}`);
 
+/** Slots moved at once by one job. */
+export const SLOTS_IN_FLIGHT = 4;
+
 export interface JobHooks {
   /** Each change of progress (throttled to a few a second while keys move). */
   progress?: (job: ClusterJob) => void;
@@ -81,9 +84,12 @@ export class ReshardJob {
   private finishedAt: number | null = null;
   private paused = false;
   private cancelled = false;
-  private wake: (() => void) | null = null;
+  private wake: (() => void)[] = [];
   private lastEmit = 0;
-  private moving = 0;
+  /** Keys moved so far of the slots in hand. */
+  private readonly moving = new Map<number, number>();
+  /** Indices of the moves done. */
+  private readonly finished = new Set<number>();
   /** Time spent moving (pauses left out), for the pace. */
   private busyMs = 0;
   private busySince = Date.now();
@@ -113,7 +119,7 @@ export class ReshardJob {
       this.paused = false;
       this.state = 'running';
       this.busySince = Date.now();
-      this.wake?.();
+      this.wake.splice(0).forEach((resolve) => resolve());
       this.emit(true);
     }
     return this.snapshot();
@@ -136,6 +142,7 @@ export class ReshardJob {
     const busy = this.busyMs + (this.state === 'running' ? Date.now() - this.busySince : 0);
     const perSlot = this.slotsDone > 0 ? busy / this.slotsDone : null;
     const left = this.plan.moves.length - this.slotsDone;
+    const inHand = [...this.moving.values()].reduce((a, b) => a + b, 0);
     return {
       id: this.id,
       kind: this.plan.kind,
@@ -144,11 +151,11 @@ export class ReshardJob {
       from: [...new Set(this.plan.moves.map((m) => m.from.address))],
       slotsTotal: this.plan.moves.length,
       slotsDone: this.slotsDone,
-      keysMoved: this.keysMoved + this.moving,
-      keysPerSec: busy > 0 ? Math.round(((this.keysMoved + this.moving) * 1000) / busy) : 0,
+      keysMoved: this.keysMoved + inHand,
+      keysPerSec: busy > 0 ? Math.round(((this.keysMoved + inHand) * 1000) / busy) : 0,
       etaMs: perSlot === null || !this.active ? (this.active ? null : 0) : Math.round(perSlot * left),
       currentSlot: this.currentSlot,
-      pending: rangesOf(this.plan.moves.slice(this.slotsDone).map((m) => m.slot)),
+      pending: rangesOf(this.plan.moves.filter((_, i) => !this.finished.has(i)).map((m) => m.slot)),
       startedAt: this.startedAt,
       finishedAt: this.finishedAt,
       error: this.error,
@@ -163,37 +170,48 @@ export class ReshardJob {
   }
 
   private async holdWhilePaused(): Promise<void> {
-    while (this.paused) await new Promise<void>((resolve) => (this.wake = resolve));
-    this.wake = null;
+    while (this.paused) await new Promise<void>((resolve) => this.wake.push(resolve));
   }
 
   private async run(): Promise<ClusterJob> {
     await Promise.resolve();
     this.emit(true);
-    try {
-      for (const { slot, from, to } of this.plan.moves) {
+    let next = 0;
+    let failure: { err: unknown; slot: number } | null = null;
+    // SLOTS_IN_FLIGHT slots move at once (each its own SETSLOT/MIGRATE sequence): a slot with
+    // few keys is all round trips, and several of them overlap those.
+    const worker = async () => {
+      for (;;) {
         await this.holdWhilePaused();
-        if (this.cancelled) break;
+        if (this.cancelled || failure || next >= this.plan.moves.length) return;
+        const index = next++;
+        const { slot, from, to } = this.plan.moves[index]!;
         this.currentSlot = slot;
         this.hooks.slotOpen?.(slot, from.address, to.address);
         try {
           const moved = await moveSlot(this.connect, this.plan.masters, slot, from, to, this.opts, async (n) => {
-            this.moving = n;
+            this.moving.set(slot, n);
             this.emit();
             await this.holdWhilePaused();
           });
-          this.moving = 0;
           this.keysMoved += moved;
+          this.finished.add(index);
+          this.slotsDone++;
+        } catch (err) {
+          failure ??= { err, slot };
         } finally {
+          this.moving.delete(slot);
           this.hooks.slotClosed?.(slot);
         }
-        this.slotsDone++;
         this.emit();
       }
-      this.state = this.cancelled ? 'cancelled' : 'done';
-    } catch (err) {
+    };
+    await Promise.all(Array.from({ length: Math.min(SLOTS_IN_FLIGHT, this.plan.moves.length) }, worker));
+    if (failure) {
       this.state = 'failed';
-      this.error = `${(err as Error).message} (slot ${this.currentSlot}; run cluster check, then fix)`;
+      this.error = `${((failure as { err: Error }).err).message} (slot ${(failure as { slot: number }).slot}; run cluster check, then fix)`;
+    } else {
+      this.state = this.cancelled ? 'cancelled' : 'done';
     }
     this.busyMs += Date.now() - this.busySince;
     this.busySince = Date.now();
@@ -248,7 +266,11 @@ export async function planRebalance(connect: Connect, seeds: string[], req: Reba
   const off = masters.filter((m) => Math.abs(count(m) - target.get(m.id)!) > Math.max(1, threshold * target.get(m.id)!) || (target.get(m.id) === 0 && count(m) > 0));
   const moves: ReshardPlan['moves'] = [];
   if (off.length > 0) {
-    const givers = masters.filter((m) => count(m) > target.get(m.id)!).map((m) => ({ m, spare: slotsIn(m.slots).slice(target.get(m.id)!).reverse() }));
+    // Masters emptied (weight 0) give first, so a master being removed always ends with none.
+    const givers = masters
+      .filter((m) => count(m) > target.get(m.id)!)
+      .map((m) => ({ m, spare: slotsIn(m.slots).slice(target.get(m.id)!).reverse() }))
+      .sort((a, b) => Number(target.get(a.m.id)! > 0) - Number(target.get(b.m.id)! > 0));
     const takers = masters.filter((m) => count(m) < target.get(m.id)!).map((m) => ({ m, need: target.get(m.id)! - count(m) })).sort((a, b) => b.need - a.need);
     for (const taker of takers) {
       for (const giver of givers) {

@@ -184,18 +184,13 @@ export async function migrateKeys(source: Redis, to: { host: string; port: numbe
  * stops answering ASK-only), then the old one, then the others (which would learn it by gossip).
  */
 export async function assignSlot(connect: Connect, masters: MasterState[], slot: number, ownerId: string, previousId: string | null): Promise<void> {
-  const order = [...masters].sort((a, b) => rank(a) - rank(b));
-  function rank(m: MasterState) {
-    return m.id === ownerId ? 0 : m.id === previousId ? 1 : 2;
-  }
-  for (const m of order) {
-    try {
-      await (await connect(m.address)).call('CLUSTER', 'SETSLOT', String(slot), 'NODE', ownerId);
-    } catch (err) {
-      // The two ends must take it; another master that is unreachable learns it from gossip.
-      if (m.id === ownerId || m.id === previousId) throw err;
-    }
-  }
+  const setOn = async (m: MasterState) => (await connect(m.address)).call('CLUSTER', 'SETSLOT', String(slot), 'NODE', ownerId);
+  const owner = masters.find((m) => m.id === ownerId);
+  const previous = masters.find((m) => m.id === previousId);
+  if (owner) await setOn(owner);
+  if (previous && previous !== owner) await setOn(previous);
+  // The others at once; one that is unreachable learns it from gossip.
+  await Promise.all(masters.filter((m) => m !== owner && m !== previous).map((m) => setOn(m).catch(() => undefined)));
 }
 
 /** One slot from `from` to `to`, start to end; returns the keys moved. */

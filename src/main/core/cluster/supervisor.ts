@@ -59,7 +59,7 @@ export interface SupervisorAction {
 }
 
 export interface SupervisorDeps {
-  launcher: Pick<ClusterLauncher, 'plan' | 'nodeDir' | 'restartNode'>;
+  launcher: Pick<ClusterLauncher, 'plan' | 'ports' | 'nodeDir' | 'restartNode'>;
   pool: NodePool;
   log: Logger;
   /** How often the pids are checked (reads /proc, no Redis traffic). */
@@ -172,7 +172,7 @@ export class NodeSupervisor {
   /** Records which planned nodes run now; returns the ports whose process has gone since. */
   private scan(): { port: number; pid: number }[] {
     const exited: { port: number; pid: number }[] = [];
-    for (const port of this.deps.launcher.plan.ports) {
+    for (const port of this.deps.launcher.ports()) {
       if (this.restarts.has(port)) continue;
       const pid = this.pidOf(port);
       if (pid !== null && processAlive(pid)) {
@@ -268,7 +268,7 @@ export class NodeSupervisor {
 
   /** One node's CLUSTER NODES from any running node but `except`. */
   private async clusterView(except: number) {
-    for (const p of this.deps.launcher.plan.ports) {
+    for (const p of this.deps.launcher.ports()) {
       if (p === except || !this.running.has(p)) continue;
       try {
         return parseClusterNodes(await withTimeout(textCommand(await this.deps.pool.ready(this.address(p), 500), 'CLUSTER', 'NODES'), 1000));

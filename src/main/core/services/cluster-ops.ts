@@ -6,14 +6,16 @@
  */
 import { Redis } from 'ioredis';
 import type { Cluster } from 'ioredis';
-import type { ClusterCheckResult, ClusterFixResult, ClusterJob, ConsoleResult, ConsoleTarget, MemoryReport, RebalanceResult, SlotInfo, SlotStats, SlowlogEntry, Topology } from '../../../shared/types';
+import type { ClusterCheckResult, ClusterFixResult, ClusterJob, ClusterNodeInfo, NodeChange, ConsoleResult, ConsoleTarget, MemoryReport, RebalanceResult, SlotInfo, SlotStats, SlowlogEntry, Topology } from '../../../shared/types';
 import { parseClusterNodes } from '../cluster/nodes-parser';
 import { textCommand } from '../cluster/node-client';
 import { memoryReport, runConsole, slotInfo, slotStats, slowlog } from '../cluster/operator-tools';
 import { AppError } from '../errors';
 import { markSlotClosed, markSlotOpen } from '../cluster/replica-ack';
 import { checkCluster, fixCluster, DEFAULT_MIGRATE, type Connect } from '../cluster/resharding';
-import { planRebalance, planReshard, ReshardJob, type RebalanceRequest, type ReshardPlan, type ReshardRequest } from '../cluster/reshard-job';
+import type { ClusterLauncher } from '../cluster/launcher';
+import { sleep } from '../sleep';
+import { masterByName, planRebalance, planReshard, ReshardJob, type RebalanceRequest, type ReshardPlan, type ReshardRequest } from '../cluster/reshard-job';
 
 export interface ClusterOpsDeps {
   /** Addresses (host:port) to ask for CLUSTER NODES, best first. */
@@ -24,6 +26,8 @@ export interface ClusterOpsDeps {
   clients?: Cluster[];
   /** The cluster as the inspector sees it (the engine's ClusterService); read from the seeds when absent. */
   topology?: () => Promise<Topology>;
+  /** The embedded cluster's launcher (starts and stops added nodes); null for an external cluster. */
+  launcher?: ClusterLauncher | null;
   /** Job progress, for the event stream. */
   onJob?: (job: ClusterJob) => void;
 }
@@ -116,6 +120,114 @@ export class ClusterOps {
 
   async command(target: ConsoleTarget, args: string[], confirm: boolean): Promise<ConsoleResult> {
     return runConsole(this.admin.connect, await this.topology(), target, args, confirm);
+  }
+
+  /** Waits until every node in `addresses` lists the cluster as `ok(view)` says, or throws after `timeoutMs`. */
+  private async untilEveryNode(what: string, addresses: string[], ok: (view: ClusterNodeInfo[]) => boolean, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const views = await Promise.all(addresses.map(async (a) => parseClusterNodes(await textCommand(await this.admin.connect(a), 'CLUSTER', 'NODES')).filter((n) => !n.flags.includes('handshake')))).catch(() => null);
+      if (views && views.every(ok)) return;
+      if (Date.now() > deadline) throw new AppError('timeout', `Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}.`);
+      await sleep(200);
+    }
+  }
+
+  /**
+   * Scale out: a new empty master, or a replica of `replicaOf`. On the embedded cluster the
+   * launcher starts it on the next free port; on an external one `address` names a node the
+   * user started (cluster-enabled, empty, alone). It is met (CLUSTER MEET) and, for a replica,
+   * attached (CLUSTER REPLICATE); the call returns once every node agrees.
+   */
+  async addNode(opts: { replicaOf?: string; address?: string }): Promise<NodeChange> {
+    this.refuseWhileBusy('add a node');
+    const began = Date.now();
+    const before = await this.topology();
+    const master = opts.replicaOf ? before.nodes.find((n) => n.role === 'master' && (n.address === opts.replicaOf || String(n.port) === opts.replicaOf)) : null;
+    if (opts.replicaOf && !master) throw new AppError('invalid_input', `${opts.replicaOf} is not a master of this cluster (masters: ${before.nodes.filter((n) => n.role === 'master').map((n) => n.address).join(', ')}).`);
+    const launcher = this.deps.launcher ?? null;
+    let address: string;
+    if (launcher) {
+      if (opts.address) throw new AppError('invalid_input', 'The embedded cluster starts its own nodes: leave out the address.');
+      address = `${launcher.host}:${await launcher.addNode(master ? master.port : null)}`;
+    } else {
+      if (!opts.address || !/:\d+$/.test(opts.address)) throw new AppError('invalid_input', 'For an external cluster, give the host:port of a node you started (cluster-enabled, empty).');
+      address = opts.address;
+      const node = await this.admin.connect(address).catch((err: unknown) => {
+        throw new AppError('cluster_unavailable', `${address} does not answer: ${(err as Error).message}`);
+      });
+      const info = await textCommand(node, 'CLUSTER', 'INFO').catch(() => '');
+      if (!/cluster_known_nodes:1\b/.test(info) || (await node.dbsize()) > 0) throw new AppError('invalid_input', `${address} is not an empty cluster node on its own (cluster-enabled yes, no keys, knowing no other node).`);
+    }
+    const [host, port] = [address.slice(0, address.lastIndexOf(':')), address.slice(address.lastIndexOf(':') + 1)];
+    const seed = before.nodes.find((n) => n.role === 'master' && n.health === 'ok')!;
+    try {
+      await (await this.admin.connect(seed.address)).call('CLUSTER', 'MEET', host, port);
+      const everyone = [...before.nodes.filter((n) => n.health === 'ok').map((n) => n.address), address];
+      await this.untilEveryNode(`every node to know ${address}`, everyone, (view) => view.some((n) => n.address === address) && view.length >= everyone.length);
+      const id = String(await (await this.admin.connect(address)).call('CLUSTER', 'MYID'));
+      if (master) {
+        await (await this.admin.connect(address)).call('CLUSTER', 'REPLICATE', master.id);
+        await this.untilEveryNode(`every node to see ${address} as a replica of ${master.address}`, everyone, (view) => view.some((n) => n.id === id && n.role === 'replica' && n.masterId === master.id));
+        const deadline = Date.now() + 30_000;
+        while (!/master_link_status:up/.test(await (await this.admin.connect(address)).info('replication'))) {
+          if (Date.now() > deadline) throw new AppError('timeout', `${address} did not finish its first sync from ${master.address} in 30 s.`);
+          await sleep(100);
+        }
+      }
+      return { address, id, role: master ? 'replica' : 'master', masterAddress: master?.address ?? null, tookMs: Date.now() - began, movedSlots: 0 };
+    } catch (err) {
+      // Not joined: an embedded node started for it is stopped again, so nothing half-added stays.
+      if (launcher) await this.forgetEverywhere(address, before.nodes.map((n) => n.address)).then(() => launcher.removeNode(Number(port))).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Scale in: a master's slots are moved to the other masters first (a rebalance with its
+   * weight at 0, through the same slot moves as a resharding), its replicas go with it; then
+   * every other node forgets it (CLUSTER FORGET) and the embedded cluster stops its process.
+   */
+  async removeNode(name: string): Promise<NodeChange & { removedReplicas: string[] }> {
+    this.refuseWhileBusy('remove a node');
+    const began = Date.now();
+    const topology = await this.topology();
+    const node = topology.nodes.find((n) => n.address === name || String(n.port) === name);
+    if (!node) throw new AppError('invalid_input', `${name} is not a node of this cluster (nodes: ${topology.nodes.map((n) => n.address).join(', ')}).`);
+    let movedSlots = 0;
+    const replicas = node.role === 'master' ? topology.nodes.filter((n) => n.role === 'replica' && n.masterId === node.id) : [];
+    if (node.role === 'master') {
+      const others = topology.nodes.filter((n) => n.role === 'master' && n.id !== node.id && n.health === 'ok');
+      if (node.slots.length > 0 && others.length === 0) throw new AppError('invalid_input', `${node.address} is the last master: its slots have nowhere to go.`);
+      if (node.slots.length > 0) {
+        const { plan } = await planRebalance(this.admin.connect, await this.deps.seeds(), { weights: { [node.address]: 0 }, threshold: 0 });
+        const started = this.start({ ...plan, moves: plan.moves.filter((m) => m.from.id === node.id || m.to.id !== node.id) });
+        const done = (await this.wait(started.id))!;
+        if (done.state !== 'done') throw new AppError('conflict', `Moving the slots of ${node.address} away ended ${done.state}${done.error ? `: ${done.error}` : ''}; the node stays.`);
+        movedSlots = done.slotsDone;
+      }
+    }
+    const remaining = topology.nodes.filter((n) => n.id !== node.id && !replicas.some((r) => r.id === n.id)).map((n) => n.address);
+    for (const gone of [...replicas, node]) {
+      await this.forgetEverywhere(gone.address, remaining);
+      if (this.deps.launcher) await this.deps.launcher.removeNode(gone.port);
+    }
+    await this.untilEveryNode(`every node to forget ${node.address}`, remaining, (view) => !view.some((n) => n.id === node.id || replicas.some((r) => r.id === n.id)));
+    return { address: node.address, id: node.id, role: node.role, masterAddress: null, tookMs: Date.now() - began, movedSlots, removedReplicas: replicas.map((r) => r.address) };
+  }
+
+  /** CLUSTER FORGET on every other node, fast (a node forgotten by some only would be gossiped back within 60 s). */
+  private async forgetEverywhere(address: string, others: string[]): Promise<void> {
+    const id = String(await (await this.admin.connect(address)).call('CLUSTER', 'MYID'));
+    await Promise.all(
+      others.filter((a) => a !== address).map(async (a) => {
+        await (await this.admin.connect(a)).call('CLUSTER', 'FORGET', id).catch((err: unknown) => {
+          if (!/Unknown node/i.test((err as Error).message)) throw err;
+        });
+      }),
+    );
+    // The node itself forgets the others, so it cannot gossip itself back before it stops.
+    await (await this.admin.connect(address)).call('CLUSTER', 'RESET', 'HARD').catch(() => undefined);
   }
 
   async check(): Promise<ClusterCheckResult> {

@@ -158,7 +158,8 @@ export class SocialService {
   }
 
   async feed(username: string, kind: FeedKind, viewer?: string, before?: number): Promise<Post[]> {
-    await Promise.all([this.requireUser(username), viewer === undefined || viewer === username ? null : this.requireUser(viewer)]);
+    // Existence only (users are never deleted): a name seen once costs no profile read again.
+    await Promise.all([this.ensureUser(username), viewer === undefined || viewer === username ? null : this.ensureUser(viewer)]);
     const posts = before === undefined ? await this.feeds.get(username, kind) : await this.feeds.older(username, kind, before);
     let views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
     // Like counters that are not cached, with a viewer: rebuilt for the whole page from one store
@@ -178,7 +179,18 @@ export class SocialService {
     // Comment counters expire (U4): a feed read after that asks the store once for all of them.
     const uncounted = posts.filter((_, i) => views[i]!.comments === null).map((p) => p.id);
     const comments = uncounted.length > 0 ? await this.comments.countOf(uncounted) : new Map<string, number>();
-    return Promise.all(posts.map((p, i) => this.withCounts(p, viewer, { ...views[i]!, comments: views[i]!.comments ?? comments.get(p.id) ?? null })));
+    return Promise.all(
+      posts.map((p, i) => {
+        const view = { ...views[i]!, comments: views[i]!.comments ?? comments.get(p.id) ?? null };
+        // Everything cached (the common case): no promise chain per post.
+        if (view.likes !== null && view.comments !== null && (viewer === undefined || view.liked !== null)) {
+          const out: Post = { id: p.id, author: p.author, text: p.text, createdAt: p.createdAt, likesCount: view.likes, commentsCount: view.comments };
+          if (viewer !== undefined) out.likedByMe = view.liked!;
+          return out;
+        }
+        return this.withCounts(p, viewer, view);
+      }),
+    );
   }
 
   async like(postId: string, username: string, liked: boolean): Promise<LikeResult> {
