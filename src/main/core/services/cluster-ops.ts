@@ -15,7 +15,7 @@ import { markSlotClosed, markSlotOpen } from '../cluster/replica-ack';
 import { checkCluster, fixCluster, DEFAULT_MIGRATE, type Connect } from '../cluster/resharding';
 import type { ClusterLauncher } from '../cluster/launcher';
 import { sleep } from '../sleep';
-import { masterByName, planRebalance, planReshard, ReshardJob, type RebalanceRequest, type ReshardPlan, type ReshardRequest } from '../cluster/reshard-job';
+import { planRebalance, planReshard, ReshardJob, type RebalanceRequest, type ReshardPlan, type ReshardRequest } from '../cluster/reshard-job';
 
 export interface ClusterOpsDeps {
   /** Addresses (host:port) to ask for CLUSTER NODES, best first. */
