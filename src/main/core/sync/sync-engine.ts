@@ -115,6 +115,8 @@ export class SyncEngine {
    * at the cost of a script and five replicated commands per like.
    */
   private readonly written = new Map<string, { seen: string | null; at: number }>();
+  /** Posts whose settle script is on its way (taken out of `written`, not answered yet). */
+  private readonly settling = new Set<string>();
 
   /**
    * Gives the like keys of written-back posts quiet for `idleMs` their TTL, each only when its
@@ -125,9 +127,13 @@ export class SyncEngine {
   async settleWritten(idleMs = 0): Promise<number> {
     const now = Date.now();
     const ready = [...this.written].filter(([p, w]) => now - w.at >= idleMs && !this.holds.has(p) && !this.dirty.has(p));
-    for (const [p] of ready) this.written.delete(p);
+    for (const [p] of ready) {
+      this.written.delete(p);
+      this.settling.add(p);
+    }
     const ttl = this.opts.likesTtlSeconds ?? 86_400;
     const done = await Promise.all(ready.map(([p, w]) => runScript<number>(this.redis, 'likesSettle', LikeCache.keysOf(p), [w.seen ?? '', ttl]).catch(() => 0)));
+    for (const [p] of ready) this.settling.delete(p);
     const again = ready.filter((_, i) => done[i] === 0).map(([p]) => p);
     if (again.length > 0) this.markDirty(again);
     return done.filter((d) => d === 1).length;
@@ -295,6 +301,12 @@ export class SyncEngine {
    */
   private async syncPage(node: Redis, found: string[]): Promise<number> {
     const postIds = found.flatMap((key) => postIdOfLikeCountKey(key) ?? []);
+    // Written back already and waiting for (or in) their settle: the pass writes them again but
+    // leaves their settle alone. Keeping its own reading as "seen" raced that settle: the pass
+    // read the dirty number, the settle deleted it, and a later change that counted the number
+    // up from 1 again matched the pass's old reading, so the post was settled with that change
+    // never written (ABA; the sync test's kill-and-rerun found it).
+    const settling = new Set(postIds.filter((p) => this.written.has(p) || this.settling.has(p)));
     const commands = postIds.flatMap((id) => [['get', keys.likesDirty(id)], ['pttl', keys.likesCount(id)], ['get', keys.likesCount(id)], ['scard', keys.likesUsers(id)]]);
     const replies = (await node.pipeline(commands).exec()) ?? [];
     const reply = async <T>(i: number, fallback: () => Promise<T>): Promise<T> => {
@@ -331,7 +343,7 @@ export class SyncEngine {
       await this.documents.replaceLikers(sets, Date.now());
       // The like sets were read after the dirty numbers: a change in between raised the number.
       const at = Date.now();
-      for (const r of present) if (!held.has(r.postId) && !this.dirty.has(r.postId)) this.written.set(r.postId, { seen: r.seen, at });
+      for (const r of present) if (!held.has(r.postId) && !this.dirty.has(r.postId) && !settling.has(r.postId) && !this.written.has(r.postId)) this.written.set(r.postId, { seen: r.seen, at });
       await this.settleWritten(SETTLE_IDLE_MS);
     }
     return counted.length;
