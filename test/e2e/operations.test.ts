@@ -1,8 +1,8 @@
 /**
  * Cluster operations end to end, through the UI (issue 13): the real `npm run serve` engine in
  * Debian's Chromium. The Operations panel draws keys per slot, moves 4,000 slots with live
- * progress on the map, checks the cluster clean afterwards, and its console runs DBSIZE on every
- * master and asks before a write.
+ * progress on the map, checks the cluster clean afterwards, its console runs DBSIZE on every
+ * master and asks before a write, and it adds a master and removes it again.
  */
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -92,4 +92,17 @@ describe('npm run serve in Chromium: cluster operations', () => {
     await expect.poll(async () => (await page.getByTestId('console-row').allTextContents()).some((t) => t.includes('"OK"')), WAIT).toBe(true);
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('adds a master from the panel, then removes it', async () => {
+    expect(await page.getByTestId('ops-node').count()).toBe(6);
+    await page.getByTestId('add-master').click();
+    await expect.poll(() => page.getByTestId('ops-node').count(), { timeout: 60_000 }).toBe(7);
+    await expect.poll(() => page.getByTestId('node-result').textContent(), WAIT).toMatch(/^Added master 127\.0\.0\.1:\d+/);
+    const added = (await page.getByTestId('node-result').textContent())!.match(/127\.0\.0\.1:\d+/)![0];
+    expect(await page.locator(`[data-testid=ops-node][data-address="${added}"]`).getAttribute('data-role')).toBe('master');
+    await page.locator(`[data-testid=ops-node][data-address="${added}"] [data-testid=remove-node]`).click();
+    await expect.poll(() => page.getByTestId('ops-node').count(), { timeout: 60_000 }).toBe(6);
+    await expect.poll(() => page.getByTestId('node-result').textContent(), WAIT).toMatch(new RegExp(`^Removed master ${added.replace(/\./g, '\\.')}`));
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -39,6 +39,12 @@ interface OperationsState {
   consoleError: ReadableError | null;
   /** A command that writes, waiting for the user's yes. */
   pendingConfirm: { target: ConsoleTarget; args: string[]; message: string } | null;
+  /** Adding or removing a node: which one, while it runs. */
+  nodeBusy: string | null;
+  nodeResult: string | null;
+  nodeError: ReadableError | null;
+  addNode(replicaOf?: string): Promise<void>;
+  removeNode(address: string): Promise<void>;
   slowlog: SlowlogEntry[] | null;
   memory: MemoryReport | null;
   toolError: ReadableError | null;
@@ -87,6 +93,36 @@ export const useOperations = create<OperationsState>((set, get) => ({
   consoleResult: null,
   consoleError: null,
   pendingConfirm: null,
+  nodeBusy: null,
+  nodeResult: null,
+  nodeError: null,
+  async addNode(replicaOf) {
+    if (get().nodeBusy) return;
+    set({ nodeBusy: replicaOf ? `a replica of ${replicaOf}` : 'a master', nodeError: null, nodeResult: null });
+    try {
+      const added = await client.call('cluster.addNode', replicaOf ? { replicaOf } : {});
+      set({ nodeResult: `Added ${added.role} ${added.address}${added.masterAddress ? ` (replica of ${added.masterAddress})` : ''} in ${(added.tookMs / 1000).toFixed(1)} s.${added.role === 'master' ? ' It has no slots yet: plan a rebalance to give it its share.' : ''}` });
+    } catch (err) {
+      set({ nodeError: readable(err) });
+    } finally {
+      set({ nodeBusy: null });
+      void useCluster.getState().load();
+    }
+  },
+  async removeNode(address) {
+    if (get().nodeBusy) return;
+    set({ nodeBusy: address, nodeError: null, nodeResult: null });
+    try {
+      const removed = await client.call('cluster.removeNode', { node: address });
+      set({ nodeResult: `Removed ${removed.role} ${removed.address}${removed.movedSlots ? ` after moving its ${removed.movedSlots} slots to the other masters` : ''}${removed.removedReplicas.length ? `, and its replica ${removed.removedReplicas.join(', ')}` : ''}.` });
+    } catch (err) {
+      set({ nodeError: readable(err) });
+    } finally {
+      set({ nodeBusy: null });
+      void useCluster.getState().load();
+      void get().loadHeat();
+    }
+  },
   slowlog: null,
   memory: null,
   toolError: null,

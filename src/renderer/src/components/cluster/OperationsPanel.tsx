@@ -165,6 +165,45 @@ function CheckAndRebalance({ busy }: { busy: boolean }) {
   );
 }
 
+/** Scale out and in: add a master or a replica, remove a node (a master's slots move away first). */
+function Nodes({ topology, busy }: { topology: Topology; busy: boolean }) {
+  const { nodeBusy, nodeResult, nodeError, addNode, removeNode } = useOperations();
+  const masters = topology.nodes.filter((n) => n.role === 'master');
+  const working = nodeBusy !== null || busy;
+  return (
+    <section aria-label="Nodes">
+      <h3 className="panel-subtitle">Nodes</h3>
+      <div className="row">
+        <button type="button" onClick={() => void addNode()} disabled={working} data-testid="add-master">{nodeBusy === 'a master' ? 'Adding a master…' : 'Add a master'}</button>
+        {masters.map((m) => (
+          <button key={m.id} type="button" className="small" onClick={() => void addNode(m.address)} disabled={working} data-testid="add-replica" data-master={m.address}>
+            + replica of {m.address}
+          </button>
+        ))}
+      </div>
+      {nodeBusy && <p className="small muted" data-testid="node-busy">Working on {nodeBusy}…</p>}
+      {nodeResult && <p className="small good" data-testid="node-result">{nodeResult}</p>}
+      {nodeError && <ErrorNote error={nodeError} compact />}
+      <table className="small">
+        <tbody>
+          {topology.nodes.map((n) => (
+            <tr key={n.id} data-testid="ops-node" data-address={n.address} data-role={n.role}>
+              <td><code>{n.address}</code></td>
+              <td>{n.role}</td>
+              <td>{n.role === 'master' ? `${slotTotal(n.slots)} slots` : `of ${topology.nodes.find((m) => m.id === n.masterId)?.address ?? '?'}`}</td>
+              <td>
+                <button type="button" className="small" onClick={() => void removeNode(n.address)} disabled={working} data-testid="remove-node">
+                  {nodeBusy === n.address ? 'Removing…' : 'Remove'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 function Console({ topology }: { topology: Topology }) {
   const { consoleTarget, consoleLine, consoleBusy, consoleResult, consoleError, pendingConfirm, setConsole, runConsole, dismissConfirm } = useOperations();
   return (
@@ -286,6 +325,7 @@ export function OperationsPanel({ topology }: { topology: Topology }) {
         {job && <JobProgress job={job} />}
       </section>
       <CheckAndRebalance busy={busy} />
+      <Nodes topology={topology} busy={busy} />
       <Console topology={topology} />
       <Diagnostics />
     </div>
