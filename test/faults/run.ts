@@ -11,7 +11,8 @@ const env = { ...process.env };
 if (values.long) {
   env.REDK_FAULT_ROUNDS ??= '4';
   env.REDK_MODEL_PARALLEL_STEPS ??= '20000';
+  env.REDK_MODEL_STEPS ??= '10000';
 }
-const vitest = ['node_modules/vitest/vitest.mjs', 'run', '--project', 'faults', '--project', 'integration', 'test/faults/', 'test/integration/coherence-parallel.test.ts'];
+const vitest = ['node_modules/vitest/vitest.mjs', 'run', '--project', 'faults', '--project', 'integration', 'test/faults/', 'test/integration/coherence-parallel.test.ts', ...(values.long ? ['test/integration/coherence.test.ts'] : [])];
 const result = spawnSync(process.execPath, vitest, { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

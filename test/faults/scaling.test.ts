@@ -52,7 +52,7 @@ describe('faults: scale out to 8 nodes, rebalance, reshard, scale in, under load
   }, 240_000).then(async () => (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id })).job);
 
   it('adds a master and its replica, rebalances, reshards back, removes the master, losing nothing', async () => {
-    const { users, posts } = await setupNetwork(engine, 6, 24, 'sc');
+    const { users, posts } = await setupNetwork(engine, 4, 24, 'sc');
     const load = startWorkload(engine, users, posts);
     const stops: string[] = [];
     const filler = Array.from({ length: 20_000 }, (_, i) => `scaling:filler:${i}`);
