@@ -7,6 +7,7 @@
  */
 import type { ClusterJob, SlotRange } from '../../../shared/types';
 import { AppError } from '../errors';
+import { slotCount } from './nodes-parser';
 import { newOpId } from '../ids';
 import { DEFAULT_MIGRATE, moveSlot, rangesOf, readMasters, SLOTS, slotsIn, type Connect, type MasterState, type MigrateOptions } from './resharding';
 
@@ -33,10 +34,16 @@ export function masterByName(masters: MasterState[], name: string, what: string)
   return found;
 }
 
-export async function planReshard(connect: Connect, seeds: string[], req: ReshardRequest): Promise<ReshardPlan> {
+/** The masters, for a plan: refused while any slot is open (a move cut off must be fixed first). */
+async function mastersToPlan(connect: Connect, seeds: string[]): Promise<MasterState[]> {
   const { masters } = await readMasters(connect, seeds);
   const open = masters.flatMap((m) => [...m.migrating.keys(), ...m.importing.keys()].map((s) => `${s} on ${m.address}`));
   if (open.length > 0) throw new AppError('conflict', `Slots are open (${open.slice(0, 5).join(', ')}${open.length > 5 ? ', …' : ''}): run cluster check and fix first.`);
+  return masters;
+}
+
+export async function planReshard(connect: Connect, seeds: string[], req: ReshardRequest): Promise<ReshardPlan> {
+  const masters = await mastersToPlan(connect, seeds);
   const to = masterByName(masters, req.to, 'target');
   const ownerOf = new Map<number, MasterState>();
   for (const m of masters) for (const s of slotsIn(m.slots)) ownerOf.set(s, m);
@@ -243,9 +250,7 @@ export interface RebalancePlanView {
  * masters above their target give their highest slots to the ones below, biggest gap first.
  */
 export async function planRebalance(connect: Connect, seeds: string[], req: RebalanceRequest): Promise<{ plan: ReshardPlan; view: RebalancePlanView }> {
-  const { masters } = await readMasters(connect, seeds);
-  const open = masters.flatMap((m) => [...m.migrating.keys(), ...m.importing.keys()]);
-  if (open.length > 0) throw new AppError('conflict', `Slots are open (${open.slice(0, 5).join(', ')}): run cluster check and fix first.`);
+  const masters = await mastersToPlan(connect, seeds);
   const weights = new Map(masters.map((m) => [m.id, 1]));
   for (const [name, weight] of Object.entries(req.weights ?? {})) {
     if (!Number.isFinite(weight) || weight < 0) throw new AppError('invalid_input', `A weight is a number of at least 0, not ${weight} for ${name}.`);
@@ -262,7 +267,7 @@ export async function planRebalance(connect: Connect, seeds: string[], req: Reba
     if (left-- <= 0) break;
     target.set(m.id, target.get(m.id)! + 1);
   }
-  const count = (m: MasterState) => slotsIn(m.slots).length;
+  const count = (m: MasterState) => slotCount(m.slots);
   const off = masters.filter((m) => Math.abs(count(m) - target.get(m.id)!) > Math.max(1, threshold * target.get(m.id)!) || (target.get(m.id) === 0 && count(m) > 0));
   const moves: ReshardPlan['moves'] = [];
   if (off.length > 0) {

@@ -11,7 +11,7 @@
 import type { Redis } from 'ioredis';
 import type { SlotRange } from '../../../shared/types';
 import { AppError } from '../errors';
-import { parseClusterNodes } from './nodes-parser';
+import { parseClusterNodes, slotCount } from './nodes-parser';
 import { textCommand } from './node-client';
 
 export const SLOTS = 16384;
@@ -267,17 +267,13 @@ export async function fixCluster(connect: Connect, seedAddresses: string[], opts
   const uncovered = Array.from({ length: SLOTS }, (_, s) => s).filter((s) => !covered.has(s) && !open.has(s));
   for (const range of rangesOf(uncovered)) {
     for (const slot of slotsIn([range])) {
-      const keeper = (await fullestOf(connect, masters, slot)) ?? [...masters].sort((a, b) => slotCountOf(a) - slotCountOf(b))[0]!;
+      const keeper = (await fullestOf(connect, masters, slot)) ?? [...masters].sort((a, b) => slotCount(a.slots) - slotCount(b.slots))[0]!;
       await (await connect(keeper.address)).call('CLUSTER', 'ADDSLOTS', String(slot));
       keeper.slots.push({ start: slot, end: slot });
     }
     actions.push(`slots ${range.start}-${range.end}: were served by no master, now assigned`);
   }
   return { actions, keysMoved, after: await settledCheck(connect, seedAddresses) };
-}
-
-function slotCountOf(m: MasterState): number {
-  return m.slots.reduce((n, r) => n + r.end - r.start + 1, 0);
 }
 
 async function setStable(connect: Connect, m: MasterState, slot: number): Promise<void> {
