@@ -325,6 +325,8 @@ export interface ClusterJob {
   startedAt: number;
   finishedAt: number | null;
   error: string | null;
+  /** What the job did besides moving slots, in order (a failover it went on after, slots it closed). */
+  notes: string[];
 }
 
 /** `cluster.rebalance`: the plan (always), and the job applying it (unless simulated or nothing moves). */

@@ -14,14 +14,9 @@ import type { Engine } from '../../src/main/core/engine';
 import { keys } from '../../src/main/core/keys';
 import { slotsIn } from '../../src/main/core/cluster/resharding';
 import type { ClusterCheckResult, ClusterFixResult, ClusterJob, RebalanceResult, Topology } from '../../src/shared/types';
+import { checkedClean as clean, jobFinished, lost, none, redisCliCheck, tagsFor } from './cluster-ops-helpers';
 import { startOwnEngine, waitUntil, type OwnEngine } from './own-cluster';
 import { check, dispatchOk, setupNetwork, startWorkload } from './workload';
-
-const lost = (f: Awaited<ReturnType<typeof check>>) => ({
-  lostLikes: f.lostLikes, undoneUnlikes: f.undoneUnlikes, countMismatches: f.countMismatches, unreadMismatches: f.unreadMismatches,
-  commentMismatches: f.commentMismatches, storeMismatches: f.storeMismatches,
-});
-const none = { lostLikes: [], undoneUnlikes: [], countMismatches: [], unreadMismatches: [], commentMismatches: [], storeMismatches: [] };
 
 describe('faults: live resharding under load, and a resharding cut off half-way', () => {
   let own: OwnEngine;
@@ -41,21 +36,8 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
 
   const masters = async () => (await dispatchOk<Topology>(engine, 'cluster.topology', {})).nodes.filter((n) => n.role === 'master' && n.slots.length > 0);
   const ownerOf = async (slot: number) => (await masters()).find((m) => m.slots.some((r) => r.start <= slot && slot <= r.end))!;
-  /** redis-cli --cluster check from one master: no [ERR] and no [WARNING] lines. */
-  const redisCliCheck = (port: number) => {
-    const out = spawnSync('redis-cli', ['--cluster', 'check', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 30_000 });
-    const text = `${out.stdout}${out.stderr}`;
-    return { status: out.status, problems: text.split('\n').filter((l) => /\[ERR\]|\[WARNING\]/.test(l)), text };
-  };
-  const checkedClean = async () => {
-    const port = (await masters())[0]!.port;
-    await waitUntil('every node to agree on the slots', async () => (await dispatchOk<ClusterCheckResult>(engine, 'cluster.check', {})).ok, 20_000);
-    await waitUntil('redis-cli --cluster check to find nothing', () => redisCliCheck(port).problems.length === 0 && redisCliCheck(port).status === 0, 20_000);
-  };
-  const finished = (id: string) => waitUntil(`job ${id} to end`, async () => {
-    const { job } = await dispatchOk<{ job: ClusterJob | null }>(engine, 'cluster.job', { id });
-    return job !== null && !['running', 'paused'].includes(job.state);
-  }, 120_000).then(async () => (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id })).job);
+  const checkedClean = () => clean(engine, 'after the move', 20_000);
+  const finished = (id: string) => jobFinished(engine, id, 120_000);
 
   it('moves the slots of busy posts away and back while clients like, unlike and send DMs, losing nothing', async () => {
     const { users, posts } = await setupNetwork(engine, 6, 24, 'rs');
@@ -267,15 +249,6 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
 });
 
 /** A hash tag for every slot of start..end. */
-function tagsFor(start: number, end: number): Map<number, string> {
-  const out = new Map<number, string>();
-  for (let i = 0; out.size < end - start + 1 && i < 10_000_000; i++) {
-    const slot = calculateSlot(`f${i}`);
-    if (slot >= start && slot <= end && !out.has(slot)) out.set(slot, `f${i}`);
-  }
-  return out;
-}
-
 /** A hash tag whose slot is `slot`. */
 function slotTag(slot: number): string {
   for (let i = 0; i < 1_000_000; i++) if (calculateSlot(`t${i}`) === slot) return `t${i}`;

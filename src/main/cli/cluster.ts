@@ -24,6 +24,9 @@ function jobLine(job: ClusterJob): string {
   return `${job.state.padEnd(9)} ${job.slotsDone}/${job.slotsTotal} slots, ${job.keysMoved} keys, ${job.keysPerSec} keys/s${eta}${job.currentSlot !== null ? ` (slot ${job.currentSlot})` : ''}`;
 }
 
+/** A job's notes (a failover it went on after, slots it closed), one indented line each. */
+const notesOf = (job: ClusterJob) => job.notes.map((n) => `\n  note: ${n}`).join('');
+
 const usage = `usage: npm run cluster -- <up|down|status|drill> [--port-base N] [--data-dir DIR] [--node-timeout MS] [--json]
        npm run cluster -- drill [--port P] [--fault crash|hang|shutdown|graceful] [--graceful] [--native] [--json]
          break master P (default: the owner of slot 0) under a like/unlike load through the app's like path, and measure the failover
@@ -141,7 +144,7 @@ runCli(async () => {
           return 0;
         }
         const final = (await ops.wait(result.job.id))!;
-        print({ ...result, job: final }, `rebalance ${final.state}: ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys in ${((final.finishedAt! - final.startedAt) / 1000).toFixed(1)} s (${final.keysPerSec} keys/s)${final.error ? `\n${final.error}` : ''}`);
+        print({ ...result, job: final }, `rebalance ${final.state}: ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys in ${((final.finishedAt! - final.startedAt) / 1000).toFixed(1)} s (${final.keysPerSec} keys/s)${notesOf(final)}${final.error ? `\n${final.error}` : ''}`);
         return final.state === 'done' ? 0 : 1;
       }
       const range = values.range ? parseRange(values.range) : undefined;
@@ -167,7 +170,7 @@ runCli(async () => {
       const final = (await ops.wait(started.id))!;
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);
-      print(final, `resharding ${final.state}: ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys to ${final.to.join(', ')} in ${((final.finishedAt! - final.startedAt) / 1000).toFixed(1)} s (${final.keysPerSec} keys/s)${final.error ? `\n${final.error}` : ''}`);
+      print(final, `resharding ${final.state}: ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys to ${final.to.join(', ')} in ${((final.finishedAt! - final.startedAt) / 1000).toFixed(1)} s (${final.keysPerSec} keys/s)${notesOf(final)}${final.error ? `\n${final.error}` : ''}`);
       return final.state === 'done' || final.state === 'cancelled' ? 0 : 1;
     } finally {
       await ops.close();

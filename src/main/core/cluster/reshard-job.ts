@@ -5,11 +5,11 @@
  * clients follow ASK meanwhile); cancelling finishes the slot in hand and stops, so every slot is
  * owned by one master and none is left open.
  */
-import type { ClusterJob, SlotRange } from '../../../shared/types';
+import type { ClusterJob, ClusterNodeInfo, SlotRange } from '../../../shared/types';
 import { AppError } from '../errors';
-import { slotCount } from './nodes-parser';
 import { newOpId } from '../ids';
-import { DEFAULT_MIGRATE, moveSlot, rangesOf, readMasters, SLOTS, slotsIn, type Connect, type MasterState, type MigrateOptions } from './resharding';
+import { DEFAULT_MIGRATE, fixCluster, moveSlot, rangesOf, readMasters, SLOTS, slotsIn, type Connect, type MasterState, type MigrateOptions } from './resharding';
+import { parseClusterNodes, slotCount } from './nodes-parser';
 
 export interface ReshardRequest {
   /** The target master, by port or host:port. */
@@ -72,6 +72,12 @@ const fmt = (r: SlotRange) => (r.start === r.end ? String(r.start) : `${r.start}
 /** Slots moved at once by one job. */
 export const SLOTS_IN_FLIGHT = 4;
 
+/** Attempts at recovering (settle, fix, re-plan) one job makes in all; past them it stops, failed. */
+export const MAX_RECOVERIES = 5;
+
+/** How long a job waits for the cluster to settle after a planned master stopped answering. */
+export const SETTLE_TIMEOUT_MS = 60_000;
+
 export interface JobHooks {
   /** Each change of progress (throttled to a few a second while keys move). */
   progress?: (job: ClusterJob) => void;
@@ -100,6 +106,8 @@ export class ReshardJob {
   /** Time spent moving (pauses left out), for the pace. */
   private busyMs = 0;
   private busySince = Date.now();
+  /** What the job did besides moving slots (a failover it went on after), for the operator. */
+  private readonly notes: string[] = [];
   readonly done: Promise<ClusterJob>;
 
   constructor(
@@ -107,6 +115,8 @@ export class ReshardJob {
     private readonly plan: ReshardPlan,
     private readonly hooks: JobHooks = {},
     private readonly opts: MigrateOptions = DEFAULT_MIGRATE,
+    /** Where to read the cluster again after a failover (the masters of the plan may be gone). */
+    private readonly seeds: () => Promise<string[]> = async () => plan.masters.map((m) => m.address),
   ) {
     this.done = this.run();
   }
@@ -166,6 +176,7 @@ export class ReshardJob {
       startedAt: this.startedAt,
       finishedAt: this.finishedAt,
       error: this.error,
+      notes: [...this.notes],
     };
   }
 
@@ -183,15 +194,46 @@ export class ReshardJob {
   private async run(): Promise<ClusterJob> {
     await Promise.resolve();
     this.emit(true);
-    let next = 0;
-    let failure: { err: unknown; slot: number } | null = null;
+    // Each failure is recovered from (settle, fix, re-plan); a recovery that fails itself is tried
+    // again. MAX_RECOVERIES attempts in all, then the job stops with the last error.
+    let attempts = 0;
+    let failure = await this.moveAll();
+    while (failure && !this.cancelled && attempts < MAX_RECOVERIES) {
+      attempts++;
+      try {
+        await this.recover(failure);
+      } catch (err) {
+        this.note(`recovering from the failure at slot ${failure.slot} failed: ${(err as Error).message}`);
+        failure = { err: err as Error, slot: failure.slot };
+        continue;
+      }
+      failure = await this.moveAll();
+    }
+    if (failure) {
+      this.state = 'failed';
+      this.error = `${failure.err.message} (slot ${failure.slot}; run cluster check, then fix)`;
+    } else {
+      this.state = this.cancelled ? 'cancelled' : 'done';
+    }
+    this.busyMs += Date.now() - this.busySince;
+    this.busySince = Date.now();
+    this.currentSlot = null;
+    this.finishedAt = Date.now();
+    this.emit(true);
+    return this.snapshot();
+  }
+
+  /** Moves what is left of the plan; the first failure stops it (the slots in hand finish first). */
+  private async moveAll(): Promise<{ err: Error; slot: number } | null> {
+    const queue = this.plan.moves.map((_, i) => i).filter((i) => !this.finished.has(i));
+    let failure: { err: Error; slot: number } | null = null;
     // SLOTS_IN_FLIGHT slots move at once (each its own SETSLOT/MIGRATE sequence): a slot with
     // few keys is all round trips, and several of them overlap those.
     const worker = async () => {
       for (;;) {
         await this.holdWhilePaused();
-        if (this.cancelled || failure || next >= this.plan.moves.length) return;
-        const index = next++;
+        if (this.cancelled || failure || queue.length === 0) return;
+        const index = queue.shift()!;
         const { slot, from, to } = this.plan.moves[index]!;
         this.currentSlot = slot;
         this.hooks.slotOpen?.(slot, from.address, to.address);
@@ -205,7 +247,7 @@ export class ReshardJob {
           this.finished.add(index);
           this.slotsDone++;
         } catch (err) {
-          failure ??= { err, slot };
+          failure ??= { err: err as Error, slot };
         } finally {
           this.moving.delete(slot);
           this.hooks.slotClosed?.(slot);
@@ -213,19 +255,114 @@ export class ReshardJob {
         this.emit();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(SLOTS_IN_FLIGHT, this.plan.moves.length) }, worker));
-    if (failure) {
-      this.state = 'failed';
-      this.error = `${((failure as { err: Error }).err).message} (slot ${(failure as { slot: number }).slot}; run cluster check, then fix)`;
-    } else {
-      this.state = this.cancelled ? 'cancelled' : 'done';
-    }
-    this.busyMs += Date.now() - this.busySince;
-    this.busySince = Date.now();
-    this.currentSlot = null;
-    this.finishedAt = Date.now();
+    await Promise.all(Array.from({ length: Math.min(SLOTS_IN_FLIGHT, queue.length) }, worker));
+    return failure;
+  }
+
+  private note(line: string): void {
+    this.notes.push(line);
     this.emit(true);
-    return this.snapshot();
+  }
+
+  /**
+   * After a failed move (a master of the plan crashed or hung, and its replica took over or it
+   * came back): waits for the cluster to settle, closes the slots left open (no key lost, as
+   * cluster fix), and points the moves left at the masters serving those shards now. An error
+   * that stays (the fix meets it again) ends the job, as does the MAX_RECOVERIES-th failure.
+   */
+  private async recover(failure: { err: Error; slot: number }): Promise<void> {
+    const planned = new Map<string, MasterState>();
+    for (const m of this.plan.moves) for (const x of [m.from, m.to]) planned.set(x.id, x);
+    const settled = await this.settle([...planned.values()]);
+    const gone = [...planned.values()].filter((m) => !settled.masters.some((x) => x.id === m.id));
+    this.note(
+      `slot ${failure.slot}: ${failure.err.message}; ${gone.length > 0 ? `${gone.map((m) => m.address).join(', ')} ${gone.length > 1 ? 'are' : 'is'} no longer a master (failed over)` : 'every master of the plan answers again'}, so the job closes the open slots and goes on`,
+    );
+    const fix = await fixCluster(this.connect, await this.seeds(), this.opts);
+    for (const action of fix.actions) this.note(action);
+    if (fix.after.openSlots.length > 0 || fix.after.uncovered.length > 0) throw new AppError('conflict', `After the failover the cluster could not be made whole: ${fix.after.problems.join('; ')}`);
+    const { masters } = await readMasters(this.connect, await this.seeds());
+    const view = settled.view;
+    const ownerOf = new Map<number, MasterState>();
+    for (const m of masters) {
+      for (const s of slotsIn(m.slots)) {
+        const other = ownerOf.get(s);
+        if (!other || other.epoch < m.epoch) ownerOf.set(s, m);
+      }
+    }
+    // The master serving a planned master's shard now: itself, the master it now replicates, or
+    // the owner of slots it had (or was given by this job).
+    const successor = (m: MasterState): MasterState | null => {
+      const same = masters.find((x) => x.id === m.id);
+      if (same) return same;
+      const node = view.find((n) => n.id === m.id);
+      if (node?.role === 'replica' && node.masterId) {
+        const master = masters.find((x) => x.id === node.masterId);
+        if (master) return master;
+      }
+      const had = [...slotsIn(m.slots), ...this.plan.moves.filter((mv, i) => this.finished.has(i) && mv.to.id === m.id).map((mv) => mv.slot)];
+      for (const s of had) if (ownerOf.has(s)) return ownerOf.get(s)!;
+      return null;
+    };
+    let already = 0;
+    for (const [i, mv] of this.plan.moves.entries()) {
+      if (this.finished.has(i)) continue;
+      const to = successor(mv.to);
+      if (!to) throw new AppError('conflict', `The target ${mv.to.address} is gone and no master serves its shard: ${this.plan.moves.length - this.finished.size} slots were not moved.`);
+      const from = ownerOf.get(mv.slot);
+      if (!from) throw new AppError('conflict', `Slot ${mv.slot} is served by no master after the failover.`);
+      if (from.id === to.id) {
+        this.finished.add(i);
+        this.slotsDone++;
+        already++;
+        continue;
+      }
+      this.plan.moves[i] = { slot: mv.slot, from, to };
+    }
+    this.plan.masters = masters;
+    const left = this.plan.moves.length - this.finished.size;
+    this.note(`going on with ${left} slots${already > 0 ? ` (${already} were on their target already)` : ''}, from ${[...new Set(this.plan.moves.filter((_, i) => !this.finished.has(i)).map((m) => m.from.address))].join(', ') || 'nowhere'}`);
+  }
+
+  /**
+   * Waits until every master answers, no failed master holds slots any more (its replica has
+   * taken over), no slot is claimed by two masters (by their own views: a crashed master
+   * restarted from nodes.conf claims its slots until it learns it was failed over), and three
+   * reads half a second apart find the same masters. Slots no master claims are left to the fix
+   * (it gives each to the master holding its keys); views of other nodes may still differ about
+   * slots held open (an importing node ignores news of their owner), which the fix closes.
+   */
+  private async settle(planned: MasterState[]): Promise<{ masters: MasterState[]; view: ClusterNodeInfo[] }> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    const reads: string[] = [];
+    let why: string;
+    for (;;) {
+      try {
+        const seeds = [...new Set([...(await this.seeds()), ...planned.map((m) => m.address)])];
+        const { masters, texts } = await readMasters(this.connect, seeds);
+        const view = parseClusterNodes(texts.get(masters[0]!.address) ?? '');
+        const failedHolding = view.filter((n) => n.role === 'master' && n.flags.includes('fail') && n.slots.length > 0);
+        const claims = new Map<number, number>();
+        for (const m of masters) for (const s of slotsIn(m.slots)) claims.set(s, (claims.get(s) ?? 0) + 1);
+        const doubled = [...claims.values()].filter((n) => n > 1).length;
+        if (failedHolding.length > 0) {
+          why = `${failedHolding.map((n) => n.address).join(', ')} failed and still holds slots (no replica has taken over)`;
+          reads.length = 0;
+        } else if (doubled > 0) {
+          why = `${doubled} slots are claimed by two masters`;
+          reads.length = 0;
+        } else {
+          reads.push(masters.map((m) => m.id).sort().join(','));
+          if (reads.length >= 3 && reads.slice(-3).every((r) => r === reads.at(-1))) return { masters, view };
+          why = 'the masters changed between reads';
+        }
+      } catch (err) {
+        why = (err as Error).message;
+        reads.length = 0;
+      }
+      if (Date.now() > deadline) throw new AppError('cluster_unavailable', `The cluster did not settle within ${SETTLE_TIMEOUT_MS / 1000} s after a move failed: ${why}.`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 

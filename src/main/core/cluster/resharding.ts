@@ -69,7 +69,7 @@ export function openSlotFields(line: string): { migrating: Map<number, string>; 
 }
 
 /** Each master's own view of itself (open slots are only listed on a node's `myself` line). */
-export async function readMasters(connect: Connect, seedAddresses: string[]): Promise<{ masters: MasterState[]; views: Map<string, string> }> {
+export async function readMasters(connect: Connect, seedAddresses: string[]): Promise<{ masters: MasterState[]; views: Map<string, string>; texts: Map<string, string> }> {
   let nodesText: string | null = null;
   const tried: string[] = [];
   for (const address of seedAddresses) {
@@ -83,16 +83,33 @@ export async function readMasters(connect: Connect, seedAddresses: string[]): Pr
   if (nodesText === null) throw new AppError('cluster_unavailable', `No Redis node answers CLUSTER NODES; tried ${tried.join(', ')}.`);
   const known = parseClusterNodes(nodesText).filter((n) => n.role === 'master' && !n.flags.includes('fail') && !n.flags.includes('noaddr'));
   const views = new Map<string, string>();
+  const texts = new Map<string, string>();
   const masters = await Promise.all(
     known.map(async (n) => {
       const text = await textCommand(await connect(n.address), 'CLUSTER', 'NODES');
       views.set(n.address, ownersSignature(text));
+      texts.set(n.address, text);
       const mine = text.split('\n').find((line) => line.split(' ')[2]?.includes('myself')) ?? '';
       const self = parseClusterNodes(mine)[0];
       return { id: n.id, address: n.address, host: n.host, port: n.port, slots: self?.slots ?? n.slots, epoch: self?.configEpoch ?? n.configEpoch, ...openSlotFields(mine) };
     }),
   );
-  return { masters: masters.sort((a, b) => a.port - b.port), views };
+  return { masters: masters.sort((a, b) => a.port - b.port), views, texts };
+}
+
+/** The first slot two nodes' CLUSTER NODES give different owners, as "slot N: A says X, B says Y". */
+export function firstDisagreement(texts: Map<string, string>): string | null {
+  const owners = [...texts].map(([address, text]) => {
+    const nodes = parseClusterNodes(text);
+    const of = new Map<number, string>();
+    for (const n of nodes) if (n.role === 'master') for (const s of slotsIn(n.slots)) of.set(s, n.address);
+    return { address, of };
+  });
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const seen = new Set(owners.map((o) => o.of.get(slot) ?? 'nobody'));
+    if (seen.size > 1) return `slot ${slot}: ${owners.map((o) => `${o.address} says ${o.of.get(slot) ?? 'nobody'}`).join(', ')}`;
+  }
+  return null;
 }
 
 /** Which master owns which slots, as one node's CLUSTER NODES says it. */
@@ -120,7 +137,7 @@ export function slotsIn(ranges: SlotRange[]): number[] {
 }
 
 export async function checkCluster(connect: Connect, seedAddresses: string[]): Promise<ClusterCheck> {
-  const { masters, views } = await readMasters(connect, seedAddresses);
+  const { masters, views, texts } = await readMasters(connect, seedAddresses);
   const byId = new Map(masters.map((m) => [m.id, m]));
   const openSlots: OpenSlot[] = [];
   for (const m of masters) {
@@ -140,7 +157,7 @@ export async function checkCluster(connect: Connect, seedAddresses: string[]): P
   const problems = [
     ...openSlots.map((o) => `slot ${o.slot} is open on ${o.node}: ${o.state} ${o.state === 'migrating' ? 'to' : 'from'} ${o.peer} (${o.keys} keys there)`),
     ...uncovered.map((r) => `slots ${r.start === r.end ? r.start : `${r.start}-${r.end}`} are served by no master`),
-    ...(disagreeing.length > 0 ? [`${disagreeing.join(', ')} disagree with ${[...views.keys()][0]} about which master owns which slots`] : []),
+    ...(disagreeing.length > 0 ? [`${disagreeing.join(', ')} disagree with ${[...views.keys()][0]} about which master owns which slots (${firstDisagreement(texts) ?? 'no slot named'})`] : []),
   ];
   return { ok: problems.length === 0, masters: masters.length, openSlots, uncovered, disagreeing, problems };
 }
@@ -176,6 +193,43 @@ export async function migrateKeys(source: Redis, to: { host: string; port: numbe
     }
     moved += keys.length;
     await onBatch?.(moved);
+  }
+}
+
+/**
+ * Moves every key of `slot` that `from` holds without owning it to the slot's keeper, where the
+ * keeper's copy wins: a node left with a copy of keys it does not serve (the replica that took
+ * over a target mid-move has the keys restored so far, while the source kept serving any key
+ * whose MIGRATE was cut off). `from` must hold the slot open (MIGRATE is then run locally); a key
+ * the keeper has too is dropped from `from`. Returns the keys moved and dropped.
+ */
+export async function returnStrayKeys(source: Redis, keeper: { host: string; port: number }, slot: number, opts: MigrateOptions): Promise<{ moved: number; dropped: number }> {
+  let moved = 0;
+  let dropped = 0;
+  const auth = opts.password ? ['AUTH', opts.password] : [];
+  const migrate = (keys: string[]) => source.call('MIGRATE', keeper.host, String(keeper.port), '', '0', String(opts.timeoutMs), ...auth, 'KEYS', ...keys);
+  for (;;) {
+    const keys = (await source.call('CLUSTER', 'GETKEYSINSLOT', String(slot), String(opts.batch))) as string[];
+    if (keys.length === 0) return { moved, dropped };
+    try {
+      await migrate(keys);
+      moved += keys.length;
+      continue;
+    } catch (err) {
+      if (!/BUSYKEY/.test((err as Error).message)) throw err;
+    }
+    // Some of the batch went before the key the keeper has; the rest one at a time.
+    for (const key of keys) {
+      try {
+        if ((await migrate([key])) !== 'NOKEY') moved++;
+      } catch (err) {
+        if (!/BUSYKEY/.test((err as Error).message)) throw err;
+        // ASKING: the slot is importing here, and a DEL would otherwise be redirected.
+        const [, del] = (await source.pipeline().call('ASKING').call('DEL', key).exec()) ?? [];
+        if (del?.[0]) throw del[0];
+        dropped++;
+      }
+    }
   }
 }
 
@@ -238,7 +292,23 @@ export async function fixCluster(connect: Connect, seedAddresses: string[], opts
     const owner = ownerOf.get(slot) ?? null;
     const importers = masters.filter((m) => m.importing.has(slot));
     const migratingTo = owner?.migrating.get(slot);
-    const peer = migratingTo ? byId.get(migratingTo) : undefined;
+    let peer = migratingTo ? byId.get(migratingTo) : undefined;
+    if (owner && migratingTo && !peer) {
+      // The node it migrates to is no longer a master (it failed over mid-move). The replica that
+      // took its place holds the keys restored so far without serving the slot: the move goes on
+      // to it, so nothing it holds is lost and the owner's copy wins where both have a key.
+      const holders = await holdersOf(connect, masters.filter((x) => x.id !== owner.id && !x.importing.has(slot) && !x.migrating.has(slot)), slot);
+      if (holders.length === 1) {
+        const heir = holders[0]!;
+        await (await connect(heir.address)).call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', owner.id);
+        await (await connect(owner.address)).call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', heir.id);
+        heir.importing.set(slot, owner.id);
+        owner.migrating.set(slot, heir.id);
+        importers.push(heir);
+        peer = heir;
+        actions.push(`slot ${slot}: ${owner.address} was migrating it to ${migratingTo}, no longer a master; ${heir.address} holds keys of it and takes the move over`);
+      }
+    }
     if (owner && peer && peer.importing.get(slot) === owner.id) {
       const n = await migrateKeys(await connect(owner.address), peer, slot, opts);
       await assignSlot(connect, masters, slot, peer.id, owner.id);
@@ -249,13 +319,35 @@ export async function fixCluster(connect: Connect, seedAddresses: string[], opts
     }
     // No complete pair: the owner keeps the slot; whatever keys the other open sides hold go to
     // it (MIGRATE runs on a node whatever its slots while the slot is open there), then they are
-    // made stable.
+    // made stable. An importing side's copy of a key wins: clients wrote there once the source
+    // had given the key away (the source's replica, promoted, may lack that DEL).
     const keeper = owner ?? (await fullestOf(connect, importers, slot)) ?? masters[0]!;
+    // A keeper still migrating would answer the RESTOREs of keys it lacks with ASK.
+    if (keeper.migrating.has(slot)) {
+      await setStable(connect, keeper, slot);
+      keeper.migrating.delete(slot);
+      actions.push(`slot ${slot}: made stable on ${keeper.address}`);
+    }
     for (const m of masters.filter((x) => x.id !== keeper.id && (x.importing.has(slot) || x.migrating.has(slot)))) {
+      // A node importing a slot ignores news of its owner: after the owner failed over it may
+      // think the slot served by nobody, and then refuses even MIGRATE (CLUSTERDOWN). Told the
+      // owner, it sends its keys there.
+      if (owner) await (await connect(m.address)).call('CLUSTER', 'SETSLOT', String(slot), 'NODE', keeper.id).catch(() => undefined);
       const n = await migrateKeys(await connect(m.address), keeper, slot, opts);
       keysMoved += n;
       await setStable(connect, m, slot);
       actions.push(`slot ${slot}: ${n} keys sent from ${m.address} (${m.importing.has(slot) ? 'importing' : 'migrating'}) to ${keeper.address}, which keeps the slot`);
+    }
+    // Masters with keys of the slot that neither own it nor hold it open: the replica of a target
+    // that failed over mid-move. The keeper's copy wins there (it served any key it still had).
+    for (const m of masters.filter((x) => x.id !== keeper.id && !x.importing.has(slot) && !x.migrating.has(slot))) {
+      const node = await connect(m.address);
+      if (Number(await node.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot))) === 0) continue;
+      await node.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', keeper.id);
+      const { moved, dropped } = await returnStrayKeys(node, keeper, slot, opts);
+      await setStable(connect, m, slot);
+      keysMoved += moved;
+      actions.push(`slot ${slot}: ${moved} keys that ${m.address} held without serving the slot sent to ${keeper.address}${dropped > 0 ? ` (${dropped} it had too, where its copy was kept)` : ''}`);
     }
     if (!owner) await assignSlot(connect, masters, slot, keeper.id, null);
     if (keeper.migrating.has(slot) || keeper.importing.has(slot)) {
@@ -278,6 +370,12 @@ export async function fixCluster(connect: Connect, seedAddresses: string[], opts
 
 async function setStable(connect: Connect, m: MasterState, slot: number): Promise<void> {
   await (await connect(m.address)).call('CLUSTER', 'SETSLOT', String(slot), 'STABLE');
+}
+
+/** The candidates holding keys of `slot`. */
+async function holdersOf(connect: Connect, candidates: MasterState[], slot: number): Promise<MasterState[]> {
+  const counts = await Promise.all(candidates.map(async (m) => Number(await (await connect(m.address)).call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)))));
+  return candidates.filter((_, i) => counts[i]! > 0);
 }
 
 /** The master holding the most keys of `slot`, or null when none holds any. */

@@ -207,6 +207,15 @@ export class ClusterOps {
         movedSlots = done.slotsDone;
       }
     }
+    // A failover during the moves may have swapped the node and its replica: neither may still
+    // serve a slot, and no other node may replicate them.
+    const leaving = new Set([node.id, ...replicas.map((r) => r.id)]);
+    const now = await this.topology();
+    const serving = now.nodes.filter((n) => leaving.has(n.id) && n.role === 'master' && n.slots.length > 0);
+    const following = now.nodes.filter((n) => !leaving.has(n.id) && n.masterId !== null && leaving.has(n.masterId));
+    if (serving.length > 0 || following.length > 0) {
+      throw new AppError('conflict', `${node.address} cannot go yet: ${[...serving.map((n) => `${n.address} still serves ${n.slots.length} slot ranges`), ...following.map((n) => `${n.address} replicates it`)].join('; ')}; the node stays.`);
+    }
     const remaining = topology.nodes.filter((n) => n.id !== node.id && !replicas.some((r) => r.id === n.id)).map((n) => n.address);
     for (const gone of [...replicas, node]) {
       await this.forgetEverywhere(gone.address, remaining);
@@ -274,6 +283,7 @@ export class ClusterOps {
         slotClosed: (slot) => clients.forEach((c) => markSlotClosed(c, slot)),
       },
       { ...DEFAULT_MIGRATE, password: this.deps.password },
+      () => this.deps.seeds(),
     );
     this.current = job;
     void job.done.then((final) => {

@@ -76,6 +76,13 @@ function JobProgress({ job }: { job: ClusterJob }) {
         {job.currentSlot !== null ? ` · slot ${job.currentSlot}` : ''} · {job.from.join(', ')} → {job.to.join(', ')}
       </p>
       {job.error && <p className="small warn">{job.error}</p>}
+      {job.notes.length > 0 && (
+        <ul className="small job-notes" data-testid="job-notes">
+          {job.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
       {active && (
         <div className="row">
           {job.state === 'running' ? (
