@@ -107,6 +107,11 @@ export interface NodeMetrics {
   /** Replicas only: link to the master. */
   masterLinkStatus: 'up' | 'down' | null;
   replicationOffset: number;
+  /** Replicas only: bytes behind their master's replication offset (null when the master is unknown). */
+  replicationLagBytes: number | null;
+  /** Lookups (hits + misses) and the hit rate over the last alert window (ALERT_THRESHOLDS.hitRateWindowMs). */
+  recentLookups: number;
+  recentHitRate: number | null;
 }
 
 export interface ClusterMetrics {
@@ -123,6 +128,7 @@ export type AlertRule =
   | 'hit_rate_low'
   | 'cluster_state'
   | 'replica_link_down'
+  | 'replication_lag_high'
   | 'node_unreachable'
   | 'shard_without_replica';
 
@@ -134,6 +140,8 @@ export interface Alert {
   message: string;
   value: number | string;
   threshold: number | string;
+  /** The rule in words, shown next to the figure (what it fires on, with its floors). */
+  ruleText: string;
   /** When this alert began: the first check that saw it (it starts again after it cleared). */
   at: number;
 }

@@ -100,9 +100,14 @@ describe('npm run serve in Chromium: the cluster inspector', () => {
   it('the metrics panel charts every node live', async () => {
     await page.getByTestId('cluster-tab-metrics').click();
     await expect.poll(async () => Number(await page.getByTestId('metrics-panel').getAttribute('data-samples')), WAIT).toBeGreaterThanOrEqual(2);
-    expect(await page.getByTestId('metric-chart').count()).toBe(5);
+    expect(await page.getByTestId('metric-chart').count()).toBe(7);
     const ops = page.locator('[data-testid=metric-chart][data-metric=ops]');
     await expect.poll(() => ops.locator('.recharts-line').count(), WAIT).toBe(6);
+    // Replication as time series: the lag chart has a value for each of the 3 replicas (masters
+    // draw nothing there), and each rule is written next to its figure.
+    const lag = page.locator('[data-testid=metric-chart][data-metric=repl-lag]');
+    await expect.poll(() => lag.getAttribute('class'), WAIT).not.toMatch(/chart-empty/);
+    expect(await page.locator('[data-testid=metric-chart][data-metric=hit-rate] [data-testid=metric-rule]').textContent()).toMatch(/below 50% over the last 60 s, once it saw at least 100 lookups/);
     expect(await page.getByTestId('metrics-row').count()).toBe(6);
   });
 

@@ -54,6 +54,17 @@ describe('npm run serve in Chromium: cluster operations', () => {
     await page.getByTestId('heat-map').hover({ position: { x: 40, y: 30 } });
     await expect.poll(() => page.getByTestId('slot-readout').textContent(), WAIT).toMatch(/^slot \d+: \d+ keys on 127\.0\.0\.1:\d+/);
     await page.screenshot({ path: `${SHOTS}/heat-map.png`, fullPage: true });
+    // Dragging across the map picks a range for the reshard form, as slot numbers under the pointer.
+    const box = (await page.getByTestId('heat-map').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.25, box.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.375, box.y + 30, { steps: 5 });
+    await page.getByTestId('heat-drag').waitFor(WAIT);
+    await page.mouse.up();
+    const [a, b] = (await page.getByTestId('reshard-range').inputValue()).split('-').map(Number);
+    expect(Math.abs(a! - 4096), `range start ${a}`).toBeLessThanOrEqual(64);
+    expect(Math.abs(b! - 6144), `range end ${b}`).toBeLessThanOrEqual(64);
+    expect(await page.getByTestId('heat-drag').count(), 'the selection is gone once the range is taken').toBe(0);
 
     const first = `127.0.0.1:${serve.portBase}`;
     const second = `127.0.0.1:${serve.portBase + 1}`;

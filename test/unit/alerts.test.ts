@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAlerts, nodeMetricsFromInfo, shardAlerts, unreachableNode } from '../../src/main/core/cluster/metrics';
+import { evaluateAlerts, nodeMetricsFromInfo, shardAlerts, unreachableNode, windowedHitRate, withReplicationLag } from '../../src/main/core/cluster/metrics';
 import type { ClusterMetrics, ClusterNodeInfo, NodeMetrics, Topology } from '../../src/shared/types';
 
 const MB = 1024 * 1024;
@@ -27,9 +27,39 @@ describe('O2 alert rules', () => {
     expect(rules(metrics([node({ memFragmentationRatio: 4, usedMemory: 2 * MB })]))).toEqual([]);
   });
 
-  it('hit rate under 50% warns after enough lookups', () => {
-    expect(rules(metrics([node({ keyspaceHits: 40, keyspaceMisses: 60, hitRate: 0.4 })]))).toEqual(['hit_rate_low']);
-    expect(rules(metrics([node({ keyspaceHits: 4, keyspaceMisses: 6, hitRate: 0.4 })]))).toEqual([]);
+  it('hit rate under 50% warns after enough lookups in the window', () => {
+    expect(rules(metrics([node({ recentLookups: 100, recentHitRate: 0.4 })]))).toEqual(['hit_rate_low']);
+    expect(rules(metrics([node({ recentLookups: 10, recentHitRate: 0.4 })]))).toEqual([]);
+    // A long history of misses no longer counts once the window's lookups hit.
+    expect(rules(metrics([node({ keyspaceHits: 40, keyspaceMisses: 6000, hitRate: 0.01, recentLookups: 500, recentHitRate: 0.9 })]))).toEqual([]);
+  });
+
+  it('the windowed hit rate counts only the lookups since the oldest sample in the window', () => {
+    const history = [{ at: 0, hits: 10, misses: 990 }, { at: 30_000, hits: 60, misses: 1000 }];
+    expect(windowedHitRate({ at: 50_000, hits: 110, misses: 1000 }, history, 60_000)).toEqual({ lookups: 110, hitRate: 100 / 110 });
+    // Past the window the oldest sample is left out; counters that went down start again at zero.
+    expect(windowedHitRate({ at: 80_000, hits: 110, misses: 1000 }, history, 60_000)).toEqual({ lookups: 50, hitRate: 1 });
+    expect(windowedHitRate({ at: 50_000, hits: 3, misses: 1 }, history, 60_000)).toEqual({ lookups: 4, hitRate: 0.75 });
+    expect(windowedHitRate({ at: 50_000, hits: 0, misses: 0 }, [], 60_000)).toEqual({ lookups: 0, hitRate: null });
+  });
+
+  it('a replica is as far behind as its master offset is ahead; over 1 MB with the link up warns', () => {
+    const master = node({ id: 'm', address: '127.0.0.1:7000', replicationOffset: 5_000_000 });
+    const replica = node({ id: 'r', address: '127.0.0.1:7003', role: 'replica', masterLinkStatus: 'up', replicationOffset: 3_000_000 });
+    const topology = { nodes: [{ id: 'm', masterId: null }, { id: 'r', masterId: 'm' }] as ClusterNodeInfo[] };
+    const lagged = withReplicationLag([master, replica], topology);
+    expect(lagged.map((n) => n.replicationLagBytes)).toEqual([null, 2_000_000]);
+    expect(rules(metrics(lagged))).toEqual(['replication_lag_high']);
+    expect(rules(metrics(withReplicationLag([master, { ...replica, replicationOffset: 4_900_000 }], topology)))).toEqual([]);
+    // An orphan (its master unknown) has no lag to show.
+    expect(withReplicationLag([replica], topology)[0]!.replicationLagBytes).toBeNull();
+  });
+
+  it('every alert says its rule in words, with its floors', () => {
+    const [frag] = evaluateAlerts(metrics([node({ memFragmentationRatio: 1.8 })]));
+    expect(frag!.ruleText).toBe('mem_fragmentation_ratio above 1.5, once used_memory is at least 5 MB');
+    const [hit] = evaluateAlerts(metrics([node({ recentLookups: 100, recentHitRate: 0.1 })]));
+    expect(hit!.ruleText).toMatch(/below 50% over the last 60 s, once it saw at least 100 lookups/);
   });
 
   it('cluster_state other than ok, a replica link down and an unreachable node are critical', () => {

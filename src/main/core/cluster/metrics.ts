@@ -1,5 +1,6 @@
 /** O1 metrics per node from INFO, and the O2 alert rules over them (pure, tested alone). */
 import type { Alert, ClusterMetrics, ClusterNodeInfo, NodeMetrics, Topology } from '../../../shared/types';
+import { ALERT_THRESHOLDS, ruleText, type AlertThresholds } from '../../../shared/alert-rules';
 import { parseInfo } from './nodes-parser';
 
 const num = (value: string | undefined): number => {
@@ -33,8 +34,42 @@ export function nodeMetricsFromInfo(node: Pick<ClusterNodeInfo, 'id' | 'address'
     connectedClients: num(info.connected_clients),
     keys: keys ? Number(keys[1]) : 0,
     masterLinkStatus: link === 'up' || link === 'down' ? link : null,
-    replicationOffset: num(info.master_repl_offset),
+    replicationOffset: num(node.role === 'replica' ? (info.slave_repl_offset ?? info.master_repl_offset) : info.master_repl_offset),
+    replicationLagBytes: null,
+    recentLookups: hits + misses,
+    recentHitRate: hits + misses > 0 ? hits / (hits + misses) : null,
   };
+}
+
+/** Each replica's lag: its master's replication offset less its own (masters and orphans: null). */
+export function withReplicationLag(nodes: NodeMetrics[], topology: Pick<Topology, 'nodes'>): NodeMetrics[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  return nodes.map((n) => {
+    if (n.role !== 'replica' || !n.reachable) return n;
+    const masterId = topology.nodes.find((t) => t.id === n.id)?.masterId;
+    const master = masterId ? byId.get(masterId) : undefined;
+    if (!master?.reachable) return n;
+    return { ...n, replicationLagBytes: Math.max(0, master.replicationOffset - n.replicationOffset) };
+  });
+}
+
+/** One node's lookup counters at one time, for the windowed hit rate. */
+export interface LookupSample {
+  at: number;
+  hits: number;
+  misses: number;
+}
+
+/**
+ * The hit rate over the window: the counters now less the oldest sample still inside it. A node
+ * whose counters went down (restarted, CONFIG RESETSTAT) counts from zero.
+ */
+export function windowedHitRate(now: LookupSample, history: LookupSample[], windowMs: number): { lookups: number; hitRate: number | null } {
+  const base = history.find((s) => now.at - s.at <= windowMs && s.at < now.at);
+  const reset = !base || now.hits < base.hits || now.misses < base.misses;
+  const hits = reset ? now.hits : now.hits - base.hits;
+  const misses = reset ? now.misses : now.misses - base.misses;
+  return { lookups: hits + misses, hitRate: hits + misses > 0 ? hits / (hits + misses) : null };
 }
 
 export function unreachableNode(node: Pick<ClusterNodeInfo, 'id' | 'address' | 'role'>, error: string): NodeMetrics {
@@ -45,26 +80,18 @@ export function unreachableNode(node: Pick<ClusterNodeInfo, 'id' | 'address' | '
   };
 }
 
-export const ALERT_THRESHOLDS = {
-  memoryRatio: 0.8,
-  fragmentation: 1.5,
-  hitRate: 0.5,
-  /**
-   * Below these, the ratio rules measure noise: an idle node's fragmentation ratio is huge
-   * because the allocator's baseline dwarfs a few KB of data (Redis's own MEMORY DOCTOR skips
-   * fragmentation under 5 MB for the same reason), and a hit rate over a handful of lookups
-   * says nothing.
-   */
-  fragmentationMinUsedBytes: 5 * 1024 * 1024,
-  hitRateMinLookups: 100,
-} as const;
+export { ALERT_THRESHOLDS };
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
-/** O2: used_memory > 80% of maxmemory; fragmentation > 1.5; hit rate < 50%; cluster_state != ok; replica link down. */
-export function evaluateAlerts(metrics: ClusterMetrics, t = ALERT_THRESHOLDS): Alert[] {
+/**
+ * O2: used_memory > 80% of maxmemory; fragmentation > 1.5 past a floor of used memory; hit rate
+ * < 50% over the window's lookups, past a floor of them; cluster_state != ok; a replica link down
+ * or a replica lagging. Each alert carries its rule in words (ruleText).
+ */
+export function evaluateAlerts(metrics: ClusterMetrics, t: AlertThresholds = ALERT_THRESHOLDS): Alert[] {
   const at = metrics.at;
-  const alerts: Alert[] = [];
+  const alerts: Omit<Alert, 'ruleText'>[] = [];
   if (metrics.clusterState !== 'ok') {
     alerts.push({
       rule: 'cluster_state', severity: 'critical', node: null, at,
@@ -96,11 +123,18 @@ export function evaluateAlerts(metrics: ClusterMetrics, t = ALERT_THRESHOLDS): A
         value: n.memFragmentationRatio, threshold: t.fragmentation,
       });
     }
-    if (n.hitRate !== null && n.keyspaceHits + n.keyspaceMisses >= t.hitRateMinLookups && n.hitRate < t.hitRate) {
+    if (n.recentHitRate !== null && n.recentLookups >= t.hitRateMinLookups && n.recentHitRate < t.hitRate) {
       alerts.push({
         rule: 'hit_rate_low', severity: 'warning', node: n.address, at,
-        message: `${n.address} cache hit rate is ${pct(n.hitRate)} (${n.keyspaceHits} hits, ${n.keyspaceMisses} misses)`,
-        value: Number(n.hitRate.toFixed(3)), threshold: t.hitRate,
+        message: `${n.address} cache hit rate is ${pct(n.recentHitRate)} over its last ${n.recentLookups} lookups`,
+        value: Number(n.recentHitRate.toFixed(3)), threshold: t.hitRate,
+      });
+    }
+    if (n.role === 'replica' && n.masterLinkStatus === 'up' && n.replicationLagBytes !== null && n.replicationLagBytes > t.replicationLagBytes) {
+      alerts.push({
+        rule: 'replication_lag_high', severity: 'warning', node: n.address, at,
+        message: `replica ${n.address} is ${(n.replicationLagBytes / 1024).toFixed(0)} KB behind its master`,
+        value: n.replicationLagBytes, threshold: t.replicationLagBytes,
       });
     }
     if (n.role === 'replica' && n.masterLinkStatus === 'down') {
@@ -111,7 +145,7 @@ export function evaluateAlerts(metrics: ClusterMetrics, t = ALERT_THRESHOLDS): A
       });
     }
   }
-  return alerts;
+  return alerts.map((a) => ({ ...a, ruleText: ruleText(a.rule, t) }));
 }
 
 const rangesText = (slots: { start: number; end: number }[]) => slots.map((r) => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(',');
@@ -122,7 +156,7 @@ const rangesText = (slots: { start: number; end: number }[]) => slots.map((r) =>
  * reason names what the supervisor knows (a restart that failed, a node that does not answer).
  */
 export function shardAlerts(topology: Topology, at: number): Alert[] {
-  const alerts: Alert[] = [];
+  const alerts: Omit<Alert, 'ruleText'>[] = [];
   const healthy = (n: ClusterNodeInfo) => n.health === 'ok' && n.linkState === 'connected' && n.process === undefined;
   for (const master of topology.nodes) {
     if (master.role !== 'master' || master.slots.length === 0) continue;
@@ -140,5 +174,5 @@ export function shardAlerts(topology: Topology, at: number): Alert[] {
       value: 0, threshold: 1,
     });
   }
-  return alerts;
+  return alerts.map((a) => ({ ...a, ruleText: ruleText(a.rule) }));
 }

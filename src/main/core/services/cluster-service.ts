@@ -2,7 +2,7 @@
 import type { Alert, ClusterMetrics, FailoverResult, KeySlotInfo, NodeProcessNote, Topology } from '../../../shared/types';
 import { type NodePool } from '../cluster/client';
 import { keySlotInfo } from '../cluster/keyslot';
-import { evaluateAlerts, nodeMetricsFromInfo, shardAlerts, unreachableNode } from '../cluster/metrics';
+import { ALERT_THRESHOLDS, evaluateAlerts, nodeMetricsFromInfo, shardAlerts, unreachableNode, windowedHitRate, withReplicationLag, type LookupSample } from '../cluster/metrics';
 import { textCommand } from '../cluster/node-client';
 import { parseClusterNodes, parseInfo } from '../cluster/nodes-parser';
 import { AppError } from '../errors';
@@ -86,8 +86,22 @@ export class ClusterService {
         }
       }),
     );
-    return { at: Date.now(), clusterState: topology.state, slotsAssigned: topology.slotsAssigned, knownNodes: topology.knownNodes, nodes };
+    const at = Date.now();
+    const windowed = withReplicationLag(nodes, topology).map((n) => {
+      if (!n.reachable) return n;
+      const now = { at, hits: n.keyspaceHits, misses: n.keyspaceMisses };
+      const history = (this.lookups.get(n.id) ?? []).filter((x) => at - x.at <= ALERT_THRESHOLDS.hitRateWindowMs);
+      const { lookups, hitRate } = windowedHitRate(now, history, ALERT_THRESHOLDS.hitRateWindowMs);
+      history.push(now);
+      this.lookups.set(n.id, history);
+      return { ...n, recentLookups: lookups, recentHitRate: hitRate };
+    });
+    for (const id of [...this.lookups.keys()]) if (!nodes.some((n) => n.id === id)) this.lookups.delete(id);
+    return { at, clusterState: topology.state, slotsAssigned: topology.slotsAssigned, knownNodes: topology.knownNodes, nodes: windowed };
   }
+
+  /** Each node's lookup counters over the last alert window, for the windowed hit rate. */
+  private readonly lookups = new Map<string, LookupSample[]>();
 
   /** When each active alert (rule + node) was first seen, so `at` says since when, not "now". */
   private readonly alertSince = new Map<string, number>();

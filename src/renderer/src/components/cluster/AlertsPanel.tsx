@@ -1,18 +1,13 @@
+import { ruleText } from '../../../../shared/alert-rules';
 import type { Alert } from '../../../../shared/types';
 import { clockSeconds as time, fullTime } from '../../lib/time';
 import { useAlerts } from '../../store/alerts';
 import { ErrorNote } from '../common/ErrorNote';
 import { Empty } from '../common/States';
 
-const RULES: { rule: Alert['rule']; text: string }[] = [
-  { rule: 'memory_high', text: 'used_memory above 80% of maxmemory' },
-  { rule: 'fragmentation_high', text: 'mem_fragmentation_ratio above 1.5' },
-  { rule: 'hit_rate_low', text: 'hit rate below 50%' },
-  { rule: 'cluster_state', text: 'cluster_state is not ok' },
-  { rule: 'replica_link_down', text: 'a replica with master_link_status down' },
-  { rule: 'node_unreachable', text: 'a node does not answer INFO' },
-  { rule: 'shard_without_replica', text: 'a shard has no replica able to take over (and why)' },
-];
+const RULES: { rule: Alert['rule']; text: string }[] = (
+  ['memory_high', 'fragmentation_high', 'hit_rate_low', 'cluster_state', 'replica_link_down', 'replication_lag_high', 'node_unreachable', 'shard_without_replica'] as const
+).map((rule) => ({ rule, text: ruleText(rule) }));
 
 function Severity({ alert }: { alert: Alert }) {
   return <span className={`severity severity-${alert.severity}`}>{alert.severity}</span>;
@@ -53,7 +48,12 @@ export function AlertsPanel() {
                   <td>
                     <Severity alert={a} />
                   </td>
-                  <td>{a.message}</td>
+                  <td>
+                    {a.message}
+                    <div className="muted small" data-testid="alert-rule">
+                      fires on {a.ruleText}
+                    </div>
+                  </td>
                   <td className="num">
                     {String(a.value)} / {String(a.threshold)}
                   </td>

@@ -18,6 +18,12 @@ export function MetricChart({ metric, rows, series, threshold, subtitle }: { met
       <figcaption>
         <strong>{metric.title}</strong>
         {subtitle && <span className="muted small"> · {subtitle}</span>}
+        {metric.rule && (
+          <span className="muted small metric-rule" data-testid="metric-rule">
+            {' '}
+            · alert: {metric.rule}
+          </span>
+        )}
       </figcaption>
       <LineChart responsive style={{ width: '100%', height: 170 }} data={rows} syncId="cluster-metrics" margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--line)" />

@@ -13,10 +13,11 @@ export function NodeMetricsTable({ latest, colors }: { latest: ClusterMetrics; c
             <th className="num">ops/s</th>
             <th>Memory (used / max)</th>
             <th className="num">Frag.</th>
-            <th className="num">Hit rate</th>
+            <th className="num" title="over the last minute's lookups (since start)">Hit rate</th>
             <th className="num">Clients</th>
             <th className="num">Keys</th>
             <th className="num">Repl. offset</th>
+            <th className="num">Lag</th>
             <th>Link</th>
           </tr>
         </thead>
@@ -39,14 +40,17 @@ export function NodeMetricsTable({ latest, colors }: { latest: ClusterMetrics; c
                       {bytes(n.usedMemory)} / {n.maxmemory > 0 ? bytes(n.maxmemory) : '∞'} <span className="muted">({n.maxmemoryPolicy})</span>
                     </td>
                     <td className="num">{n.memFragmentationRatio.toFixed(2)}</td>
-                    <td className="num">{percent(n.hitRate)}</td>
+                    <td className="num">
+                      {percent(n.recentHitRate)} <span className="muted small">({percent(n.hitRate)})</span>
+                    </td>
                     <td className="num">{count(n.connectedClients)}</td>
                     <td className="num">{count(n.keys)}</td>
                     <td className="num">{count(n.replicationOffset)}</td>
+                    <td className="num" data-testid="metrics-lag">{n.replicationLagBytes === null ? '—' : bytes(n.replicationLagBytes)}</td>
                     <td className={n.masterLinkStatus === 'down' ? 'warn' : undefined}>{n.masterLinkStatus ?? '—'}</td>
                   </>
                 ) : (
-                  <td colSpan={8} className="warn">
+                  <td colSpan={9} className="warn">
                     not answering: {n.error ?? 'unreachable'}
                   </td>
                 )}

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { ClusterJob, SlotStats, Topology } from '../../../../shared/types';
 import { millis } from '../../lib/format';
 import { rangeText, shardsOf, SLOTS, slotTotal, type Shard } from '../../lib/shards';
@@ -16,7 +16,14 @@ const PER_BUCKET = SLOTS / BUCKETS;
  * the hash tags on it.
  */
 function HeatMap({ heat, shards, job }: { heat: SlotStats; shards: Shard[]; job: ClusterJob | null }) {
-  const { slot, pointAt } = useOperations();
+  const { slot, pointAt, setForm } = useOperations();
+  // A range dragged across the map: it fills the reshard form (range mode, from whoever owns it).
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const slotAt = (e: { clientX: number; currentTarget: HTMLElement }) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    return Math.min(SLOTS - 1, Math.max(0, Math.floor(((e.clientX - box.left) / box.width) * SLOTS)));
+  };
+  const [lo, hi] = drag ? [Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)] : [0, -1];
   const sums = Array.from({ length: BUCKETS }, (_, b) => heat.keys.slice(b * PER_BUCKET, (b + 1) * PER_BUCKET).reduce((n, k) => n + Math.max(0, k), 0));
   const max = Math.max(1, ...sums);
   const pending = new Set<number>();
@@ -33,11 +40,28 @@ function HeatMap({ heat, shards, job }: { heat: SlotStats; shards: Shard[]; job:
         role="img"
         aria-label={`Keys per slot: ${heat.totalKeys} keys in all`}
         onMouseMove={(e) => {
-          const box = e.currentTarget.getBoundingClientRect();
-          const s = Math.min(SLOTS - 1, Math.max(0, Math.floor(((e.clientX - box.left) / box.width) * SLOTS)));
+          const s = slotAt(e);
+          if (drag && e.buttons === 1) setDrag({ ...drag, to: s });
           if (slot?.slot !== s) void pointAt(s);
         }}
+        onMouseDown={(e) => {
+          if (e.button !== 0) return;
+          e.preventDefault();
+          const s = slotAt(e);
+          setDrag({ from: s, to: s });
+        }}
+        onMouseUp={(e) => {
+          if (!drag) return;
+          const s = slotAt(e);
+          const [a, b] = [Math.min(drag.from, s), Math.max(drag.from, s)];
+          setDrag(null);
+          if (b > a) setForm({ mode: 'range', range: `${a}-${b}`, from: '' });
+        }}
+        onMouseLeave={() => setDrag(null)}
       >
+        {drag && hi > lo && (
+          <div className="heat-drag" data-testid="heat-drag" style={{ left: `${(lo / SLOTS) * 100}%`, width: `${((hi - lo + 1) / SLOTS) * 100}%` }} title={`slots ${lo}-${hi}`} />
+        )}
         {sums.map((n, b) => (
           <div
             key={b}
@@ -55,7 +79,7 @@ function HeatMap({ heat, shards, job }: { heat: SlotStats; shards: Shard[]; job:
       <p className="slot-readout small" aria-live="polite" data-testid="slot-readout">
         {slot
           ? `slot ${slot.slot}: ${slot.keys} keys on ${slot.owner ?? 'no master'}${slot.replicas.length ? ` (replicas ${slot.replicas.join(', ')})` : ''}${slot.tags.length ? ` · tags ${slot.tags.slice(0, 4).map((t) => `${t.tag} (${t.keys})`).join(', ')}` : ''}${open.has(slot.slot) ? ' · open' : ''}`
-          : `${heat.totalKeys.toLocaleString()} keys, counted on every slot in ${millis(heat.tookMs)}. Point at the map for a slot.`}
+          : `${heat.totalKeys.toLocaleString()} keys, counted on every slot in ${millis(heat.tookMs)}. Point at the map for a slot; drag across it to pick a range to move.`}
       </p>
     </div>
   );

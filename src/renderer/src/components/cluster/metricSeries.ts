@@ -1,4 +1,5 @@
 /** What the Metrics panel charts (O1), and how each value reads. */
+import { ALERT_THRESHOLDS, ruleText } from '../../../../shared/alert-rules';
 import type { ClusterMetrics, NodeMetrics } from '../../../../shared/types';
 import { bytes, count } from '../../lib/format';
 
@@ -10,6 +11,8 @@ export interface MetricDef {
   domain?: [number, number];
   /** Said over the chart while no node has a value yet. */
   empty?: string;
+  /** The O2 rule this figure feeds, in words (shown under the title). */
+  rule?: string;
   /** An O2 threshold worth drawing, when it applies to every node alike. */
   threshold?(latest: ClusterMetrics): { y: number; label: string } | null;
 }
@@ -29,11 +32,46 @@ export const METRICS: MetricDef[] = [
     format: bytes,
     threshold: (latest) => {
       const max = sharedMaxmemory(latest);
-      return max > 0 ? { y: max * 0.8, label: `80% of maxmemory ${bytes(max)}` } : null;
+      return max > 0 ? { y: max * ALERT_THRESHOLDS.memoryRatio, label: `${ALERT_THRESHOLDS.memoryRatio * 100}% of maxmemory ${bytes(max)}` } : null;
     },
+    rule: ruleText('memory_high'),
   },
-  { id: 'fragmentation', title: 'Fragmentation ratio', pick: (n) => n.memFragmentationRatio, format: (v) => v.toFixed(2), threshold: () => ({ y: 1.5, label: 'alert above 1.5' }) },
-  { id: 'hit-rate', title: 'Hit rate', pick: (n) => (n.hitRate === null ? null : n.hitRate * 100), format: (v) => `${v.toFixed(0)}%`, domain: [0, 100], empty: 'No lookups yet: a hit rate needs keyspace hits or misses.', threshold: () => ({ y: 50, label: 'alert below 50%' }) },
+  {
+    id: 'fragmentation',
+    title: 'Fragmentation ratio',
+    pick: (n) => n.memFragmentationRatio,
+    format: (v) => v.toFixed(2),
+    rule: ruleText('fragmentation_high'),
+    threshold: () => ({ y: ALERT_THRESHOLDS.fragmentation, label: `alert above ${ALERT_THRESHOLDS.fragmentation} (with ≥ ${bytes(ALERT_THRESHOLDS.fragmentationMinUsedBytes)} used)` }),
+  },
+  {
+    id: 'hit-rate',
+    title: `Hit rate (last ${ALERT_THRESHOLDS.hitRateWindowMs / 1000} s)`,
+    pick: (n) => (n.recentHitRate === null ? null : n.recentHitRate * 100),
+    format: (v) => `${v.toFixed(0)}%`,
+    domain: [0, 100],
+    empty: 'No lookups in the window yet: a hit rate needs keyspace hits or misses.',
+    rule: ruleText('hit_rate_low'),
+    threshold: () => ({ y: ALERT_THRESHOLDS.hitRate * 100, label: `alert below ${ALERT_THRESHOLDS.hitRate * 100}% (with ≥ ${ALERT_THRESHOLDS.hitRateMinLookups} lookups)` }),
+  },
+  {
+    id: 'repl-lag',
+    title: 'Replication lag (replicas)',
+    pick: (n) => (n.role === 'replica' ? n.replicationLagBytes : null),
+    format: bytes,
+    empty: 'No replica reports its offset yet.',
+    rule: ruleText('replication_lag_high'),
+    threshold: () => ({ y: ALERT_THRESHOLDS.replicationLagBytes, label: `alert above ${bytes(ALERT_THRESHOLDS.replicationLagBytes)}` }),
+  },
+  {
+    id: 'repl-link',
+    title: 'Replica link (1 up, 0 down)',
+    pick: (n) => (n.role === 'replica' && n.masterLinkStatus !== null ? (n.masterLinkStatus === 'up' ? 1 : 0) : null),
+    format: (v) => (v >= 0.5 ? 'up' : 'down'),
+    domain: [0, 1],
+    empty: 'No replica reports its link yet.',
+    rule: ruleText('replica_link_down'),
+  },
   { id: 'clients', title: 'Connected clients', pick: (n) => n.connectedClients, format: count },
 ];
 
