@@ -3,6 +3,7 @@
  * result is cached too (Redis has no empty lists) and a stale format is recognised.
  */
 import type { Cluster } from 'ioredis';
+import { fillUnlessFull } from './memory-relief';
 
 /** 2: feed posts carry likesCount (a list cached by an older engine reads as not cached). */
 const HEADER = '{"redk":2}';
@@ -28,7 +29,7 @@ export async function cachedList<T>(redis: Cluster, key: string, ttlSeconds: num
   const cached = await readCachedList<T>(redis, key);
   if (cached) return cached;
   const fresh = await load();
-  await writeCachedList(redis, key, fresh, ttlSeconds);
+  await fillUnlessFull(writeCachedList(redis, key, fresh, ttlSeconds));
   return fresh;
 }
 

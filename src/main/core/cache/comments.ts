@@ -4,6 +4,7 @@ import type { CommentDoc, DocumentStore } from '../stores/ports';
 import { keys, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
 import { readGrowingList, rebuildGrowingList } from './cached-list';
+import { fillUnlessFull } from './memory-relief';
 
 export const COMMENTS_LENGTH = 100;
 
@@ -32,7 +33,7 @@ export class CommentCache {
     const cached = await this.redis.get(key);
     if (cached !== null) return Number(cached);
     const count = await this.documents.countComments(postId);
-    await this.redis.set(key, count, 'EX', TTL.comments, 'NX');
+    await fillUnlessFull(this.redis.set(key, count, 'EX', TTL.comments, 'NX'));
     return count;
   }
 
@@ -42,7 +43,7 @@ export class CommentCache {
    */
   async countOf(postIds: string[]): Promise<Map<string, number>> {
     const counts = await this.documents.countCommentsOf(postIds);
-    await Promise.all([...counts].map(([postId, count]) => this.redis.set(keys.commentsCount(postId), count, 'EX', TTL.comments, 'NX')));
+    await Promise.all([...counts].map(([postId, count]) => fillUnlessFull(this.redis.set(keys.commentsCount(postId), count, 'EX', TTL.comments, 'NX'))));
     return counts;
   }
 

@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import { newOpId } from '../ids';
 import { keys, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
+import { withMemoryRelief } from './memory-relief';
 
 export interface LikeResult {
   changed: boolean;
@@ -34,6 +35,8 @@ export class LikeCache {
     private readonly waitMs = 200,
     /** R2: TTL of a post's like keys once written back (what a rebuild from the store gets). */
     readonly ttlSeconds = 86_400,
+    /** Makes like keys evictable now (write-back, then TTLs): called when Redis is out of memory. */
+    private readonly relieve?: () => Promise<void>,
   ) {}
 
   /** The keys of a post's like scripts, in their order: counter, like set, ops log, dirty number. */
@@ -50,14 +53,17 @@ export class LikeCache {
   async write(op: 'like' | 'unlike', postId: string, username: string, opId = newOpId()): Promise<{ changed: boolean; count: number }> {
     const scriptKeys = LikeCache.keysOf(postId);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [changed, count] = await runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, opId, TTL.ops, attempt > 0 ? '1' : '0']);
+      const [changed, count] = await withMemoryRelief(`a like of post ${postId}`, () => runScript<[number, number]>(this.redis, op === 'like' ? 'likeOnce' : 'unlikeOnce', scriptKeys, [username, opId, TTL.ops, attempt > 0 ? '1' : '0']), this.relieve);
       if (changed === -1) {
+        // Rebuilt, and gone again before the like ran: memory is so full that a key just written
+        // with a TTL was the one evicted. Written back and settled, older keys go first.
+        if (attempt > 0) await this.relieve?.();
         await this.hydrate(postId);
         continue;
       }
       return { changed: changed === 1, count: Number(count) };
     }
-    throw new AppError('internal', `The like counter of post ${postId} could not be rebuilt.`);
+    throw new AppError('cluster_unavailable', `The like counter of post ${postId} was evicted each time it was rebuilt: Redis is short of memory (maxmemory); try again in a moment.`);
   }
 
   /** R3: whether a replica has the post's counter as written so far (WAIT 1, shared per tick). */
@@ -96,7 +102,7 @@ export class LikeCache {
     // The like records are the better witness (likes_count is written back in batches); a store
     // that only has counts (imported data) still gives the right number.
     const count = likers.length > 0 ? likers.length : storeCount;
-    await runScript(this.redis, 'hydrateLikes', LikeCache.keysOf(postId), [this.ttlSeconds, count, ...likers]);
+    await withMemoryRelief(`the like keys of post ${postId}`, () => runScript(this.redis, 'hydrateLikes', LikeCache.keysOf(postId), [this.ttlSeconds, count, ...likers]), this.relieve);
   }
 
   /**

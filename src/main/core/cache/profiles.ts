@@ -10,6 +10,7 @@ import type { DocumentStore, GraphStore } from '../stores/ports';
 import { keys, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
 import { deleteKeys } from './cached-list';
+import { fillUnlessFull } from './memory-relief';
 
 /** The hash's fields, read by name (HMGET): ioredis's command tracing shows HMGET's key in the drawer, HGETALL's not. */
 const FIELDS = ['username', 'displayName', 'createdAt', 'followers', 'following', 'posts'] as const;
@@ -44,11 +45,13 @@ export class ProfileCache {
     if (!user) return null;
     const [counts, posts] = await Promise.all([this.graph.counts(username), this.documents.countPostsBy(username)]);
     const profile: User = { ...user, followers: counts.followers, following: counts.following, posts };
-    await this.redis
-      .multi()
-      .hset(key, { ...profile })
-      .expire(key, TTL.profile)
-      .exec();
+    await fillUnlessFull(
+      this.redis
+        .multi()
+        .hset(key, { ...profile })
+        .expire(key, TTL.profile)
+        .exec(),
+    );
     return profile;
   }
 

@@ -8,6 +8,7 @@ import type { Comment, Conversation, Message, Post, Suggestion, TrendingEntry, U
 import { CommentCache } from '../cache/comments';
 import { FeedCache } from '../cache/feeds';
 import { LikeCache, type LikeResult, type PostCountsView } from '../cache/likes';
+import { withMemoryRelief } from '../cache/memory-relief';
 import { MessageCache } from '../cache/messages';
 import { ProfileCache } from '../cache/profiles';
 import { StatsCache } from '../cache/stats';
@@ -52,7 +53,7 @@ export class SocialService {
     const { redis, documents, graph, clock } = deps;
     this.documents = documents;
     this.graph = graph;
-    this.likes = new LikeCache(redis, documents, deps.likeWaitMs, deps.likesTtlSeconds);
+    this.likes = new LikeCache(redis, documents, deps.likeWaitMs, deps.likesTtlSeconds, () => deps.sync.relieveMemory());
     this.trending = new TrendingCache(deps.unwaited ?? redis, clock, {
       topLiked: (limit) => documents.topLikedPosts(limit),
       likesSince: (since) => documents.likesSince(since),
@@ -207,7 +208,7 @@ export class SocialService {
       // (R3), trending (partial keys on other slots) and the background write-back (L2).
       const [durable] = await Promise.all([
         this.likes.confirm(postId),
-        this.trending.onChange(postId, username, liked, written.count),
+        withMemoryRelief(`the trending update of post ${postId}`, () => this.trending.onChange(postId, username, liked, written.count), () => this.deps.sync.relieveMemory()),
         this.deps.sync.notify({ postId, username, liked, at: this.deps.clock() }),
       ]);
       return { ...written, durable };

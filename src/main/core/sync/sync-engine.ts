@@ -179,6 +179,20 @@ export class SyncEngine {
   /** Writes every pending change; concurrent callers share one flush. */
   readonly flush: () => Promise<void> = shareInFlight(() => this.flushOnce());
 
+  /**
+   * Redis is out of memory (R2): writes back what is dirty and settles every written-back post at
+   * once, quiet or not, so their keys get the TTL and volatile-lru can evict them. Callers that
+   * were refused for memory share one run.
+   */
+  readonly relieveMemory: () => Promise<void> = shareInFlight(async () => {
+    this.reliefs++;
+    await this.flush().catch(() => undefined);
+    await this.settleWritten(0).catch(() => undefined);
+  });
+
+  /** How many times memory was relieved (for the status and the tests). */
+  reliefs = 0;
+
   private exclusive<T>(job: () => Promise<T>): Promise<T> {
     const run = this.storeTurn.then(job);
     this.storeTurn = run.then(
