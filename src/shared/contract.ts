@@ -51,7 +51,13 @@ function returns<O>() {
 }
 
 const none = z.strictObject({});
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/** C0 control characters other than tab and line breaks, and DEL: NUL above all, which the store cannot keep. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** Bidi overrides and isolates, and zero-width characters: a name could read as another with them. */
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max).refine((s) => !CONTROL.test(s), 'must not contain control characters (such as NUL)');
+const displayName = text(64).refine((s) => !INVISIBLE.test(s), 'must not contain bidi overrides or zero-width characters');
 const feedKind = z.enum(['all', 'following', 'self']);
 const followPair = z.strictObject({ follower: usernameSchema, followee: usernameSchema });
 /** The start of a username: the same closed alphabet as names.ts, possibly empty (no filter). */
@@ -74,7 +80,11 @@ export const contract = {
       pattern: z.string().min(1).max(200).default('*'),
       type: z.enum(['string', 'list', 'set', 'zset', 'hash', 'stream']).optional(),
       /** Opaque, from the previous page; absent for the first page. */
-      cursor: z.string().regex(/^\d{1,3}:\d{1,20}$/).optional(),
+      cursor: z
+        .string()
+        .regex(/^\d{1,3}:\d{1,20}$/, 'a cursor from a previous page')
+        .refine((c) => BigInt(c.split(':')[1]!) < 2n ** 64n, 'a cursor from a previous page (its SCAN cursor is past 2^64)')
+        .optional(),
       limit: z.number().int().min(1).max(500).default(100),
     }),
   ),
@@ -163,7 +173,7 @@ export const contract = {
   'cluster.jobCancel': returns<ClusterJob>()(z.strictObject({ id: jobId })),
 
   'users.create': returns<User>()(
-    z.strictObject({ username: usernameSchema, displayName: text(64) }),
+    z.strictObject({ username: usernameSchema, displayName }),
   ),
   /** With `viewer`, also whether that user follows this one (followedByViewer). */
   'users.get': returns<User>()(z.strictObject({ username: usernameSchema, viewer: usernameSchema.optional() })),

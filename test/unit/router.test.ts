@@ -102,3 +102,45 @@ describe('RpcRouter: the contract boundary', () => {
     expect(await stuck.close(50)).toBe(1);
   });
 });
+
+describe('RpcRouter: free text, names and cursors from a hostile caller', () => {
+  const router = new RpcRouter(echoHandlers(), silentLogger);
+  const refused = async (method: string, input: unknown, pattern: RegExp) => {
+    const res = await router.dispatch(method, input);
+    expect(res.status, `${method} ${JSON.stringify(input).slice(0, 80)}`).toBe(400);
+    if (res.body.ok) throw new Error('accepted');
+    expect(res.body.error.code).toBe('invalid_input');
+    expect(res.body.error.message).toMatch(pattern);
+  };
+
+  it('a NUL (or another control character) in any free text is a 400, never reaching the store', async () => {
+    await refused('posts.create', { author: 'alice', text: 'a\u0000b' }, /text: must not contain control characters/);
+    await refused('messages.send', { from: 'alice', to: 'bob', text: 'hi\u0000' }, /control characters/);
+    await refused('comments.add', { postId: 'p1', author: 'alice', text: '\u0007bell' }, /control characters/);
+    await refused('users.create', { username: 'alice', displayName: 'A\u0000' }, /control characters/);
+    // Tabs and line breaks are text.
+    const ok = await router.dispatch('messages.send', { from: 'alice', to: 'bob', text: 'line one\nline\ttwo' });
+    expect(ok.status).toBe(200);
+  });
+
+  it('a display name refuses bidi overrides and zero-width characters', async () => {
+    for (const name of ['evil\u202Egnp.exe', 'a\u200Bb', 'x\u2066y\u2069', 'b\uFEFFom']) {
+      await refused('users.create', { username: 'mallory', displayName: name }, /bidi overrides or zero-width/);
+    }
+    expect((await router.dispatch('users.create', { username: 'zoe', displayName: 'Zoë Ñandú 🎉' })).status).toBe(200);
+  });
+
+  it('an error body stays small whatever the input (20 issues at most, each clipped)', async () => {
+    const junk = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`unknown_key_number_${i}_${'x'.repeat(20)}`, i]));
+    const res = await router.dispatch('cluster.topology', junk);
+    expect(res.status).toBe(400);
+    const size = JSON.stringify(res.body).length;
+    expect(size, `an ${JSON.stringify(junk).length}-character input`).toBeLessThan(10_000);
+  });
+
+  it('a scan cursor past 2^64 or not from a page is a 400', async () => {
+    await refused('cluster.scan', { cursor: '0:99999999999999999999' }, /past 2\^64/);
+    await refused('cluster.scan', { cursor: 'x:1' }, /a cursor from a previous page/);
+    expect((await router.dispatch('cluster.scan', { cursor: '2:18446744073709551615' })).status).toBe(200);
+  });
+});

@@ -6,6 +6,7 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { KeyScanPage, ScannedKey } from '../../../shared/types';
+import { AppError } from '../errors';
 
 export const MAX_ROUNDS_PER_PAGE = 50;
 
@@ -14,12 +15,16 @@ export async function scanCluster(
   opts: { pattern: string; type?: string; cursor?: string; limit: number },
 ): Promise<KeyScanPage> {
   const masters = redis.nodes('master').sort((a, b) => `${a.options.host}:${a.options.port}`.localeCompare(`${b.options.host}:${b.options.port}`));
-  let [index, cursor] = (opts.cursor ?? '0:0').split(':').map(Number) as [number, number];
+  const [first, rest] = (opts.cursor ?? '0:0').split(':') as [string, string];
+  let index = Number(first);
+  // A master's SCAN cursor goes up to 2^64: kept as the text Redis gave, never as a double.
+  let cursor = rest;
+  if (index > masters.length) throw new AppError('invalid_input', `The cursor names master ${index}, but the cluster has ${masters.length}: start the scan again.`);
   const keys: ScannedKey[] = [];
   let rounds = 0;
   while (index < masters.length && keys.length < opts.limit && rounds < MAX_ROUNDS_PER_PAGE) {
     const node = masters[index]!;
-    const args: (string | number)[] = [String(cursor), 'MATCH', opts.pattern, 'COUNT', opts.limit];
+    const args: (string | number)[] = [cursor, 'MATCH', opts.pattern, 'COUNT', opts.limit];
     if (opts.type) args.push('TYPE', opts.type);
     const [next, found] = (await node.call('SCAN', ...args)) as [string, string[]];
     rounds++;
@@ -39,8 +44,8 @@ export async function scanCluster(
         });
       });
     }
-    cursor = Number(next);
-    if (cursor === 0) index++;
+    cursor = next;
+    if (cursor === '0') index++;
   }
   return {
     keys,

@@ -23,12 +23,22 @@ function fail(error: RpcErrorBody): DispatchResult {
   return { status: errorStatus[error.code], body: { ok: false, error } };
 }
 
-/** Maps zod issues to our codes: a field that says which code it wants (usernames) wins. */
+/** At most this much of any one text taken from the input into an error (a key name, a message listing keys). */
+const ERROR_TEXT_MAX = 200;
+const ISSUES_MAX = 20;
+const clip = (text: string) => (text.length > ERROR_TEXT_MAX ? `${text.slice(0, ERROR_TEXT_MAX)}… (${text.length} characters)` : text);
+
+/**
+ * Maps zod issues to our codes: a field that says which code it wants (usernames) wins. The body
+ * stays small whatever the input: 20 issues at most, each path and message clipped (an input
+ * with thousands of unknown keys once got a 1.9 MB answer listing every one twice).
+ */
 export function validationError(method: string, error: z.ZodError): AppError {
-  const issues = error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
+  const issues = error.issues.slice(0, ISSUES_MAX).map((i) => ({ path: clip(i.path.map(String).join('.') || '(input)'), message: clip(i.message) }));
   const wantsUsername = error.issues.some((i) => (i as { params?: { code?: string } }).params?.code === 'invalid_username');
-  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return new AppError(wantsUsername ? 'invalid_username' : 'invalid_input', `Invalid input for ${method}: ${summary}`, { issues });
+  const more = error.issues.length > ISSUES_MAX ? `; and ${error.issues.length - ISSUES_MAX} more` : '';
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ') + more;
+  return new AppError(wantsUsername ? 'invalid_username' : 'invalid_input', `Invalid input for ${clip(method)}: ${summary}`, { issues });
 }
 
 async function untraced<T>(fn: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; trace?: undefined }> {
