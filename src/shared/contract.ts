@@ -52,6 +52,7 @@ function returns<O>() {
 
 const none = z.strictObject({});
 /** C0 control characters other than tab and line breaks, and DEL: NUL above all, which the store cannot keep. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** Bidi overrides and isolates, and zero-width characters: a name could read as another with them. */
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
