@@ -25,6 +25,7 @@ import type { DataLock } from './data-lock';
 import { lockStores, openStores, type Stores } from './stores';
 import { SyncEngine } from './sync/sync-engine';
 import { preferSmallHeap } from './v8-heap';
+import { privateUmask, securePrivateTree } from './data-dir';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -95,6 +96,10 @@ export class Engine {
   static async start(config: Config, opts: EngineOptions): Promise<Engine> {
     const log = opts.log;
     if (config.smallHeap) preferSmallHeap();
+    // The data folder is its user's only (files 0600, folders 0700), from now on and from before.
+    privateUmask();
+    const opened = [config.dataDir, ...(config.stores.embeddedDir ? [config.stores.embeddedDir] : [])].flatMap((dir) => securePrivateTree(dir));
+    if (opened.length > 0) log.info(`data folder ${config.dataDir}: took group and other access off ${opened.length} files and folders`);
     // First, before any node is started: a second engine on the same store is refused here.
     const lock = await lockStores(config, opts.shell, log);
     let connection: Awaited<ReturnType<typeof connectCluster>> | null = null;
@@ -208,6 +213,15 @@ export class Engine {
     phase('like write-back flushed');
     await stores.close().catch((err: unknown) => log.warn(`closing the stores: ${(err as Error).message}`));
     phase('stores closed');
+    // The embedded store's files are written 0666 by PGlite whatever the umask (the folders are
+    // 0700, so nobody else reaches them meanwhile); closed, they are made 0600 too.
+    for (const dir of [config.dataDir, ...(config.stores.embeddedDir ? [config.stores.embeddedDir] : [])]) {
+      try {
+        securePrivateTree(dir);
+      } catch (err) {
+        log.warn(`making ${dir} private: ${(err as Error).message}`);
+      }
+    }
     await Promise.all([client.quit().catch(() => client.disconnect()), unwaited.quit().catch(() => unwaited.disconnect())]);
     pool.close();
     if (launcher && ownsCluster && !config.redis.keepRunning) {

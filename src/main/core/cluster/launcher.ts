@@ -132,7 +132,7 @@ export class ClusterLauncher {
   }
 
   private saveMembers(members: Members): void {
-    mkdirSync(this.clusterDir, { recursive: true });
+    mkdirSync(this.clusterDir, { recursive: true, mode: 0o700 });
     const tmp = `${this.membersPath}.tmp`;
     writeFileSync(tmp, JSON.stringify(members, null, 2) + '\n');
     renameSync(tmp, this.membersPath);
@@ -251,7 +251,7 @@ export class ClusterLauncher {
 
   private writeConf(port: number): void {
     const dir = this.nodeDir(port);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const lines = [
       `# written by Red K desktop; regenerated on every start`,
       `port ${port}`,
@@ -275,13 +275,14 @@ export class ClusterLauncher {
       `maxmemory ${this.opts.maxmemory}`,
       `maxmemory-policy ${this.opts.maxmemoryPolicy}`,
     ];
-    writeFileSync(this.confPath(port), lines.join('\n') + '\n');
+    writeFileSync(this.confPath(port), lines.join('\n') + '\n', { mode: 0o600 });
   }
 
   private async startNode(port: number): Promise<void> {
     this.writeConf(port);
     try {
-      await run(this.opts.serverPath, [this.confPath(port)], { timeout: 10_000 });
+      // Through sh for its umask: the node's AOF, nodes.conf, log and pidfile are its user's only.
+      await run('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', this.opts.serverPath, this.confPath(port)], { timeout: 10_000 });
     } catch (err) {
       throw new AppError('cluster_unavailable', `redis-server on port ${port} did not start: ${(err as Error).message}. See ${join(this.nodeDir(port), 'redis.log')}.`);
     }
