@@ -282,7 +282,8 @@ export class ClusterLauncher {
     this.writeConf(port);
     try {
       // Through sh for its umask: the node's AOF, nodes.conf, log and pidfile are its user's only.
-      await run('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', this.opts.serverPath, this.confPath(port)], { timeout: 10_000 });
+      if (process.platform === 'win32') await run(this.opts.serverPath, [this.confPath(port)], { timeout: 10_000 });
+      else await run('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', this.opts.serverPath, this.confPath(port)], { timeout: 10_000 });
     } catch (err) {
       throw new AppError('cluster_unavailable', `redis-server on port ${port} did not start: ${(err as Error).message}. See ${join(this.nodeDir(port), 'redis.log')}.`);
     }
