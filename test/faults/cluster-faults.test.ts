@@ -53,7 +53,7 @@ describe('faults: a master killed, then a master frozen past the node timeout, u
   }
   /** The node runs, is a replica, and its link to its master is up. */
   async function isReplicaInSync(port: number): Promise<boolean> {
-    const repl = parseInfo(await withNode({ host: '127.0.0.1', port }, (n) => textCommand(n, 'INFO', 'replication')));
+    const repl = parseInfo(await withNode({ host: '127.0.0.1', port, password: own.config.redis.password }, (n) => textCommand(n, 'INFO', 'replication')));
     return repl.role === 'slave' && repl.master_link_status === 'up';
   }
 

@@ -17,9 +17,12 @@ export const lost = (f: Awaited<ReturnType<typeof check>>) => ({
 });
 export const none = { lostLikes: [], undoneUnlikes: [], countMismatches: [], unreadMismatches: [], commentMismatches: [], storeMismatches: [] };
 
-/** redis-cli --cluster check from one node: its exit status and its [ERR] and [WARNING] lines. */
-export function redisCliCheck(port: number): { status: number | null; problems: string[]; text: string } {
-  const out = spawnSync('redis-cli', ['--cluster', 'check', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 30_000 });
+/**
+ * redis-cli --cluster check from one node: its exit status and its [ERR] and [WARNING] lines. The
+ * secret goes as redis-cli reads it, in REDISCLI_AUTH (never on the command line).
+ */
+export function redisCliCheck(port: number, password?: string): { status: number | null; problems: string[]; text: string } {
+  const out = spawnSync('redis-cli', ['--cluster', 'check', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...(password ? { REDISCLI_AUTH: password } : {}) } });
   const text = `${out.stdout}${out.stderr}`;
   return { status: out.status, problems: text.split('\n').filter((l) => /\[ERR\]|\[WARNING\]/.test(l)), text };
 }
@@ -31,7 +34,7 @@ export async function checkedClean(engine: Engine, what: string, timeoutMs = 30_
   await waitUntil(`${what}: every node to agree`, async () => (await dispatchOk<ClusterCheckResult>(engine, 'cluster.check', {})).ok, timeoutMs);
   const port = (await mastersOf(engine))[0]!.port;
   await waitUntil(`${what}: redis-cli --cluster check to find nothing`, () => {
-    const r = redisCliCheck(port);
+    const r = redisCliCheck(port, engine.config.redis.password);
     return r.status === 0 && r.problems.length === 0;
   }, timeoutMs);
 }

@@ -12,10 +12,10 @@ import { parseInfo } from '../../src/main/core/cluster/nodes-parser';
 import type { Engine } from '../../src/main/core/engine';
 import { startOwnEngine, type OwnEngine } from './own-cluster';
 
-const addr = (address: string) => ({ host: address.slice(0, address.lastIndexOf(':')), port: Number(address.slice(address.lastIndexOf(':') + 1)) });
 
 describe('the drill catches a loss when there is one', () => {
   let own: OwnEngine;
+  const addr = (address: string) => ({ host: address.slice(0, address.lastIndexOf(':')), port: Number(address.slice(address.lastIndexOf(':') + 1)), password: own.config.redis.password });
   let engine: Engine;
 
   beforeAll(async () => {

@@ -97,7 +97,7 @@ describe('the engine SIGKILLed mid-flush', () => {
     expect(await second.stop()).toBe(0);
 
     // The store, opened now that no engine holds it, has exactly Redis's like sets.
-    const redis = new Cluster([{ host: '127.0.0.1', port: portBase }], { lazyConnect: false });
+    const redis = new Cluster([{ host: '127.0.0.1', port: portBase }], { lazyConnect: false, redisOptions: { password: config.redis.password } });
     const stores = await openStores(config, silentLogger);
     try {
       for (const postId of posts) {

@@ -30,7 +30,7 @@ describe('self-healing on a real cluster', () => {
     await own?.stop();
   });
 
-  const view = async () => parseClusterNodes(await withNode({ host: '127.0.0.1', port: launcher.plan.ports[0]! }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
+  const view = async () => parseClusterNodes(await withNode({ host: '127.0.0.1', port: launcher.plan.ports[0]!, password: own.config.redis.password }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
   const pidOf = async (port: number) => {
     const s = (await launcher.status()).find((x) => x.port === port)!;
     if (s.state.kind !== 'ours' || !s.state.pid) throw new Error(`:${port} is not running`);
@@ -98,7 +98,7 @@ describe('self-healing on a real cluster', () => {
       writeFileSync(nodesConf, original);
     }
     await waitUntil('the replica back in sync', async () => {
-      const repl = parseInfo(await withNode({ host: '127.0.0.1', port: replica.port }, (n) => textCommand(n, 'INFO', 'replication')));
+      const repl = parseInfo(await withNode({ host: '127.0.0.1', port: replica.port, password: own.config.redis.password }, (n) => textCommand(n, 'INFO', 'replication')));
       return repl.role === 'slave' && repl.master_link_status === 'up';
     }, 60_000);
     await waitUntil('the alert cleared', async () => !(await engine.clusterService.alerts()).some((a) => a.rule === 'shard_without_replica'), 30_000);

@@ -5,7 +5,8 @@
  * lock) is 0600 in 0700 folders; the embedded store's files, which PGlite writes 0666, sit in
  * 0700 folders while it runs and are 0600 once it stops.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterLauncher, launcherOptionsFrom } from '../../src/main/core/cluster/launcher';
@@ -29,7 +30,7 @@ function opened(root: string): string[] {
   return out;
 }
 
-describe('faults: the data folder is private to its user', () => {
+describe('faults: the data folder and the embedded nodes are private to their user', () => {
   let engine: Engine | null = null;
   let launcher: ClusterLauncher | null = null;
   afterAll(async () => {
@@ -60,6 +61,16 @@ describe('faults: the data folder is private to its user', () => {
     const open = opened(dataDir);
     expect(open.filter((p) => !p.includes(`${join(dataDir, 'store')}/`) || lstatSync(p.split(' ')[0]!).isDirectory())).toEqual([]);
     expect(open.length, 'PGlite files do come 0666 (else this test checks less than it says)').toBeGreaterThan(0);
+    // The nodes take only the data folder's secret (issue 14, item 3): redis-cli without it gets
+    // NOAUTH; with it, read from <data folder>/redis-secret as a user would, PONG.
+    const port = String(config.redis.portBase);
+    const cli = (env: Record<string, string>) => spawnSync('redis-cli', ['-p', port, 'ping'], { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH ?? '', ...env } });
+    expect(`${cli({}).stdout}${cli({}).stderr}`).toMatch(/NOAUTH/);
+    const secret = readFileSync(join(dataDir, 'redis-secret'), 'utf8').trim();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(cli({ REDISCLI_AUTH: secret }).stdout.trim()).toBe('PONG');
+    // A wrong secret is refused too (redis-cli says so on stderr and the command then gets NOAUTH).
+    expect(`${cli({ REDISCLI_AUTH: 'not-the-secret' }).stdout}${cli({ REDISCLI_AUTH: 'not-the-secret' }).stderr}`).toMatch(/WRONGPASS|invalid password|NOAUTH/i);
     // Stopped: everything is 0600.
     await engine.stop();
     engine = null;

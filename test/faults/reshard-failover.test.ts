@@ -46,7 +46,7 @@ describe('faults: a master killed while a resharding job runs', () => {
   /** Keys on every slot of `start..end`, written on their master and WAITed to its replica. */
   async function fill(port: number, start: number, end: number, tag: string): Promise<Map<string, string>> {
     const written = new Map<string, string>();
-    const node = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1 });
+    const node = new Redis({ host: '127.0.0.1', port, password: own.config.redis.password, lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       await node.connect();
       for (const t of tagsFor(start, end).values()) {

@@ -137,7 +137,7 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
       { slot, node: b!.address, state: 'importing', peer: a!.address, keys: 20 },
     ]);
     expect(found.problems.join('\n')).toContain(`slot ${slot} is open on ${a!.address}: migrating to ${b!.address}`);
-    expect(redisCliCheck(a!.port).problems.length, 'redis-cli sees it too').toBeGreaterThan(0);
+    expect(redisCliCheck(a!.port, engine.config.redis.password).problems.length, 'redis-cli sees it too').toBeGreaterThan(0);
 
     const fixed = await dispatchOk<ClusterFixResult>(engine, 'cluster.fix', {});
     expect(fixed.keysMoved).toBe(20);

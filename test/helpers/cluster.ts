@@ -26,7 +26,7 @@ export async function waitForConvergence(addresses: string[], timeoutMs = 30_000
       addresses.map(async (address) => {
         const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
         try {
-          const nodes = parseClusterNodes(await withNode({ host, port }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
+          const nodes = parseClusterNodes(await withNode({ host, port, password: suiteConfig().redis.password }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
           const sick = nodes.filter((n) => n.health !== 'ok');
           if (sick.length > 0) return `${address} sees ${sick.map((n) => `${n.address} ${n.health}`).join(', ')}`;
           return nodes.map((n) => `${n.id.slice(0, 8)} ${n.role} ${n.masterId?.slice(0, 8) ?? '-'} ${n.slots.map((r) => `${r.start}-${r.end}`).join(',')}`).sort().join('; ');

@@ -37,10 +37,10 @@ describe('the engine over a real cluster', () => {
     const { portBase } = suiteConfig().redis;
     for (const key of ['{user:alice}:feed:all', '{post:42}:likes:count', 'trending:posts', 'a{}b']) {
       const info = await call<KeySlotInfo>('cluster.keyslot', { key });
-      const slot = await withNode({ host: '127.0.0.1', port: portBase }, (n) => n.call('CLUSTER', 'KEYSLOT', key));
+      const slot = await withNode({ host: '127.0.0.1', port: portBase, password: suiteConfig().redis.password }, (n) => n.call('CLUSTER', 'KEYSLOT', key));
       expect(info.slot, key).toBe(Number(slot));
       await engine.redis.set(key, 'x');
-      const owner = await withNode({ host: '127.0.0.1', port: Number(info.master!.address.split(':')[1]) }, (n) => n.call('GET', key).catch((e: Error) => e.message));
+      const owner = await withNode({ host: '127.0.0.1', port: Number(info.master!.address.split(':')[1]), password: suiteConfig().redis.password }, (n) => n.call('GET', key).catch((e: Error) => e.message));
       expect(owner, key).toBe('x');
       await engine.redis.del(key);
     }

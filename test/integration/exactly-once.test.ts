@@ -30,7 +30,7 @@ describe('exactly-once effects (R8)', () => {
     const slot = Number(await engine.redis.cluster('KEYSLOT', key));
     const [host, port] = (engine.redis.slots[slot]![0] as string).split(':') as [string, string];
     const dropper = await startReplyDropper({ host, port: Number(port) });
-    const client = new Redis({ host: '127.0.0.1', port: dropper.port, lazyConnect: true, retryStrategy: () => 50 });
+    const client = new Redis({ host: '127.0.0.1', port: dropper.port, password: engine.config.redis.password, lazyConnect: true, retryStrategy: () => 50 });
     await client.connect();
     registerScripts(client as unknown as Cluster);
     return {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ClusterLauncher } from '../../src/main/core/cluster/launcher';
+import { embeddedSecret } from '../../src/main/core/cluster/secret';
 import { createLogger } from '../../src/main/core/log';
 import { freePortBase } from '../helpers/ports';
 
@@ -27,6 +28,8 @@ export default async function setup(project: TestProject) {
     maxmemory: '64mb',
     maxmemoryPolicy: 'volatile-lru',
     serverPath: process.env.REDK_REDIS_SERVER || 'redis-server',
+    // The data folder's secret, as the app uses it: every test connects with it (loadConfig reads it).
+    password: embeddedSecret(dataDir),
     log: createLogger('it-cluster', 'warn'),
   });
   const started = Date.now();

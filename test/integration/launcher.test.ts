@@ -5,6 +5,7 @@ import { ClusterLauncher, type LauncherOptions } from '../../src/main/core/clust
 import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
 import { parseClusterNodes, parseInfo } from '../../src/main/core/cluster/nodes-parser';
 import { processAlive } from '../../src/main/core/cluster/process-alive';
+import { embeddedSecret } from '../../src/main/core/cluster/secret';
 import { silentLogger } from '../../src/main/core/log';
 import { freePortBase, portIsFree } from '../helpers/ports';
 import { tempDir } from '../helpers/temp-dirs';
@@ -12,7 +13,7 @@ import { tempDir } from '../helpers/temp-dirs';
 const host = '127.0.0.1';
 const options = (portBase: number, dataDir: string, extra: Partial<LauncherOptions> = {}): LauncherOptions => ({
   dataDir, host, portBase, nodeTimeoutMs: 2000, maxmemory: '64mb', maxmemoryPolicy: 'volatile-lru',
-  serverPath: process.env.REDK_REDIS_SERVER || 'redis-server', log: silentLogger, ...extra,
+  serverPath: process.env.REDK_REDIS_SERVER || 'redis-server', log: silentLogger, password: embeddedSecret(dataDir), ...extra,
 });
 
 describe('the embedded cluster launcher (C1-C3, E1)', () => {
@@ -26,7 +27,7 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
   });
 
   it('runs every node with AOF, the configured eviction policy and failover settings (C2, C3)', async () => {
-    const config = await withNode({ host, port: portBase + 3 }, async (n) =>
+    const config = await withNode({ host, port: portBase + 3, password: embeddedSecret(dataDir) }, async (n) =>
       Object.fromEntries(
         await Promise.all(
           ['appendonly', 'maxmemory-policy', 'cluster-node-timeout', 'cluster-replica-validity-factor', 'cluster-require-full-coverage', 'maxmemory'].map(
@@ -98,7 +99,7 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
     });
 
     it('builds 3 masters with the C1 slot ranges and each replica on master port + 3', async () => {
-      const nodes = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES')));
+      const nodes = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES'), embeddedSecret(dir)));
       expect(nodes).toHaveLength(6);
       const masters = nodes.filter((n) => n.role === 'master');
       expect(masters.map((m) => [m.port, m.slots])).toEqual([
@@ -110,13 +111,13 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
         const master = nodes.find((n) => n.id === replica.masterId);
         expect(master?.port).toBe(replica.port - 3);
       }
-      const info = parseInfo(await withNode({ host, port: base + 4 }, (n) => textCommand(n, 'CLUSTER', 'INFO')));
+      const info = parseInfo(await withNode({ host, port: base + 4 }, (n) => textCommand(n, 'CLUSTER', 'INFO'), embeddedSecret(dir)));
       expect(info).toMatchObject({ cluster_state: 'ok', cluster_slots_assigned: '16384', cluster_known_nodes: '6', cluster_size: '3' });
     });
 
 
     it('stops every process on down, and a restart rejoins the same nodes from nodes.conf', async () => {
-      const ids = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES'))).map((n) => n.id).sort();
+      const ids = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES'), embeddedSecret(dir))).map((n) => n.id).sort();
       const pids = (await launcher.status()).map((s) => (s.state.kind === 'ours' ? s.state.pid : null));
 
       const down = await launcher.down();
@@ -126,7 +127,7 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
 
       const second = await launcher.up();
       expect(second.reused).toBe(false);
-      const again = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES'))).map((n) => n.id).sort();
+      const again = parseClusterNodes(await withNode({ host, port: base }, (n) => textCommand(n, 'CLUSTER', 'NODES'), embeddedSecret(dir))).map((n) => n.id).sort();
       expect(again).toEqual(ids);
     });
   });

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors';
+import { embeddedSecret } from './cluster/secret';
 
 const hostPort = z.string().regex(/^[A-Za-z0-9_.-]+:\d{1,5}$/, 'host:port');
 
@@ -201,5 +202,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if (config.redis.mode === 'external' && config.redis.seeds.length === 0) {
     throw new AppError('invalid_input', 'redis.mode is "external" but no seeds are set (REDK_REDIS_SEEDS=host:port,...).');
   }
+  // The embedded nodes take only the data folder's secret (requirepass), unless one is configured.
+  if (config.redis.mode === 'embedded' && config.redis.password === undefined) config.redis.password = embeddedSecret(config.dataDir);
   return config;
 }

@@ -15,7 +15,8 @@ import { AppError } from '../errors';
 import type { Logger } from '../log';
 import { sleep } from '../sleep';
 import { BUS_PORT_OFFSET, MASTER_COUNT, NODE_COUNT, planCluster, type ClusterPlan } from './layout';
-import { textCommand, withNode } from './node-client';
+import type { Redis } from 'ioredis';
+import { textCommand, withNode, type NodeAddress } from './node-client';
 import { parseClusterNodes, parseInfo } from './nodes-parser';
 import { processAlive } from './process-alive';
 
@@ -29,6 +30,8 @@ export interface LauncherOptions {
   maxmemory: string;
   maxmemoryPolicy: string;
   serverPath: string;
+  /** requirepass and masterauth of every node (the data folder's secret); none when absent. */
+  password?: string;
   log: Logger;
   /** One line per step, for progress output. */
   onProgress?: (line: string) => void;
@@ -62,6 +65,7 @@ export function launcherOptionsFrom(config: Config, log: Logger, onProgress?: (l
     maxmemory: config.redis.maxmemory,
     maxmemoryPolicy: config.redis.maxmemoryPolicy,
     serverPath: config.redis.serverPath,
+    password: config.redis.password,
     log,
     onProgress,
   };
@@ -104,6 +108,11 @@ export interface Members {
 }
 
 export class ClusterLauncher {
+  /** One command sequence on one node, with the cluster's secret. */
+  private onNode<T>(addr: NodeAddress, fn: (node: Redis) => Promise<T>): Promise<T> {
+    return withNode(addr, fn, this.opts.password);
+  }
+
   readonly plan: ClusterPlan;
   readonly clusterDir: string;
   private readonly opts: LauncherOptions;
@@ -176,7 +185,7 @@ export class ClusterLauncher {
     this.saveMembers(members);
     const state = await this.probe(port);
     if (state.kind === 'ours') {
-      await withNode(this.node(port), (n) => n.call('SHUTDOWN', 'NOSAVE').catch(() => undefined)).catch(() => undefined);
+      await this.onNode(this.node(port), (n) => n.call('SHUTDOWN', 'NOSAVE').catch(() => undefined)).catch(() => undefined);
       await this.waitForExit(port, state.pid);
     }
     rmSync(this.nodeDir(port), { recursive: true, force: true });
@@ -224,7 +233,7 @@ export class ClusterLauncher {
         : { kind: 'foreign', detail: `nothing on ${port} but its cluster bus port ${port + BUS_PORT_OFFSET} is taken` };
     }
     try {
-      return await withNode(addr, async (node) => {
+      return await this.onNode(addr, async (node) => {
         const server = parseInfo(await textCommand(node, 'INFO', 'server'));
         const configFile = server.config_file ? resolve(server.config_file) : '';
         if (configFile !== this.confPath(port)) {
@@ -274,6 +283,7 @@ export class ClusterLauncher {
       `save ""`,
       `maxmemory ${this.opts.maxmemory}`,
       `maxmemory-policy ${this.opts.maxmemoryPolicy}`,
+      ...(this.opts.password ? [`requirepass ${quoteConf(this.opts.password)}`, `masterauth ${quoteConf(this.opts.password)}`] : []),
     ];
     writeFileSync(this.confPath(port), lines.join('\n') + '\n', { mode: 0o600 });
   }
@@ -323,13 +333,13 @@ export class ClusterLauncher {
   }
 
   private async nodeId(port: number): Promise<string> {
-    return withNode(this.node(port), (n) => textCommand(n, 'CLUSTER', 'MYID'));
+    return this.onNode(this.node(port), (n) => textCommand(n, 'CLUSTER', 'MYID'));
   }
 
   /** One numeric CLUSTER INFO field from every planned node, in port order. */
   private clusterInfoField(field: string): Promise<number[]> {
     return Promise.all(
-      this.ports().map((port) => withNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO'))[field]) || 0)),
+      this.ports().map((port) => this.onNode(this.node(port), async (n) => Number(parseInfo(await textCommand(n, 'CLUSTER', 'INFO'))[field]) || 0)),
     );
   }
 
@@ -342,23 +352,23 @@ export class ClusterLauncher {
     const masters = this.plan.masters.filter((m) => active.includes(m.port));
     const replicas = this.plan.replicas.filter((r) => active.includes(r.port));
     const first = this.node(active[0]!);
-    const nodesText = await withNode(first, (n) => textCommand(n, 'CLUSTER', 'NODES'));
+    const nodesText = await this.onNode(first, (n) => textCommand(n, 'CLUSTER', 'NODES'));
     const assigned = parseClusterNodes(nodesText).some((n) => n.slots.length > 0);
     const perNodeAssigned = await this.clusterInfoField('cluster_slots_assigned');
     if (!assigned && perNodeAssigned.every((n) => n === 0) && masters.length === MASTER_COUNT) {
       this.progress('assigning slots ' + masters.map((m) => `${m.slots.start}-${m.slots.end} -> :${m.port}`).join(', '));
       for (const [i, port] of this.plan.ports.entries()) {
-        await withNode(this.node(port), (n) => n.call('CLUSTER', 'SET-CONFIG-EPOCH', String(i + 1)).catch(() => undefined));
+        await this.onNode(this.node(port), (n) => n.call('CLUSTER', 'SET-CONFIG-EPOCH', String(i + 1)).catch(() => undefined));
       }
       for (const m of masters) {
-        await withNode(this.node(m.port), (n) => n.call('CLUSTER', 'ADDSLOTSRANGE', String(m.slots.start), String(m.slots.end)));
+        await this.onNode(this.node(m.port), (n) => n.call('CLUSTER', 'ADDSLOTSRANGE', String(m.slots.start), String(m.slots.end)));
       }
     }
 
     const known = await this.clusterInfoField('cluster_known_nodes');
     if (known.some((k) => k < active.length)) {
       this.progress(`joining the ${active.length} nodes (CLUSTER MEET)`);
-      await withNode(first, async (n) => {
+      await this.onNode(first, async (n) => {
         for (const port of active.slice(1)) await n.call('CLUSTER', 'MEET', this.opts.host, String(port));
       });
       await this.waitFor(`every node to know the other ${active.length - 1}`, async () => {
@@ -373,7 +383,7 @@ export class ClusterLauncher {
       // Gossip may not yet have told this node who owns its master's slots: wait until it knows,
       // rather than skipping it (a skipped replica would leave the cluster one replica short).
       await this.waitFor(`:${r.port} to become a replica`, async () => {
-        const view = parseClusterNodes(await withNode(this.node(r.port), (n) => textCommand(n, 'CLUSTER', 'NODES')));
+        const view = parseClusterNodes(await this.onNode(this.node(r.port), (n) => textCommand(n, 'CLUSTER', 'NODES')));
         const me = view.find((n) => n.port === r.port);
         if (!me) return false;
         if (me.role === 'replica' || me.slots.length > 0) return true;
@@ -382,7 +392,7 @@ export class ClusterLauncher {
         if (!owner) return false;
         if (attachedTo !== owner.id) this.progress(`attaching replica :${r.port} to master :${owner.port}`);
         attachedTo = owner.id;
-        await withNode(this.node(r.port), (n) => n.call('CLUSTER', 'REPLICATE', owner.id));
+        await this.onNode(this.node(r.port), (n) => n.call('CLUSTER', 'REPLICATE', owner.id));
         return true;
       });
     }
@@ -404,7 +414,7 @@ export class ClusterLauncher {
     const replicaCount = this.plan.replicas.filter((r) => !removed.includes(r.port) && !removed.includes(r.masterPort)).length + added.filter((a) => a.replicaOf !== null).length;
     const checks = await Promise.all(
       active.map((port) =>
-        withNode(this.node(port), async (n) => {
+        this.onNode(this.node(port), async (n) => {
           const info = parseInfo(await textCommand(n, 'CLUSTER', 'INFO'));
           const repl = parseInfo(await textCommand(n, 'INFO', 'replication'));
           const linkOk = repl.role !== 'slave' || repl.master_link_status === 'up';
@@ -465,7 +475,7 @@ export class ClusterLauncher {
         }
         // NOW: Redis 7 otherwise waits up to 10 s for lagging replicas, and every replica is
         // stopping too. The AOF is still flushed.
-        await withNode(this.node(port), (n) => n.call('SHUTDOWN', 'NOW').catch(() => undefined)).catch(() => undefined);
+        await this.onNode(this.node(port), (n) => n.call('SHUTDOWN', 'NOW').catch(() => undefined)).catch(() => undefined);
         await this.waitForExit(port, state.pid);
         stopped.push(port);
         this.progress(`stopped redis-server ${this.opts.host}:${port}`);

@@ -4,9 +4,11 @@ import { Redis } from 'ioredis';
 export interface NodeAddress {
   host: string;
   port: number;
+  /** The node's requirepass, when not given apart. */
+  password?: string;
 }
 
-export function connectNode(addr: NodeAddress, password?: string): Redis {
+export function connectNode(addr: NodeAddress, password = addr.password): Redis {
   return new Redis({
     host: addr.host,
     port: addr.port,
@@ -23,7 +25,7 @@ export function connectNode(addr: NodeAddress, password?: string): Redis {
 
 /** Runs `fn` against one node and always closes the connection. */
 export async function withNode<T>(addr: NodeAddress, fn: (node: Redis) => Promise<T>, password?: string): Promise<T> {
-  const node = connectNode(addr, password);
+  const node = connectNode(addr, password ?? addr.password);
   node.on('error', () => {
     /* surfaced by the command that fails */
   });
