@@ -64,6 +64,12 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
       // One job at a time: a second one is refused while this one runs, and the cluster is untouched.
       const second = await engine.router.dispatch('cluster.reshard', { to: String(source.port), from: String(target.port), slots: 10 });
       expect(second.body).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      // Nor does a drill or a manual failover start while the slots move.
+      const replica = (await dispatchOk<Topology>(engine, 'cluster.topology', {})).nodes.find((n) => n.role === 'replica')!;
+      for (const [method, input] of [['cluster.drill', {}], ['cluster.failover', { nodeId: replica.id }]] as const) {
+        const res = await engine.router.dispatch(method, input);
+        expect(res.body, method).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/resharding job .* is running/) } });
+      }
       const away = await finished(started.id);
       expect(away).toMatchObject({ state: 'done', slotsDone: range.end - range.start + 1, error: null, pending: [] });
       expect((await ownerOf(slot)).id).toBe(target.id);

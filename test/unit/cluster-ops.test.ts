@@ -11,9 +11,10 @@ const topology = (nodes: ClusterNodeInfo[]): Topology => ({
 });
 
 /** No Redis here: a refusal must come from the topology alone, before any node is touched. */
-function opsOn(t: Topology) {
+function opsOn(t: Topology, busyElsewhere?: () => string | null) {
   const touched: string[] = [];
   const ops = new ClusterOps({
+    busyElsewhere,
     seeds: async () => {
       touched.push('seeds');
       return [];
@@ -42,6 +43,18 @@ describe('cluster.removeNode refusals', () => {
   it('a name that is not a node lists the nodes there are', async () => {
     const { ops } = opsOn(topology([node(7000, { slots: [{ start: 0, end: 16383 }] })]));
     await expect(ops.removeNode('7999')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/7999 is not a node of this cluster \(nodes: 127\.0\.0\.1:7000\)/) });
+    await ops.close();
+  });
+});
+
+describe('one thing moves the cluster at a time', () => {
+  it('a job, a fix or a node change is refused while a drill or a manual failover runs, naming it', async () => {
+    const { ops, touched } = opsOn(topology([node(7000, { slots: [{ start: 0, end: 16383 }] })]), () => 'a failover drill is running');
+    for (const attempt of [() => ops.reshard({ to: '7000', range: { start: 0, end: 1 } }), () => ops.rebalance({}), () => ops.fix(), () => ops.removeNode('7000')]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/a failover drill is running; wait for it to end/) });
+    }
+    expect(touched).toEqual([]);
+    expect(ops.busyWith()).toBeNull();
     await ops.close();
   });
 });

@@ -135,8 +135,10 @@ export class Engine {
     const social = new SocialService({ redis: client, documents: stores.documents, graph: stores.graph, events, sync, clock, likesTtlSeconds: config.sync.likesTtlSeconds, unwaited, fanoutThreshold: config.feeds.fanoutThreshold });
     const monitor = new ClusterMonitor(service, events, log.child('monitor'), opts.monitorIntervalMs);
     const workload = socialDrillWorkload(social, stores.documents, clock);
-    const drill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill') });
-    const clusterOps = new ClusterOps({
+    // One thing moves the cluster at a time: a drill, a manual failover, or a job (resharding,
+    // rebalance, scale out/in, fix); each refuses while another runs, saying which.
+    const drill: FailoverDrill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill'), busyElsewhere: (): string | null => clusterOps.busyWith() ?? (service.busy ? 'a manual failover is running' : null) });
+    const clusterOps: ClusterOps = new ClusterOps({
       seeds: async () => {
         const topology = await service.topology();
         const up = topology.nodes.filter((n) => n.role === 'master' && n.health === 'ok').map((n) => n.address);
@@ -148,7 +150,9 @@ export class Engine {
       topology: () => service.topology(),
       launcher,
       onJob: (job) => events.emit('cluster.job', job),
+      busyElsewhere: (): string | null => (drill.busy ? 'a failover drill is running' : service.busy ? 'a manual failover is running' : null),
     });
+    service.busyElsewhere = () => clusterOps.busyWith() ?? (drill.busy ? 'a failover drill is running' : null);
     const info: EngineInfo = {
       version: ENGINE_VERSION,
       shell: opts.shell,

@@ -71,6 +71,8 @@ export interface DrillDeps {
   nodeTimeoutMs: number;
   events: EventBus;
   log: Logger;
+  /** What else is moving the cluster now (a resharding job, a fix, a manual failover), or null. */
+  busyElsewhere?: () => string | null;
 }
 
 /** What a writer last heard of one (post, writer) pair. */
@@ -94,6 +96,11 @@ export class FailoverDrill {
   private began = 0;
   private running = false;
 
+  /** A drill is running (other cluster work waits for it). */
+  get busy(): boolean {
+    return this.running;
+  }
+
   constructor(private readonly deps: DrillDeps) {}
 
   private step(step: string, detail: string): void {
@@ -106,6 +113,8 @@ export class FailoverDrill {
 
   async run(opts: DrillOptions = {}): Promise<DrillResult> {
     if (this.running) throw new AppError('conflict', 'A failover drill is already running.');
+    const elsewhere = this.deps.busyElsewhere?.();
+    if (elsewhere) throw new AppError('conflict', `Cannot run a failover drill: ${elsewhere}; wait for it to end.`);
     const fault: DrillFault = opts.fault ?? (opts.mode === 'graceful' ? 'graceful' : 'crash');
     if (fault !== 'graceful' && !this.deps.launcher) {
       throw new AppError('invalid_input', `The ${fault} drill signals a node's process, which Red K can only do for its embedded cluster; the graceful drill runs anywhere (see docker/README.md for a manual drill).`);

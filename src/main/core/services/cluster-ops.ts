@@ -30,6 +30,8 @@ export interface ClusterOpsDeps {
   launcher?: ClusterLauncher | null;
   /** Job progress, for the event stream. */
   onJob?: (job: ClusterJob) => void;
+  /** What else is moving the cluster now (a failover drill, a manual failover), or null. */
+  busyElsewhere?: () => string | null;
 }
 
 /** Connections of their own for admin work: MIGRATE of a batch may take seconds, longer than the pool's timeouts. */
@@ -328,7 +330,16 @@ export class ClusterOps {
     throw new AppError('not_found', `No cluster job has id ${id}.`);
   }
 
+  /** What this service is doing to the cluster now (a job, a fix), in words, or null. */
+  busyWith(): string | null {
+    if (this.current?.active) return `resharding job ${this.current.id} is running (${this.current.snapshot().slotsDone}/${this.current.snapshot().slotsTotal} slots)`;
+    if (this.fixing) return 'a fix of the cluster is running';
+    return null;
+  }
+
   private refuseWhileBusy(what: string): void {
+    const elsewhere = this.deps.busyElsewhere?.();
+    if (elsewhere) throw new AppError('conflict', `Cannot ${what}: ${elsewhere}; wait for it to end.`);
     if (this.current?.active) throw new AppError('conflict', `Cannot ${what}: resharding job ${this.current.id} is running (${this.current.snapshot().slotsDone}/${this.current.snapshot().slotsTotal} slots); pause, cancel or wait for it.`);
     if (this.fixing) throw new AppError('conflict', `Cannot ${what}: a fix of the cluster is running.`);
   }

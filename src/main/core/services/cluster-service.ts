@@ -126,7 +126,28 @@ export class ClusterService {
    * Graceful manual failover: CLUSTER FAILOVER on a replica makes it take over its master's slots
    * after catching up with the master's replication stream, so no acknowledged write is lost.
    */
+  /** What else is moving the cluster now (a drill, a resharding job, a fix), or null; set by the engine. */
+  busyElsewhere: (() => string | null) | null = null;
+  private failingOver = false;
+
+  /** A manual failover is under way. */
+  get busy(): boolean {
+    return this.failingOver;
+  }
+
   async failover(nodeId: string, timeoutMs = 20_000): Promise<FailoverResult> {
+    if (this.failingOver) throw new AppError('conflict', 'A manual failover is already running.');
+    const elsewhere = this.busyElsewhere?.();
+    if (elsewhere) throw new AppError('conflict', `Cannot run a manual failover: ${elsewhere}; wait for it to end.`);
+    this.failingOver = true;
+    try {
+      return await this.failoverOnce(nodeId, timeoutMs);
+    } finally {
+      this.failingOver = false;
+    }
+  }
+
+  private async failoverOnce(nodeId: string, timeoutMs: number): Promise<FailoverResult> {
     const began = Date.now();
     const topology = await this.topology();
     const target = topology.nodes.find((n) => n.id === nodeId);
