@@ -134,7 +134,7 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
     const ids = await Promise.all([aNode, bNode].map(async (n) => String(await n.call('CLUSTER', 'MYID'))));
     await bNode.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', ids[0]!);
     await aNode.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', ids[1]!);
-    await aNode.call('MIGRATE', '127.0.0.1', String(b!.port), '', '0', '5000', 'KEYS', ...Array.from({ length: 20 }, (_, i) => tag(i)));
+    await aNode.call('MIGRATE', '127.0.0.1', String(b!.port), '', '0', '5000', 'AUTH', own.config.redis.password!, 'KEYS', ...Array.from({ length: 20 }, (_, i) => tag(i)));
 
     const found = await dispatchOk<ClusterCheckResult>(engine, 'cluster.check', {});
     expect(found.ok).toBe(false);
