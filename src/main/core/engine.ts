@@ -67,6 +67,11 @@ interface EngineParts {
   info: EngineInfo;
 }
 
+/** The folders kept private to their user: the data folder, and the embedded store's when it lives elsewhere. */
+function privateDirs(config: Config): string[] {
+  return [config.dataDir, ...(config.stores.embeddedDir ? [config.stores.embeddedDir] : [])];
+}
+
 export class Engine {
   readonly events: EventBus;
   readonly router: RpcRouter;
@@ -98,7 +103,7 @@ export class Engine {
     if (config.smallHeap) preferSmallHeap();
     // The data folder is its user's only (files 0600, folders 0700), from now on and from before.
     privateUmask();
-    const opened = [config.dataDir, ...(config.stores.embeddedDir ? [config.stores.embeddedDir] : [])].flatMap((dir) => securePrivateTree(dir));
+    const opened = privateDirs(config).flatMap((dir) => securePrivateTree(dir));
     if (opened.length > 0) log.info(`data folder ${config.dataDir}: took group and other access off ${opened.length} files and folders`);
     // First, before any node is started: a second engine on the same store is refused here.
     const lock = await lockStores(config, opts.shell, log);
@@ -137,7 +142,7 @@ export class Engine {
     const workload = socialDrillWorkload(social, stores.documents, clock);
     // One thing moves the cluster at a time: a drill, a manual failover, or a job (resharding,
     // rebalance, scale out/in, fix); each refuses while another runs, saying which.
-    const drill: FailoverDrill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill'), busyElsewhere: (): string | null => clusterOps.busyWith() ?? (service.busy ? 'a manual failover is running' : null) });
+    const drill: FailoverDrill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill'), busyElsewhere: () => movingCluster() });
     const clusterOps: ClusterOps = new ClusterOps({
       seeds: async () => {
         const topology = await service.topology();
@@ -150,9 +155,11 @@ export class Engine {
       topology: () => service.topology(),
       launcher,
       onJob: (job) => events.emit('cluster.job', job),
-      busyElsewhere: (): string | null => (drill.busy ? 'a failover drill is running' : service.busy ? 'a manual failover is running' : null),
+      busyElsewhere: () => movingCluster(),
     });
-    service.busyElsewhere = () => clusterOps.busyWith() ?? (drill.busy ? 'a failover drill is running' : null);
+    // Each of the three checks its own work first ("already running"), then asks this.
+    const movingCluster = (): string | null => clusterOps.busyWith() ?? (drill.busy ? 'a failover drill is running' : service.busy ? 'a manual failover is running' : null);
+    service.busyElsewhere = movingCluster;
     const info: EngineInfo = {
       version: ENGINE_VERSION,
       shell: opts.shell,
@@ -219,7 +226,7 @@ export class Engine {
     phase('stores closed');
     // The embedded store's files are written 0666 by PGlite whatever the umask (the folders are
     // 0700, so nobody else reaches them meanwhile); closed, they are made 0600 too.
-    for (const dir of [config.dataDir, ...(config.stores.embeddedDir ? [config.stores.embeddedDir] : [])]) {
+    for (const dir of privateDirs(config)) {
       try {
         securePrivateTree(dir);
       } catch (err) {

@@ -3,6 +3,9 @@ import type { Alert, ClusterMetrics, ClusterNodeInfo, NodeMetrics, Topology } fr
 import { ALERT_THRESHOLDS, ruleText, type AlertThresholds } from '../../../shared/alert-rules';
 import { parseInfo } from './nodes-parser';
 
+/** hits / (hits + misses); null before any lookup. */
+const rateOf = (hits: number, misses: number): number | null => (hits + misses > 0 ? hits / (hits + misses) : null);
+
 const num = (value: string | undefined): number => {
   const n = Number(value);
   return Number.isFinite(n) ? n : 0;
@@ -30,14 +33,14 @@ export function nodeMetricsFromInfo(node: Pick<ClusterNodeInfo, 'id' | 'address'
     opsPerSec: num(info.instantaneous_ops_per_sec),
     keyspaceHits: hits,
     keyspaceMisses: misses,
-    hitRate: hits + misses > 0 ? hits / (hits + misses) : null,
+    hitRate: rateOf(hits, misses),
     connectedClients: num(info.connected_clients),
     keys: keys ? Number(keys[1]) : 0,
     masterLinkStatus: link === 'up' || link === 'down' ? link : null,
     replicationOffset: num(node.role === 'replica' ? (info.slave_repl_offset ?? info.master_repl_offset) : info.master_repl_offset),
     replicationLagBytes: null,
     recentLookups: hits + misses,
-    recentHitRate: hits + misses > 0 ? hits / (hits + misses) : null,
+    recentHitRate: rateOf(hits, misses),
   };
 }
 
@@ -69,7 +72,7 @@ export function windowedHitRate(now: LookupSample, history: LookupSample[], wind
   const reset = !base || now.hits < base.hits || now.misses < base.misses;
   const hits = reset ? now.hits : now.hits - base.hits;
   const misses = reset ? now.misses : now.misses - base.misses;
-  return { lookups: hits + misses, hitRate: hits + misses > 0 ? hits / (hits + misses) : null };
+  return { lookups: hits + misses, hitRate: rateOf(hits, misses) };
 }
 
 export function unreachableNode(node: Pick<ClusterNodeInfo, 'id' | 'address' | 'role'>, error: string): NodeMetrics {

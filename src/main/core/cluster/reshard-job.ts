@@ -8,7 +8,8 @@
 import type { ClusterJob, ClusterNodeInfo, SlotRange } from '../../../shared/types';
 import { AppError } from '../errors';
 import { newOpId } from '../ids';
-import { DEFAULT_MIGRATE, fixCluster, moveSlot, rangesOf, readMasters, SLOTS, slotsIn, type Connect, type MasterState, type MigrateOptions } from './resharding';
+import { sleep } from '../sleep';
+import { DEFAULT_MIGRATE, fixCluster, moveSlot, ownersByEpoch, rangesOf, readMasters, SLOTS, slotsIn, type Connect, type MasterState, type MigrateOptions } from './resharding';
 import { parseClusterNodes, slotCount } from './nodes-parser';
 
 export interface ReshardRequest {
@@ -283,13 +284,7 @@ export class ReshardJob {
     if (fix.after.openSlots.length > 0 || fix.after.uncovered.length > 0) throw new AppError('conflict', `After the failover the cluster could not be made whole: ${fix.after.problems.join('; ')}`);
     const { masters } = await readMasters(this.connect, await this.seeds());
     const view = settled.view;
-    const ownerOf = new Map<number, MasterState>();
-    for (const m of masters) {
-      for (const s of slotsIn(m.slots)) {
-        const other = ownerOf.get(s);
-        if (!other || other.epoch < m.epoch) ownerOf.set(s, m);
-      }
-    }
+    const ownerOf = ownersByEpoch(masters);
     // The master serving a planned master's shard now: itself, the master it now replicates, or
     // the owner of slots it had (or was given by this job).
     const successor = (m: MasterState): MasterState | null => {
@@ -361,7 +356,7 @@ export class ReshardJob {
         reads.length = 0;
       }
       if (Date.now() > deadline) throw new AppError('cluster_unavailable', `The cluster did not settle within ${SETTLE_TIMEOUT_MS / 1000} s after a move failed: ${why}.`);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
 }

@@ -121,6 +121,18 @@ function ownersSignature(text: string): string {
     .join(' ');
 }
 
+/** slot -> the master serving it: of two claiming one, the higher config epoch wins (as gossip decides). */
+export function ownersByEpoch(masters: MasterState[]): Map<number, MasterState> {
+  const ownerOf = new Map<number, MasterState>();
+  for (const m of masters) {
+    for (const s of slotsIn(m.slots)) {
+      const other = ownerOf.get(s);
+      if (!other || other.epoch < m.epoch) ownerOf.set(s, m);
+    }
+  }
+  return ownerOf;
+}
+
 export function rangesOf(slots: number[]): SlotRange[] {
   const sorted = [...new Set(slots)].sort((a, b) => a - b);
   const out: SlotRange[] = [];
@@ -277,13 +289,7 @@ export interface FixReport {
 export async function fixCluster(connect: Connect, seedAddresses: string[], opts: MigrateOptions = DEFAULT_MIGRATE): Promise<FixReport> {
   const { masters } = await readMasters(connect, seedAddresses);
   const byId = new Map(masters.map((m) => [m.id, m]));
-  const ownerOf = new Map<number, MasterState>();
-  for (const m of masters) {
-    for (const s of slotsIn(m.slots)) {
-      const other = ownerOf.get(s);
-      if (!other || other.epoch < m.epoch) ownerOf.set(s, m);
-    }
-  }
+  const ownerOf = ownersByEpoch(masters);
   const actions: string[] = [];
   let keysMoved = 0;
   const open = new Set<number>();

@@ -30,7 +30,7 @@ export interface ClusterOpsDeps {
   launcher?: ClusterLauncher | null;
   /** Job progress, for the event stream. */
   onJob?: (job: ClusterJob) => void;
-  /** What else is moving the cluster now (a failover drill, a manual failover), or null. */
+  /** What is moving the cluster now (a drill, a manual failover; this service's own work is checked first), or null. */
   busyElsewhere?: () => string | null;
 }
 
@@ -338,10 +338,10 @@ export class ClusterOps {
   }
 
   private refuseWhileBusy(what: string): void {
+    const busy = this.busyWith();
+    if (busy) throw new AppError('conflict', `Cannot ${what}: ${busy}${this.current?.active ? '; pause, cancel or wait for it' : ''}.`);
     const elsewhere = this.deps.busyElsewhere?.();
     if (elsewhere) throw new AppError('conflict', `Cannot ${what}: ${elsewhere}; wait for it to end.`);
-    if (this.current?.active) throw new AppError('conflict', `Cannot ${what}: resharding job ${this.current.id} is running (${this.current.snapshot().slotsDone}/${this.current.snapshot().slotsTotal} slots); pause, cancel or wait for it.`);
-    if (this.fixing) throw new AppError('conflict', `Cannot ${what}: a fix of the cluster is running.`);
   }
 
   /** Cancels a running job, waits for it (it finishes the slot in hand) and closes the connections. */

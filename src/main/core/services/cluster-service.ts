@@ -122,10 +122,6 @@ export class ClusterService {
     return out;
   }
 
-  /**
-   * Graceful manual failover: CLUSTER FAILOVER on a replica makes it take over its master's slots
-   * after catching up with the master's replication stream, so no acknowledged write is lost.
-   */
   /** What else is moving the cluster now (a drill, a resharding job, a fix), or null; set by the engine. */
   busyElsewhere: (() => string | null) | null = null;
   private failingOver = false;
@@ -135,6 +131,10 @@ export class ClusterService {
     return this.failingOver;
   }
 
+  /**
+   * Graceful manual failover: CLUSTER FAILOVER on a replica makes it take over its master's slots
+   * after catching up with the master's replication stream, so no acknowledged write is lost.
+   */
   async failover(nodeId: string, timeoutMs = 20_000): Promise<FailoverResult> {
     if (this.failingOver) throw new AppError('conflict', 'A manual failover is already running.');
     const elsewhere = this.busyElsewhere?.();
