@@ -36,6 +36,20 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         expect(await store().countUsers()).toBe(3);
       });
 
+      it('a name is unique regardless of case, and keeps the case its owner typed', async () => {
+        expect(await store().createUser(user('Alice'))).toBe(true);
+        expect(await store().createUser(user('alice'))).toBe(false);
+        expect(await store().createUser(user('ALICE'))).toBe(false);
+        expect(await store().getUser('alice')).toBeNull();
+        expect(await store().getUser('Alice')).toEqual(user('Alice'));
+        // Bulk: against the stored names and inside one batch (the first of each case wins).
+        expect(await store().createUsers([user('aLiCe'), user('Bob'), user('bob'), user('BOB'), user('carol')])).toBe(2);
+        expect((await store().listUsers(10)).map((u) => u.username)).toEqual(['Alice', 'Bob', 'carol']);
+        expect(await store().countUsers()).toBe(3);
+        // Names that differ in more than case are still distinct.
+        expect(await store().createUsers([user('alice.'), user('alice_'), user('Alice-')])).toBe(3);
+      });
+
       it('getUser returns null for someone unknown', async () => {
         expect(await store().getUser('nobody')).toBeNull();
       });
@@ -55,10 +69,10 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         const names = (found: UserDoc[]) => found.map((u) => u.username);
 
         it('matches a username prefix ignoring case, lowercased name first then the name, whole documents', async () => {
-          await store().createUsers(['alice', 'Alicia', 'alBERT', 'bob', 'ALI', 'ali', 'Bobby'].map((u) => user(u)));
-          expect(names(await store().searchUsers('ali', 10))).toEqual(['ALI', 'ali', 'alice', 'Alicia']);
-          expect(names(await store().searchUsers('ALI', 10))).toEqual(['ALI', 'ali', 'alice', 'Alicia']);
-          expect(names(await store().searchUsers('aL', 10))).toEqual(['alBERT', 'ALI', 'ali', 'alice', 'Alicia']);
+          await store().createUsers(['alice', 'Alicia', 'alBERT', 'bob', 'ALI', 'Bobby'].map((u) => user(u)));
+          expect(names(await store().searchUsers('ali', 10))).toEqual(['ALI', 'alice', 'Alicia']);
+          expect(names(await store().searchUsers('ALI', 10))).toEqual(['ALI', 'alice', 'Alicia']);
+          expect(names(await store().searchUsers('aL', 10))).toEqual(['alBERT', 'ALI', 'alice', 'Alicia']);
           expect(names(await store().searchUsers('BOB', 10))).toEqual(['bob', 'Bobby']);
           expect(names(await store().searchUsers('alicia', 10))).toEqual(['Alicia']);
           expect(await store().searchUsers('alice', 10)).toEqual([user('alice')]);
@@ -75,14 +89,14 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         });
 
         it('an empty prefix matches everybody, in the same order', async () => {
-          await store().createUsers(['carol', 'Bob', 'alice', 'ALICE', '0_0'].map((u) => user(u)));
-          expect(names(await store().searchUsers('', 10))).toEqual(['0_0', 'ALICE', 'alice', 'Bob', 'carol']);
+          await store().createUsers(['carol', 'Bob', 'alice.b', 'ALICE', '0_0'].map((u) => user(u)));
+          expect(names(await store().searchUsers('', 10))).toEqual(['0_0', 'ALICE', 'alice.b', 'Bob', 'carol']);
           expect(names(await store().searchUsers('', 2))).toEqual(['0_0', 'ALICE']);
         });
 
         it('"_", "%", ".", "*" and the like are literal, never wildcards', async () => {
-          await store().createUsers(['a_b', 'axb', 'a.b', 'aXb', 'a-b', 'a_', 'ab'].map((u) => user(u)));
-          expect(names(await store().searchUsers('a', 10))).toEqual(['a-b', 'a.b', 'a_', 'a_b', 'ab', 'aXb', 'axb']);
+          await store().createUsers(['a_b', 'axb', 'a.b', 'aXc', 'a-b', 'a_', 'ab'].map((u) => user(u)));
+          expect(names(await store().searchUsers('a', 10))).toEqual(['a-b', 'a.b', 'a_', 'a_b', 'ab', 'axb', 'aXc']);
           expect(names(await store().searchUsers('a_', 10))).toEqual(['a_', 'a_b']);
           expect(names(await store().searchUsers('a_b', 10))).toEqual(['a_b']);
           expect(names(await store().searchUsers('a.', 10))).toEqual(['a.b']);

@@ -34,6 +34,26 @@ describeDocumentStoreContract('embedded (PGlite)', () => emptied(shared.document
 describeGraphStoreContract('embedded (PGlite)', () => emptied(shared.graph));
 
 describe('embedded store data folder', () => {
+  it('a store made before names were unique regardless of case starts, keeps its pairs and takes no new one', async () => {
+    const { db, documents } = shared;
+    await db.exec(`TRUNCATE ${embeddedTables.join(', ')}`);
+    await db.exec('DROP INDEX users_one_name_per_case');
+    try {
+      await db.query(`INSERT INTO users (username, display_name, created_at) VALUES ('Dup', 'd', 1), ('dup', 'd', 2)`);
+      await documents.init(); // the unique index cannot be made: a warning, not a failed start
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'users_one_name_per_case'`);
+      expect(rows[0]!.n).toBe(0);
+      expect(await documents.createUser({ username: 'DUP', displayName: 'x', createdAt: 3 })).toBe(false);
+      expect(await documents.createUsers([{ username: 'dUp', displayName: 'x', createdAt: 3 }, { username: 'fresh', displayName: 'x', createdAt: 3 }])).toBe(1);
+      expect(await documents.countUsers()).toBe(3);
+    } finally {
+      await db.exec(`TRUNCATE ${embeddedTables.join(', ')}`);
+      await documents.init();
+    }
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'users_one_name_per_case'`);
+    expect(rows[0]!.n).toBe(1);
+  });
+
   it('keeps documents and follows after closing and reopening the folder', async () => {
     const dir = join(root, 'reopen');
     const first = await EmbeddedStores.open(dir, silentLogger);

@@ -102,7 +102,7 @@ export class SocialService {
   async createUser(username: string, displayName: string): Promise<User> {
     const createdAt = this.deps.clock();
     const created = await this.stats.created('user', () => this.documents.createUser({ username, displayName, createdAt }));
-    if (!created) throw new AppError('conflict', `The username "${username}" is taken.`);
+    if (!created) throw new AppError('conflict', `The username "${username}" is taken (names are unique regardless of case).`);
     await this.graph.addUser(username);
     return { username, displayName, createdAt, followers: 0, following: 0, posts: 0 };
   }

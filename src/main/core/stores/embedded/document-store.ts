@@ -1,6 +1,7 @@
 import { chunks, lastPerKey } from '../batches';
 import { foldUsername, type CommentDoc, type ConversationDoc, type DocumentStore, type LikeChange, type LikeRecord, type MessageDoc, type Page, type PostDoc, type UserDoc } from '../ports';
-import { documentSchema } from './schema';
+import type { Logger } from '../../log';
+import { caseUniqueUsernames, documentSchema } from './schema';
 import type { SqlDb, SqlTx } from './sql-db';
 import type { PlannerStatistics } from './statistics';
 
@@ -28,12 +29,40 @@ const startsWithPattern = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&
 export class EmbeddedDocumentStore implements DocumentStore {
   readonly description: string;
 
-  constructor(private readonly db: SqlDb, private readonly stats: PlannerStatistics, dataDir: string) {
+  constructor(
+    private readonly db: SqlDb,
+    private readonly stats: PlannerStatistics,
+    dataDir: string,
+    private readonly log?: Logger,
+  ) {
     this.description = `embedded ${dataDir}`;
   }
 
   async init(): Promise<void> {
     await this.db.exec(documentSchema);
+    await this.makeNamesUniqueRegardlessOfCase();
+  }
+
+  /**
+   * One account per name regardless of case ("Alice" and "alice" cannot both exist; each name
+   * keeps the case its owner typed): a unique index on lower(username), which createUsers' ON
+   * CONFLICT DO NOTHING honours like the primary key. A store made by an older version that
+   * already holds two such names keeps them both and says so; new names are still checked
+   * by the folded-name lookup below in that case.
+   */
+  private async makeNamesUniqueRegardlessOfCase(): Promise<void> {
+    try {
+      await this.db.exec(caseUniqueUsernames);
+    } catch (err) {
+      const { rows } = await this.db.query<{ name: string }>(
+        `SELECT lower(username) AS name FROM users GROUP BY lower(username) HAVING count(*) > 1 ORDER BY 1 LIMIT 5`,
+      );
+      if (rows.length === 0) throw err;
+      this.log?.warn(
+        `embedded store: usernames that differ only in case exist already (${rows.map((r) => r.name).join(', ')}${rows.length === 5 ? ', ...' : ''}); ` +
+          'they stay, and new names are checked against them before they are inserted',
+      );
+    }
   }
 
   async ping(): Promise<void> {
@@ -61,8 +90,14 @@ export class EmbeddedDocumentStore implements DocumentStore {
     return this.insertBatches(
       'users',
       users,
+      // DISTINCT ON + NOT EXISTS: one name per case even where the unique index could not be made
+      // (an older store holding case duplicates); with the index they only cost an index probe.
       `INSERT INTO users (username, display_name, created_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
+       SELECT DISTINCT ON (lower(u.username)) u.username, u.display_name, u.created_at
+       FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS u(username, display_name, created_at, n)
+       WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(users.username) = lower(u.username))
+       ORDER BY lower(u.username), u.n
+       ON CONFLICT DO NOTHING`,
       (b) => [b.map((u) => u.username), b.map((u) => u.displayName), b.map((u) => u.createdAt)],
     );
   }

@@ -26,7 +26,7 @@ export class EmbeddedStores {
     private readonly log: Logger,
   ) {
     const stats = new PlannerStatistics(db);
-    this.documents = new EmbeddedDocumentStore(db, stats, dataDir);
+    this.documents = new EmbeddedDocumentStore(db, stats, dataDir, log);
     this.graph = new EmbeddedGraphStore(db, stats, dataDir);
   }
 

@@ -5,6 +5,9 @@
  * Every index matches one query in document-store.ts / graph-store.ts (named in the comment).
  */
 
+/** One name per case (document-store.ts, makeNamesUniqueRegardlessOfCase); also serves lower(username) = x. */
+export const caseUniqueUsernames = `CREATE UNIQUE INDEX IF NOT EXISTS users_one_name_per_case ON users (lower(username));`;
+
 export const documentSchema = `
 CREATE TABLE IF NOT EXISTS users (
   username     text COLLATE "C" PRIMARY KEY,  -- getUser, listUsers
@@ -16,6 +19,8 @@ CREATE TABLE IF NOT EXISTS users (
 -- COLLATE "C" the default operator class serves LIKE prefixes (text_pattern_ops would too, but it
 -- could not serve the ORDER BY). IF NOT EXISTS: an existing data folder gets it at the next init.
 CREATE INDEX IF NOT EXISTS users_by_folded_name ON users (lower(username), username);
+
+-- caseUniqueUsernames (below) runs after this script: it can fail on an older store.
 
 CREATE TABLE IF NOT EXISTS posts (
   id          text COLLATE "C" PRIMARY KEY,   -- getPost(s), setLikeCounts

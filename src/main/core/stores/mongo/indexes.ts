@@ -1,10 +1,13 @@
 import { MongoServerError, type AnyBulkWriteOperation, type Db, type IndexSpecification } from 'mongodb';
 import type { Logger } from '../../log';
 import { foldUsername } from '../ports';
+import { isDuplicateKey } from './bulk';
 import type { UserRecord } from './records';
 
 /** The index searchUsers reads; its presence also says the backfill below is done. */
 const FOLDED_NAME_INDEX = 'by_folded_name';
+/** Unique on the folded name; a database made by an older version may hold names it refuses. */
+const CASE_UNIQUE_INDEX = 'one_name_per_case';
 /** What listIndexes answers for a collection that does not exist yet. */
 const NAMESPACE_NOT_FOUND = 26;
 
@@ -18,7 +21,12 @@ const indexes: Record<string, { key: IndexSpecification; name: string; unique?: 
   // stage, LIMIT stops early). FerretDB 1.24 runs the same query and creates the index, but
   // evaluates a string range itself (it pushes down equality only), so there it is a scan.
   // A prefix range needs no escaping: nothing in it can act as a wildcard.
-  users: [{ key: { username_lower: 1, _id: 1 }, name: FOLDED_NAME_INDEX }],
+  users: [
+    { key: { username_lower: 1, _id: 1 }, name: FOLDED_NAME_INDEX },
+    // createUser: one account per name regardless of case ("Alice" and "alice" cannot both
+    // exist); the insert's duplicate-key error on it is the same "taken" as one on _id.
+    { key: { username_lower: 1 }, name: CASE_UNIQUE_INDEX, unique: true },
+  ],
   posts: [
     { key: { author: 1, created_at: -1, _id: -1 }, name: 'by_author_newest' }, // postsByAuthors, countPostsBy
     { key: { created_at: -1, _id: -1 }, name: 'newest' }, // recentPosts
@@ -37,11 +45,21 @@ const indexes: Record<string, { key: IndexSpecification; name: string; unique?: 
   ],
 };
 
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200);
+
 export async function ensureIndexes(db: Db, log: Logger): Promise<void> {
   await backfillFoldedNames(db, log);
   for (const [collection, specs] of Object.entries(indexes)) {
     for (const spec of specs) {
-      await db.collection(collection).createIndex(spec.key, spec.unique ? { name: spec.name, unique: true } : { name: spec.name });
+      try {
+        await db.collection(collection).createIndex(spec.key, spec.unique ? { name: spec.name, unique: true } : { name: spec.name });
+      } catch (err) {
+        if (spec.name !== CASE_UNIQUE_INDEX || !isDuplicateKey(err)) throw err;
+        log.warn(
+          `MongoDB: usernames that differ only in case exist already in ${db.databaseName}; they stay, ` +
+            `and names are unique regardless of case once only one of each is left (${errorText(err)})`,
+        );
+      }
     }
   }
   log.debug(`MongoDB indexes ensured in ${db.databaseName}`);
