@@ -128,6 +128,76 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
     ws.close();
   });
 
+  describe('WebSockets that stop reading or stop answering are dropped', () => {
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (m: string) => void warnings.push(m), child: () => log };
+    const shells: WebShell[] = [];
+    const guardedShell = async (heartbeatMs: number) => {
+      const started = await startWebShell({ router: engine.router, events: engine.events, log, staticDir, port: 0, token: TOKEN, heartbeatMs, maxBufferedBytes: 256 * 1024 });
+      shells.push(started);
+      return started;
+    };
+    afterAll(async () => {
+      for (const s of shells) await s.close();
+    });
+    const open = async (on: WebShell, options: WebSocket.ClientOptions = {}) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${on.port}/events?token=${TOKEN}`, options);
+      ws.on('error', () => undefined);
+      await new Promise((r) => ws.once('open', r));
+      return ws;
+    };
+    const closed = (ws: WebSocket) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())));
+
+    it('one that misses pongs is closed; one that answers stays through many pings', async () => {
+      const shell150 = await guardedShell(150);
+      const answering = await open(shell150);
+      let pings = 0;
+      const fivePings = new Promise<void>((resolve) => answering.on('ping', () => ++pings === 5 && resolve()));
+      const silent = await open(shell150, { autoPong: false });
+      await closed(silent);
+      expect(warnings.some((w) => w.includes('did not answer a ping within 150 ms'))).toBe(true);
+      await fivePings;
+      expect(answering.readyState).toBe(WebSocket.OPEN);
+      answering.close();
+    });
+
+    it('one that stops reading is dropped once its buffer passes the bound, and a reader gets every event', async () => {
+      warnings.length = 0;
+      const quiet = await guardedShell(600_000);
+      const reader = await open(quiet);
+      const stalled = await open(quiet);
+      const MARK = 'stall-test:';
+      const ours = (m: WebSocket.RawData) => String(m).includes(MARK);
+      let read = 0;
+      let onRead: (() => void) | null = null;
+      reader.on('message', (m) => {
+        if (!ours(m)) return;
+        read++;
+        onRead?.();
+      });
+      let stalledRead = 0;
+      stalled.on('message', (m) => ours(m) && stalledRead++);
+      const raw = (ws: WebSocket) => (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      raw(stalled).pause();
+      const payload = MARK + 'x'.repeat(64 * 1024);
+      let sent = 0;
+      // Bounded: the kernel's loopback buffers take a few MB before anything waits in the socket.
+      while (!warnings.some((w) => w.includes('stopped reading')) && sent < 3000) {
+        const readIt = new Promise<void>((resolve) => (onRead = resolve));
+        engine.events.emit('cluster.alerts', [payload] as never);
+        sent++;
+        await readIt;
+      }
+      expect(warnings.find((w) => w.includes('stopped reading'))).toMatch(/bytes waiting, the bound is 262144/);
+      raw(stalled).resume();
+      await closed(stalled);
+      expect(stalledRead).toBeLessThan(sent);
+      expect(read).toBe(sent);
+      expect(reader.readyState).toBe(WebSocket.OPEN);
+      reader.close();
+    });
+  });
+
   describe('the social API over HTTP (issue acceptance)', () => {
     const json = { 'content-type': 'application/json' };
     const rpc = async <T>(method: string, body: unknown) => {
@@ -148,6 +218,15 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
       expect(await rpc('likes.unlike', { postId: id, username: 'fan7' })).toMatchObject({ changed: true, count: 39 });
       expect((await rpc<{ likesCount: number }>('posts.get', { id })).likesCount).toBe(39);
       expect(await rpc('trending.get', { window: 'all' })).toEqual([{ postId: id, score: 39 }]);
+    });
+
+    it('a username is unique regardless of case, and keeps the case its owner typed', async () => {
+      await rpc('users.create', { username: 'CaseKeeper', displayName: 'Case Keeper' });
+      for (const username of ['casekeeper', 'CASEKEEPER']) {
+        const res = await http(shell.port, '/rpc/users.create', { headers: json, body: JSON.stringify({ username, displayName: 'Nope' }) });
+        expect([res.status, code(res)], username).toEqual([409, 'conflict']);
+      }
+      expect(await rpc('users.get', { username: 'CaseKeeper' })).toMatchObject({ username: 'CaseKeeper', displayName: 'Case Keeper' });
     });
 
     it('refuses a}b{c, x* and a name with a space with invalid_username and writes nothing', async () => {

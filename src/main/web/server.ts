@@ -27,7 +27,15 @@ export interface WebShellOptions {
   port: number;
   token?: string;
   host?: string;
+  /** How often every WebSocket is pinged; one that has not answered the previous ping is closed. */
+  heartbeatMs?: number;
+  /** A WebSocket with more than this waiting to be sent (it stopped reading) is dropped. */
+  maxBufferedBytes?: number;
 }
+
+/** Defaults: the renderer reconnects by itself, so dropping a socket costs it a reconnect only. */
+export const WS_HEARTBEAT_MS = 30_000;
+export const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export interface WebShell {
   url: string;
@@ -175,9 +183,23 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const sockets = new Set<WebSocket>();
+  /** Sockets that have not answered the last ping yet (the heartbeat below). */
+  const unanswered = new Set<WebSocket>();
+  const maxBuffered = opts.maxBufferedBytes ?? WS_MAX_BUFFERED_BYTES;
+  const drop = (ws: WebSocket, why: string) => {
+    if (!sockets.delete(ws)) return;
+    unanswered.delete(ws);
+    log.warn(`web shell: a WebSocket was dropped: ${why}`);
+    ws.terminate();
+  };
   const unsubscribe = opts.events.on((event) => {
     const text = JSON.stringify(event);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const ws of sockets) {
+      if (ws.readyState !== ws.OPEN) continue;
+      // A client that stops reading would make us hold every event for it, without end.
+      if (ws.bufferedAmount > maxBuffered) drop(ws, `it stopped reading (${ws.bufferedAmount} bytes waiting, the bound is ${maxBuffered})`);
+      else ws.send(text);
+    }
   });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -190,8 +212,13 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => sockets.delete(ws));
+      const gone = () => {
+        sockets.delete(ws);
+        unanswered.delete(ws);
+      };
+      ws.on('close', gone);
+      ws.on('error', gone);
+      ws.on('pong', () => unanswered.delete(ws));
       // The browser only listens; anything it sends is ignored.
       ws.on('message', () => undefined);
     });
@@ -211,9 +238,17 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     server.listen({ host, port }, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  const heartbeatMs = opts.heartbeatMs ?? WS_HEARTBEAT_MS;
   const pingTimer = setInterval(() => {
-    for (const ws of sockets) ws.ping();
-  }, 30_000);
+    for (const ws of [...sockets]) {
+      if (unanswered.has(ws)) {
+        drop(ws, `it did not answer a ping within ${heartbeatMs} ms`);
+        continue;
+      }
+      unanswered.add(ws);
+      ws.ping();
+    }
+  }, heartbeatMs);
   pingTimer.unref();
 
   return {
