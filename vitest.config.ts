@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Engines the tests start as processes (serve, CLI) read REDK_* from the environment: the suites
+ * drill and fail over again and again, so they run without the failover cooldown (its own tests
+ * set it).
+ */
+const env = { REDK_FAILOVER_COOLDOWN_MS: '0' };
+
 export default defineConfig({
   test: {
     projects: [
@@ -8,6 +15,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          env,
           setupFiles: ['test/helpers/temp-dirs-setup.ts'],
         },
       },
@@ -16,6 +24,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          env,
           setupFiles: ['test/helpers/temp-dirs-setup.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           // One real cluster is shared; files run one after another so failovers don't overlap.
@@ -29,6 +38,7 @@ export default defineConfig({
           name: 'stores',
           include: ['test/stores/**/*.test.ts'],
           environment: 'node',
+          env,
           setupFiles: ['test/helpers/temp-dirs-setup.ts'],
           // Each file starts its own Java/Go server; on 2 cores they must not overlap.
           fileParallelism: false,
@@ -43,6 +53,7 @@ export default defineConfig({
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
           environment: 'node',
+          env,
           setupFiles: ['test/helpers/temp-dirs-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
@@ -57,6 +68,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          env,
           setupFiles: ['test/helpers/temp-dirs-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,

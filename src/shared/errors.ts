@@ -16,6 +16,8 @@ export const errorStatus = {
   confirmation_required: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** Too soon after the last one (a failover cooldown); the message says when to try again. */
+  rate_limited: 429,
   internal: 500,
   not_implemented: 501,
   cluster_unavailable: 503,

@@ -3,11 +3,15 @@ import { textCommand, withNode } from '../../src/main/core/cluster/node-client';
 import { parseClusterNodes } from '../../src/main/core/cluster/nodes-parser';
 import { loadConfig, type Config } from '../../src/main/core/config';
 
-/** Config pointing at the suite's shared cluster (global-setup), in embedded mode so it is reused. */
-export function suiteConfig(over: { scaleReads?: Config['redis']['scaleReads'] } = {}): Config {
+/**
+ * Config pointing at the suite's shared cluster (global-setup), in embedded mode so it is reused.
+ * No failover cooldown: the suite drills and fails over one shard after another on purpose
+ * (test/unit/cooldown.test.ts and the engine test check the cooldown itself).
+ */
+export function suiteConfig(over: { scaleReads?: Config['redis']['scaleReads']; failoverCooldownMs?: number } = {}): Config {
   const { portBase, dataDir } = inject('cluster');
   return loadConfig(
-    { dataDir, redis: { portBase, nodeTimeoutMs: 2000, maxmemory: '64mb', ...over } },
+    { dataDir, redis: { portBase, nodeTimeoutMs: 2000, maxmemory: '64mb', failoverCooldownMs: 0, ...over } },
     { REDK_DATA_DIR: dataDir },
   );
 }

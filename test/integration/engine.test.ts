@@ -107,3 +107,42 @@ describe('the engine over a real cluster', () => {
     expect((await call<{ postsCount: number }>('stats.get')).postsCount).toBe(before);
   });
 });
+
+describe('failovers are spaced out (redis.failoverCooldownMs)', () => {
+  const COOLDOWN_MS = 4000;
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await Engine.start(suiteConfig({ failoverCooldownMs: COOLDOWN_MS }), { log: silentLogger, shell: 'web' });
+  });
+  afterAll(async () => {
+    await engine.stop();
+  });
+
+  it('a refused failover starts no cooldown; after a failover the next one and a drill get 429 rate_limited until it has passed', async () => {
+    const unknown = await engine.router.dispatch('cluster.failover', { nodeId: 'f'.repeat(40) });
+    expect(unknown.status).toBe(404);
+    const before = (await engine.router.dispatch('cluster.topology', {})).body as { ok: true; data: Topology };
+    const master = before.data.nodes.find((n) => n.role === 'master' && n.slots[0]?.start === 5461)!;
+    const replica = before.data.nodes.find((n) => n.role === 'replica' && n.masterId === master.id)!;
+    const first = await engine.router.dispatch('cluster.failover', { nodeId: replica.id });
+    expect(first.body.ok && (first.body.data as FailoverResult).promoted).toBe(true);
+    const endedAt = Date.now();
+
+    const again = await engine.router.dispatch('cluster.failover', { nodeId: master.id });
+    expect(again.status).toBe(429);
+    expect(again.body.ok === false && again.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/Cannot start a manual failover yet: the last manual failover ended .* s ago.*spaced 4\.0 s apart.*Try again in/) });
+    const drill = await engine.router.dispatch('cluster.drill', { fault: 'graceful' });
+    expect(drill.status).toBe(429);
+    expect(drill.body.ok === false && drill.body.error.message).toMatch(/Cannot start a failover drill yet/);
+
+    // Once the cooldown has passed, the undo runs (bounded: the cooldown plus the failover itself).
+    let back = await engine.router.dispatch('cluster.failover', { nodeId: master.id });
+    while (back.status === 429 && Date.now() - endedAt < COOLDOWN_MS + 10_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      back = await engine.router.dispatch('cluster.failover', { nodeId: master.id });
+    }
+    expect(Date.now() - endedAt).toBeGreaterThanOrEqual(COOLDOWN_MS);
+    expect(back.body.ok && (back.body.data as FailoverResult).promoted).toBe(true);
+  });
+});
+

@@ -42,6 +42,13 @@ export const configSchema = z.strictObject({
      * write that is not naturally idempotent carries an operation id (exactly-once effects).
      */
     commandTimeoutMs: z.number().int().min(100).max(60_000).default(1500),
+    /**
+     * The least time between the end of one failover drill or manual failover and the start of
+     * the next: the cluster's views settle, the old master catches up as a replica, and Redis's
+     * masters vote again (they refuse a second vote for one shard within 2x the node timeout).
+     * 0 turns it off (tests that drill again and again).
+     */
+    failoverCooldownMs: z.number().int().min(0).max(3_600_000).default(15_000),
     seeds: z.array(hostPort).default([]),
     /** External clusters behind NAT (Docker): announced address -> reachable address. */
     natMap: z.record(z.string(), z.strictObject({ host: z.string(), port: z.number().int() })).optional(),
@@ -146,6 +153,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
       keepRunning: flagFrom(env.REDK_KEEP_CLUSTER),
       fastFailover: flagFrom(env.REDK_REDIS_FAST_FAILOVER),
       commandTimeoutMs: intFrom(env, 'REDK_REDIS_COMMAND_TIMEOUT'),
+      failoverCooldownMs: intFrom(env, 'REDK_FAILOVER_COOLDOWN_MS'),
     }),
     http: defined({ port: intFrom(env, 'REDK_HTTP_PORT'), token: env.REDK_TOKEN || undefined }),
     stores: defined({

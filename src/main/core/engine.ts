@@ -7,6 +7,7 @@ import type { Cluster } from 'ioredis';
 import type { EngineInfo } from '../../shared/types';
 import type { NodePool } from './cluster/client';
 import { connectCluster } from './cluster/connection';
+import { FailoverCooldown } from './cluster/cooldown';
 import { FailoverDrill } from './cluster/drill';
 import type { ClusterLauncher } from './cluster/launcher';
 import { ClusterMonitor } from './cluster/monitor';
@@ -142,7 +143,10 @@ export class Engine {
     const workload = socialDrillWorkload(social, stores.documents, clock);
     // One thing moves the cluster at a time: a drill, a manual failover, or a job (resharding,
     // rebalance, scale out/in, fix); each refuses while another runs, saying which.
-    const drill: FailoverDrill = new FailoverDrill({ redis: client, pool, cluster: service, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill'), busyElsewhere: () => movingCluster() });
+    // A drill and a manual failover share one cooldown (redis.failoverCooldownMs).
+    const cooldown = new FailoverCooldown(config.redis.failoverCooldownMs);
+    service.cooldown = cooldown;
+    const drill: FailoverDrill = new FailoverDrill({ redis: client, pool, cluster: service, cooldown, launcher, supervisor, workload, nodeTimeoutMs: config.redis.nodeTimeoutMs, events, log: log.child('drill'), busyElsewhere: () => movingCluster() });
     const clusterOps: ClusterOps = new ClusterOps({
       seeds: async () => {
         const topology = await service.topology();

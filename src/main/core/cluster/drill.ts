@@ -20,6 +20,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { ClusterService } from '../services/cluster-service';
 import type { DrillWorkload } from '../services/drill-workload';
+import type { FailoverCooldown } from './cooldown';
 import { sleep, withTimeout } from '../sleep';
 import type { NodePool } from './client';
 import type { ClusterLauncher } from './launcher';
@@ -63,6 +64,8 @@ export interface DrillDeps {
   redis: Cluster;
   pool: NodePool;
   cluster: ClusterService;
+  /** Shared with the manual failover: the least time between two of them (redis.failoverCooldownMs). */
+  cooldown?: FailoverCooldown;
   /** Needed to start a crashed master again; external clusters run only the graceful drill. */
   launcher: ClusterLauncher | null;
   /** Promotes the replica as soon as a master's process exits, and restarts it (embedded cluster). */
@@ -95,6 +98,8 @@ export class FailoverDrill {
   private readonly timeline: DrillStep[] = [];
   private began = 0;
   private running = false;
+  /** The running drill has delivered its fault (the cooldown counts from its end). */
+  private faulted = false;
 
   /** A drill is running (other cluster work waits for it). */
   get busy(): boolean {
@@ -115,11 +120,13 @@ export class FailoverDrill {
     if (this.running) throw new AppError('conflict', 'A failover drill is already running.');
     const elsewhere = this.deps.busyElsewhere?.();
     if (elsewhere) throw new AppError('conflict', `Cannot run a failover drill: ${elsewhere}; wait for it to end.`);
+    this.deps.cooldown?.check('a failover drill');
     const fault: DrillFault = opts.fault ?? (opts.mode === 'graceful' ? 'graceful' : 'crash');
     if (fault !== 'graceful' && !this.deps.launcher) {
       throw new AppError('invalid_input', `The ${fault} drill signals a node's process, which Red K can only do for its embedded cluster; the graceful drill runs anywhere (see docker/README.md for a manual drill).`);
     }
     this.running = true;
+    this.faulted = false;
     const supervisor = this.deps.supervisor;
     const resume = opts.native && supervisor ? supervisor.pause() : null;
     // The supervisor's own steps join the timeline; its "rejoined" is the drill's last word anyway.
@@ -133,6 +140,8 @@ export class FailoverDrill {
       unlisten?.();
       resume?.();
       this.running = false;
+      // Only a drill that got as far as its fault spaces the next one out.
+      if (this.faulted) this.deps.cooldown?.ended('the last failover drill');
     }
   }
 
@@ -166,6 +175,7 @@ export class FailoverDrill {
     const ctx: DrillHookContext = { master: master.address, replica: replica.address, stopLoad: async () => void (await load.stop()) };
     await opts.hooks?.beforeFault?.(ctx);
     const faultAt = Date.now();
+    this.faulted = true;
     let thawTimer: NodeJS.Timeout | null = null;
     let frozen = false;
     const thaw = () => {

@@ -1,6 +1,7 @@
 /** ClusterService: what the `cluster.*` contract methods call. */
 import type { Alert, ClusterMetrics, FailoverResult, KeySlotInfo, NodeProcessNote, Topology } from '../../../shared/types';
 import { type NodePool } from '../cluster/client';
+import type { FailoverCooldown } from '../cluster/cooldown';
 import { keySlotInfo } from '../cluster/keyslot';
 import { ALERT_THRESHOLDS, evaluateAlerts, nodeMetricsFromInfo, shardAlerts, unreachableNode, windowedHitRate, withReplicationLag, type LookupSample } from '../cluster/metrics';
 import { textCommand } from '../cluster/node-client';
@@ -124,6 +125,8 @@ export class ClusterService {
 
   /** What else is moving the cluster now (a drill, a resharding job, a fix), or null; set by the engine. */
   busyElsewhere: (() => string | null) | null = null;
+  /** Shared with the drill (engine.ts): the least time between two failovers. */
+  cooldown: FailoverCooldown | null = null;
   private failingOver = false;
 
   /** A manual failover is under way. */
@@ -139,15 +142,19 @@ export class ClusterService {
     if (this.failingOver) throw new AppError('conflict', 'A manual failover is already running.');
     const elsewhere = this.busyElsewhere?.();
     if (elsewhere) throw new AppError('conflict', `Cannot run a manual failover: ${elsewhere}; wait for it to end.`);
+    this.cooldown?.check('a manual failover');
     this.failingOver = true;
+    let asked = false;
     try {
-      return await this.failoverOnce(nodeId, timeoutMs);
+      return await this.failoverOnce(nodeId, timeoutMs, () => (asked = true));
     } finally {
       this.failingOver = false;
+      // Only a failover that was asked of Redis spaces the next one out (not an unknown node).
+      if (asked) this.cooldown?.ended('the last manual failover');
     }
   }
 
-  private async failoverOnce(nodeId: string, timeoutMs: number): Promise<FailoverResult> {
+  private async failoverOnce(nodeId: string, timeoutMs: number, onAsked: () => void): Promise<FailoverResult> {
     const began = Date.now();
     const topology = await this.topology();
     const target = topology.nodes.find((n) => n.id === nodeId);
@@ -157,6 +164,7 @@ export class ClusterService {
     }
     const previous = topology.nodes.find((n) => n.id === target.masterId);
     const node = await this.pool.ready(target.address);
+    onAsked();
     await node.call('CLUSTER', 'FAILOVER');
     let askedAt = Date.now();
     for (;;) {
