@@ -183,12 +183,11 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const sockets = new Set<WebSocket>();
-  /** Sockets that have not answered the last ping yet (the heartbeat below). */
-  const unanswered = new Set<WebSocket>();
+  /** Sockets that have not answered the last ping yet (the heartbeat below); weak, so a closed one needs no cleanup. */
+  const unanswered = new WeakSet<WebSocket>();
   const maxBuffered = opts.maxBufferedBytes ?? WS_MAX_BUFFERED_BYTES;
   const drop = (ws: WebSocket, why: string) => {
     if (!sockets.delete(ws)) return;
-    unanswered.delete(ws);
     log.warn(`web shell: a WebSocket was dropped: ${why}`);
     ws.terminate();
   };
@@ -212,12 +211,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      const gone = () => {
-        sockets.delete(ws);
-        unanswered.delete(ws);
-      };
-      ws.on('close', gone);
-      ws.on('error', gone);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
       ws.on('pong', () => unanswered.delete(ws));
       // The browser only listens; anything it sends is ignored.
       ws.on('message', () => undefined);
