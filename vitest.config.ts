@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Engines the tests start as processes (serve, CLI) read REDK_* from the environment: the suites
  * drill and fail over again and again, so they run without the failover cooldown (its own tests
- * set it).
+ * set it), and they create hundreds of users, so password hashes cost 2^10 instead of 2^16.
  */
-const env = { REDK_FAILOVER_COOLDOWN_MS: '0' };
+const env = { REDK_FAILOVER_COOLDOWN_MS: '0', REDK_SCRYPT_COST: '10' };
 
 export default defineConfig({
   test: {

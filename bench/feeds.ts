@@ -67,7 +67,7 @@ export async function measurePostCreation(
   mostFollowers: number,
 ): Promise<{ results: FeedMeasure[]; figures: Record<string, number>; targets: Target[] }> {
   const nobody = 'bench.nofollowers';
-  await call('users.create', { username: nobody, displayName: 'Nobody follows me' });
+  await call('users.create', { username: nobody, displayName: 'Nobody follows me', password: 'password1' });
   const mid = await accountNear(engine, 3000, users);
   const starFollowers = mostFollowers;
   // An account's first post may enter the large set and drop its followers' pages once (a

@@ -18,7 +18,7 @@ import { runScript } from '../src/main/core/lua/scripts';
 import { LikeCache } from '../src/main/core/cache/likes';
 import { Engine } from '../src/main/core/engine';
 import { createLogger, silentLogger } from '../src/main/core/log';
-import { usernameOf } from '../src/main/core/seed/demo-data';
+import { DEMO_PASSWORD, usernameOf } from '../src/main/core/seed/demo-data';
 import { startWebShell } from '../src/main/web/server';
 import { freePortBase } from '../test/helpers/ports';
 import { coldFeedOnTestServers, coldFeedStoreCalls, coldFeedTarget, measurePostCreation, testServersBuilt, type FeedMeasure, type Target } from './feeds';
@@ -37,6 +37,8 @@ const { values } = parseArgs({
 });
 const log = createLogger('bench', values.json ? 'warn' : 'info');
 const CONCURRENCY = Number(values.concurrency);
+/** Likes through the RPC for the hot-key share (issue 12: 3,000). */
+const HOT_LIKES = 3000;
 const SECONDS = values.quick ? 2 : 5;
 const MAX_OPS = values.quick ? 5_000 : 50_000;
 
@@ -78,9 +80,10 @@ async function measure(name: string, op: (i: number) => Promise<unknown>, concur
   return { name, ops: latencies.length, opsPerSec: Math.round(latencies.length / elapsed), p50Ms: round(pct(latencies, 50)), p99Ms: round(pct(latencies, 99)), errors };
 }
 
-function rpcOnce(agent: Agent, port: number, token: string, method: string, body: string): Promise<number> {
+function rpcOnce(agent: Agent, port: number, token: string, method: string, body: string, session?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: `/rpc/${method}`, method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(session ? { 'x-redk-session': session } : {}) };
+    const req = request({ host: '127.0.0.1', port, path: `/rpc/${method}`, method: 'POST', agent, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -294,11 +297,17 @@ async function main() {
     // in flight) fall on the masters, from INFO commandstats before and after (commands run by
     // the Lua scripts included, as Redis counts them).
     const likeAgent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    // Each liker calls with its own session (A1), signed in once with the demo password.
+    const hotLikers = Array.from({ length: Math.ceil(HOT_LIKES / posts.length) }, (_, k) => usernameOf(likers + k));
+    const sessions = new Map<string, string>();
+    for (const name of hotLikers) sessions.set(name, (await e.accounts.signIn(name, DEMO_PASSWORD, 'bench')).session);
     const before = await commandsPerMaster(e);
-    const hotLikes = await measure('likes.like through the RPC (HTTP loopback), for the hot-key share', (i) =>
-      rpcOnce(likeAgent, shell.port, 'bench-token-123', 'likes.like', JSON.stringify({ postId: posts[i % posts.length]!.id, username: usernameOf(likers + Math.floor(i / posts.length)) })).then((status) => {
+    const hotLikes = await measure('likes.like through the RPC (HTTP loopback), for the hot-key share', (i) => {
+      const username = usernameOf(likers + Math.floor(i / posts.length));
+      return rpcOnce(likeAgent, shell.port, 'bench-token-123', 'likes.like', JSON.stringify({ postId: posts[i % posts.length]!.id, username }), sessions.get(username)).then((status) => {
         if (status !== 200) throw new Error(`likes.like answered HTTP ${status}`);
-      }), CONCURRENCY, 3000);
+      });
+    }, CONCURRENCY, HOT_LIKES);
     const after = await commandsPerMaster(e);
     likeAgent.destroy();
     results.push(hotLikes);

@@ -91,15 +91,29 @@ app.whenReady().then(async () => {
     return;
   }
   const running = engine;
-  ipcMain.handle(IPC_CHANNELS.rpc, async (event, method: unknown, input: unknown) => {
+  // The user of the session the window's last call carried (A1): direct messages go to the
+  // window only when they are that user's.
+  let windowUser: string | null = null;
+  ipcMain.handle(IPC_CHANNELS.rpc, async (event, method: unknown, input: unknown, session: unknown) => {
     if (!trustedSender(event)) {
       return { ok: false, error: { code: 'forbidden', message: 'This page may not call the engine.' } };
     }
     // The renderer's drawer shows every call's Redis trace.
-    return (await running.router.dispatch(typeof method === 'string' ? method : '', input, { trace: true })).body;
+    const result = await running.router.dispatch(typeof method === 'string' ? method : '', input, {
+      trace: true,
+      caller: { kind: 'client', session: typeof session === 'string' ? session : null, client: 'electron' },
+    });
+    if (typeof session !== 'string' || (!result.body.ok && result.body.error.code === 'unauthorized')) windowUser = null;
+    else if (result.user) windowUser = result.user;
+    return result.body;
   });
   running.events.on((payload) => {
-    if (window && !window.isDestroyed()) window.webContents.send(IPC_CHANNELS.event, payload);
+    if (!window || window.isDestroyed()) return;
+    if (payload.event === 'messages.new') {
+      const { from, to } = payload.data as { from: string; to: string };
+      if (windowUser === null || (from !== windowUser && to !== windowUser)) return;
+    }
+    window.webContents.send(IPC_CHANNELS.event, payload);
   });
   createWindow();
 });

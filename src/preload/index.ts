@@ -6,7 +6,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { IPC_CHANNELS, type RedkBridge } from '../shared/ipc';
 
 const bridge: RedkBridge = {
-  invoke: (method, input) => ipcRenderer.invoke(IPC_CHANNELS.rpc, String(method), input),
+  invoke: (method, input, session) => ipcRenderer.invoke(IPC_CHANNELS.rpc, String(method), input, typeof session === 'string' ? session : null),
   subscribe: (listener) => {
     const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
     ipcRenderer.on(IPC_CHANNELS.event, wrapped);

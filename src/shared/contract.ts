@@ -59,6 +59,10 @@ const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max).refine((s) => !CONTROL.test(s), 'must not contain control characters (such as NUL)');
 const displayName = text(64).refine((s) => !INVISIBLE.test(s), 'must not contain bidi overrides or zero-width characters');
+/** Limits of accounts/passwords.ts, kept here too: the contract has no runtime dependency on the engine. */
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 256;
+const password = z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
 const feedKind = z.enum(['all', 'following', 'self']);
 const followPair = z.strictObject({ follower: usernameSchema, followee: usernameSchema });
 /** The start of a username: the same closed alphabet as names.ts, possibly empty (no filter). */
@@ -173,9 +177,22 @@ export const contract = {
   /** Stops after the slot in hand: every slot stays owned by one master and none is left open. */
   'cluster.jobCancel': returns<ClusterJob>()(z.strictObject({ id: jobId })),
 
+  /** Sign up: open to anyone (no session). Only a slow hash of the password is kept. */
   'users.create': returns<User>()(
-    z.strictObject({ username: usernameSchema, displayName }),
+    z.strictObject({ username: usernameSchema, displayName, password }),
   ),
+  /**
+   * A session for the name (ignoring case) and password, or invalid_credentials whichever of the
+   * two is wrong; rate_limited after too many failures. The session travels with every later call
+   * (web shell: the X-Redk-Session header; Electron: with the IPC call), never in a URL.
+   */
+  'session.signIn': returns<{ session: string; user: User }>()(
+    z.strictObject({ username: usernameSchema, password: z.string().min(1, 'must not be empty').max(PASSWORD_MAX) }),
+  ),
+  /** Ends the session the call carries (no session: nothing to end). */
+  'session.signOut': returns<{ signedOut: boolean }>()(none),
+  /** The user of the session the call carries; unauthorized without a valid one. */
+  'session.me': returns<User>()(none),
   /** With `viewer`, also whether that user follows this one (followedByViewer). */
   'users.get': returns<User>()(z.strictObject({ username: usernameSchema, viewer: usernameSchema.optional() })),
   /**
@@ -227,6 +244,54 @@ export const contract = {
 } as const;
 
 export type Contract = typeof contract;
+
+/**
+ * Who may call a method when the call comes from a client (the web shell or the Electron window);
+ * the engine's own callers (CLI, tests, bench) act with the names they give.
+ * - operator: the cluster inspector and engine tools, for whoever holds the shell (its token, the window);
+ * - open: no session needed (sign up, sign in, sign out);
+ * - member: any signed-in user; the fields in `self` (when given) must name the session's user;
+ * - participant: a signed-in user who is one of the two named in `pair`.
+ */
+export type Access =
+  | { kind: 'operator' }
+  | { kind: 'open' }
+  | { kind: 'member'; self?: readonly string[] }
+  | { kind: 'participant'; pair: readonly [string, string] };
+
+const operator: Access = { kind: 'operator' };
+const open: Access = { kind: 'open' };
+const member = (...self: string[]): Access => ({ kind: 'member', self });
+
+export const access: Record<MethodName, Access> = {
+  ...(Object.fromEntries(Object.keys(contract).filter((m) => m.startsWith('cluster.')).map((m) => [m, operator])) as Record<MethodName, Access>),
+  'engine.info': operator,
+  'stats.get': operator,
+  'sync.now': operator,
+  'sync.status': operator,
+  'users.create': open,
+  'session.signIn': open,
+  'session.signOut': open,
+  'session.me': member(),
+  'users.get': member('viewer'),
+  'users.search': open,
+  'posts.create': member('author'),
+  'posts.get': member('viewer'),
+  'likes.like': member('username'),
+  'likes.unlike': member('username'),
+  'feeds.get': member('viewer'),
+  'follows.follow': member('follower'),
+  'follows.unfollow': member('follower'),
+  'follows.list': member(),
+  'suggestions.get': member('username'),
+  'comments.add': member('author'),
+  'comments.list': member(),
+  'messages.send': member('from'),
+  'messages.list': { kind: 'participant', pair: ['a', 'b'] },
+  'messages.read': member('username'),
+  'conversations.list': member('username'),
+  'trending.get': member(),
+};
 export type MethodName = keyof Contract;
 /** What a caller sends (before validation: defaults optional). */
 export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
@@ -240,7 +305,10 @@ export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(contract, name);
 }
 
-/** Events the engine pushes (IPC channel `redk:event` / WebSocket `/events`). */
+/**
+ * Events the engine pushes (IPC channel `redk:event` / WebSocket `/events`). `messages.new` goes
+ * only to the connections of its two people; the others go to every connection.
+ */
 export interface EventMap {
   'cluster.topology': Topology;
   'cluster.alerts': Alert[];
@@ -253,6 +321,11 @@ export interface EventMap {
   'sync.progress': SyncStatus;
   /** A resharding job's progress: slots done/total, keys moved, keys/s, ETA, state. */
   'cluster.job': ClusterJob;
+  /**
+   * Web shell only, to one socket: whose direct messages it now receives, after its first message
+   * or a later {"session": ...} (null: nobody's, the session is not a live one).
+   */
+  'session.listening': { user: string | null };
 }
 export type EventName = keyof EventMap;
 export interface EngineEvent<E extends EventName = EventName> {

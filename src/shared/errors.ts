@@ -7,6 +7,8 @@ export const errorStatus = {
   invalid_input: 400,
   invalid_username: 400,
   unauthorized: 401,
+  /** A sign-in with a name or a password that is wrong: one answer for both, so names cannot be probed. */
+  invalid_credentials: 401,
   forbidden: 403,
   not_found: 404,
   unknown_method: 404,
@@ -16,7 +18,7 @@ export const errorStatus = {
   confirmation_required: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
-  /** Too soon after the last one (a failover cooldown); the message says when to try again. */
+  /** Too soon after the last one (a failover cooldown, failed sign-ins); the message says when to try again. */
   rate_limited: 429,
   internal: 500,
   not_implemented: 501,

@@ -6,6 +6,7 @@ export const IPC_CHANNELS = { rpc: 'redk:rpc', event: 'redk:event' } as const;
 
 /** The raw bridge the preload exposes as `window.redkBridge`; the renderer wraps it in a RedkClient. */
 export interface RedkBridge {
-  invoke(method: string, input: unknown): Promise<unknown>;
+  /** `session`: the signed-in session's token (A1), or null; the main process resolves it to a user. */
+  invoke(method: string, input: unknown, session: string | null): Promise<unknown>;
   subscribe(listener: (event: unknown) => void): () => void;
 }

@@ -37,7 +37,7 @@ describe('finding users: sign-in search and side-nav suggestions', () => {
   beforeAll(async () => {
     serve = await startServe();
     for (const [username, displayName] of [['quinn.adams7', 'Quinn Adams'], ['Quinn_B', 'Quinn B'], ['quill', 'Quill Pen'], ['zed', 'Zed']]) {
-      const { status } = await rpc(serve, 'users.create', { username, displayName });
+      const { status } = await rpc(serve, 'users.create', { username, displayName, password: 'password1' });
       expect(status).toBe(200);
     }
     browser = await launchChromium();
@@ -66,7 +66,7 @@ describe('finding users: sign-in search and side-nav suggestions', () => {
     }
   });
 
-  it('the sign-in screen lists users as you type, says when nobody matches, and signs in from a result', async () => {
+  it('the sign-in screen lists users as you type, says when nobody matches, and a result fills the form for its password', async () => {
     // An empty box shows the first users, so a fresh install has someone to pick.
     expect(await signInResults(page, '')).toEqual(['quill', 'quinn.adams7', 'Quinn_B', 'zed']);
     await page.getByTestId('signin-search').fill('QUIN');
@@ -76,6 +76,9 @@ describe('finding users: sign-in search and side-nav suggestions', () => {
     await page.getByTestId('signin-search').fill('quinn.');
     expect(await signInResults(page, 'quinn.')).toEqual(['quinn.adams7']);
     await page.locator('[data-testid=signin-result][data-username="quinn.adams7"]').click();
+    expect(await page.getByTestId('signin-username').inputValue()).toBe('quinn.adams7');
+    await page.getByTestId('signin-password').fill('password1');
+    await page.getByTestId('signin-submit').click();
     await expect.poll(() => page.getByTestId('signed-in-as').textContent(), WAIT).toBe('@quinn.adams7');
   });
 

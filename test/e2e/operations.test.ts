@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { shellApi } from '../helpers/shell-api';
 
 const SHOTS = 'docs/screenshots';
 const WAIT = { timeout: 30_000 };
@@ -18,21 +19,17 @@ describe('npm run serve in Chromium: cluster operations', () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
-  const rpc = async (method: string, input: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${serve.port}/rpc/${method}`, { method: 'POST', headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-    const body = (await res.json()) as { ok: boolean; data?: unknown; error?: { message: string } };
-    if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-    return body.data;
-  };
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     serve = await startServe();
     // Some data for the heat map: users, posts and likes through the API.
-    for (let u = 0; u < 12; u++) await rpc('users.create', { username: `op${u}`, displayName: `Operator ${u}` });
+    const api = shellApi(serve.port, serve.token);
+    const sessions: string[] = [];
+    for (let u = 0; u < 12; u++) sessions.push(await api.signUp(`op${u}`));
     const posts: string[] = [];
-    for (let p = 0; p < 60; p++) posts.push(((await rpc('posts.create', { author: `op${p % 12}`, text: `post ${p}` })) as { id: string }).id);
-    await Promise.all(posts.map((id, i) => rpc('likes.like', { postId: id, username: `op${i % 12}` })));
+    for (let p = 0; p < 60; p++) posts.push((await api.must<{ id: string }>('posts.create', { author: `op${p % 12}`, text: `post ${p}` }, sessions[p % 12])).id);
+    await Promise.all(posts.map((id, i) => api.must('likes.like', { postId: id, username: `op${i % 12}` }, sessions[i % 12])));
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, colorScheme: 'light' });
     page = await context.newPage();

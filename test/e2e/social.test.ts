@@ -7,6 +7,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { shellApi } from '../helpers/shell-api';
 
 const SHOTS = 'docs/screenshots';
 const WAIT = { timeout: 20_000 };
@@ -14,9 +15,12 @@ const WAIT = { timeout: 20_000 };
 const text = (locator: Locator) => expect.poll(() => locator.textContent(), WAIT);
 const attr = (locator: Locator, name: string) => expect.poll(() => locator.getAttribute(name), WAIT);
 
+const PASSWORD = 'correct horse 1';
+
 async function signUp(page: Page, username: string, displayName: string): Promise<void> {
   await page.getByTestId('signup-username').fill(username);
   await page.getByTestId('signup-display').fill(displayName);
+  await page.getByTestId('signup-password').fill(PASSWORD);
   await page.getByTestId('signup-submit').click();
   await text(page.getByTestId('signed-in-as')).toBe(`@${username}`);
 }
@@ -82,9 +86,16 @@ describe('npm run serve in Chromium: the social client', () => {
     await signUp(alice, 'alice', 'Alice Liddell');
 
     await dave.getByTestId('signup-username').fill('bad name{x}');
+    await dave.getByTestId('signup-password').fill(PASSWORD);
     await dave.getByTestId('signup-submit').click();
     await attr(dave.getByTestId('error'), 'data-code').toBe('invalid_username');
+    await dave.getByTestId('signup-username').fill('dave');
+    await dave.getByTestId('signup-password').fill('short');
+    await dave.getByTestId('signup-submit').click();
+    await attr(dave.getByTestId('error'), 'data-code').toBe('invalid_input');
+    expect(await dave.getByTestId('error').textContent()).toContain('at least 8 characters');
     await dave.getByTestId('signup-username').fill('alice');
+    await dave.getByTestId('signup-password').fill(PASSWORD);
     await dave.getByTestId('signup-submit').click();
     await attr(dave.getByTestId('error'), 'data-code').toBe('conflict');
     expect(await dave.getByTestId('error').textContent()).toContain('taken');
@@ -247,15 +258,12 @@ describe('npm run serve in Chromium: the social client', () => {
 
   it("a feed longer than one page: scrolling to its end loads older posts, to the last one", async () => {
     const { dave } = pages;
-    // 70 posts straight through the web shell API (typing them would take minutes).
-    for (let i = 1; i <= 70; i++) {
-      const res = await fetch(`http://127.0.0.1:${serve.port}/rpc/posts.create`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ author: 'dave', text: `Dave's note number ${i}` }),
-      });
-      expect(res.status).toBe(200);
-    }
+    // 70 posts straight through the web shell API (typing them would take minutes), with the
+    // session dave's page signed in with.
+    const session = await dave.evaluate<string | null>("localStorage.getItem('redk.session.token')");
+    expect(session).toMatch(/\.dave$/);
+    const shell = shellApi(serve.port, serve.token);
+    for (let i = 1; i <= 70; i++) await shell.must('posts.create', { author: 'dave', text: `Dave's note number ${i}` }, session);
     await dave.getByTestId('nav-home').click();
     await dave.getByTestId('feed-tab-self').click();
     await dave.getByTestId('feed-refresh').click();
@@ -285,13 +293,12 @@ describe('npm run serve in Chromium: the social client', () => {
 
   it('a follow made in another browser is known at sign-in: that user\'s new posts are offered live', async () => {
     const { carol } = pages;
-    const api = async (method: string, body: unknown) => {
-      const res = await fetch(`http://127.0.0.1:${serve.port}/rpc/${method}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(res.status, `${method} ${await res.clone().text()}`).toBe(200);
+    // "Another browser": the API with sessions of its own for carol and bob.
+    const shell = shellApi(serve.port, serve.token);
+    const signIn = async (username: string) => (await shell.must<{ session: string }>('session.signIn', { username, password: PASSWORD })).session;
+    const sessions: Record<string, string> = { carol: await signIn('carol'), bob: await signIn('bob') };
+    const api = async (method: string, body: { follower?: string; author?: string; followee?: string; text?: string }) => {
+      await shell.must(method, body, sessions[body.follower ?? body.author ?? '']);
     };
     await api('follows.follow', { follower: 'carol', followee: 'bob' });
     try {
@@ -324,6 +331,20 @@ describe('npm run serve in Chromium: the social client', () => {
     await bob.getByTestId('sign-out').click();
     await bob.getByTestId('recent-user').first().waitFor(WAIT);
     expect(await bob.getByTestId('recent-user').allTextContents()).toEqual([expect.stringContaining('bob')]);
+    // Signed out for real: a reload stays on the sign-in screen.
+    await bob.reload();
+    await bob.getByTestId('signin-password').waitFor(WAIT);
+    expect(await bob.getByTestId('signed-in-as').count()).toBe(0);
+    // A wrong password reads as an error; the right one signs back in.
+    await bob.getByTestId('recent-user').first().click();
+    expect(await bob.getByTestId('signin-username').inputValue()).toBe('bob');
+    await bob.getByTestId('signin-password').fill('not the password');
+    await bob.getByTestId('signin-submit').click();
+    await attr(bob.getByTestId('error'), 'data-code').toBe('invalid_credentials');
+    expect(await bob.getByTestId('error').textContent()).toContain('Wrong username or password');
+    await bob.getByTestId('signin-password').fill(PASSWORD);
+    await bob.getByTestId('signin-submit').click();
+    await text(bob.getByTestId('signed-in-as')).toBe('@bob');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -16,24 +16,21 @@ import { openStores } from '../../src/main/core/stores';
 import type { LikeOutcome, Post } from '../../src/shared/types';
 import { freePortBase } from '../helpers/ports';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
+import { shellApi, TEST_PASSWORD } from '../helpers/shell-api';
 import { tempDir } from '../helpers/temp-dirs';
 
-async function rpc<T>(serve: ServeProcess, method: string, input: unknown = {}): Promise<{ ok: true; data: T } | { ok: false; code: string }> {
+/** A call through the serve's web shell; a dropped connection (the kill) is the code 'connection'. */
+async function rpc<T>(serve: ServeProcess, method: string, input: unknown = {}, session?: string): Promise<{ ok: true; data: T } | { ok: false; code: string }> {
   try {
-    const res = await fetch(`http://127.0.0.1:${serve.port}/rpc/${method}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(input),
-    });
-    const body = (await res.json()) as { ok: boolean; data?: T; error?: { code: string } };
-    return body.ok ? { ok: true, data: body.data as T } : { ok: false, code: body.error?.code ?? '?' };
+    const answer = await shellApi(serve.port, serve.token).call<T>(method, input, session);
+    return answer.ok ? { ok: true, data: answer.data } : { ok: false, code: answer.code };
   } catch {
     return { ok: false, code: 'connection' };
   }
 }
 
-async function must<T>(serve: ServeProcess, method: string, input: unknown = {}): Promise<T> {
-  const r = await rpc<T>(serve, method, input);
+async function must<T>(serve: ServeProcess, method: string, input: unknown = {}, session?: string): Promise<T> {
+  const r = await rpc<T>(serve, method, input, session);
   if (!r.ok) throw new Error(`${method}: ${r.code}`);
   return r.data;
 }
@@ -55,9 +52,10 @@ describe('the engine SIGKILLed mid-flush', () => {
     const first = await startServe({ REDK_SYNC_INTERVAL_MS: '3600000' }, 120_000, { dataDir, portBase });
     serves.push(first);
     const users = ['crash_a', 'crash_b', 'crash_c', 'crash_d'];
-    for (const u of users) await must(first, 'users.create', { username: u, displayName: u });
+    const sessions = new Map<string, string>();
+    for (const u of users) sessions.set(u, await shellApi(first.port, first.token).signUp(u));
     const posts: string[] = [];
-    for (let i = 0; i < 12; i++) posts.push((await must<{ id: string }>(first, 'posts.create', { author: users[i % 4], text: `crash post ${i}` })).id);
+    for (let i = 0; i < 12; i++) posts.push((await must<{ id: string }>(first, 'posts.create', { author: users[i % 4], text: `crash post ${i}` }, sessions.get(users[i % 4]!))).id);
 
     // pair -> last durable answer (null: unknown since)
     const expected = new Map<string, boolean | null>();
@@ -68,7 +66,7 @@ describe('the engine SIGKILLed mid-flush', () => {
         const postId = posts[(c * 5 + i) % posts.length]!;
         const pair = `${postId}|${user}`;
         const like = expected.get(pair) !== true;
-        const r = await rpc<LikeOutcome>(first, like ? 'likes.like' : 'likes.unlike', { postId, username: user });
+        const r = await rpc<LikeOutcome>(first, like ? 'likes.like' : 'likes.unlike', { postId, username: user }, sessions.get(user));
         if (r.ok && r.data.durable) {
           expected.set(pair, like);
           durable++;
@@ -89,10 +87,11 @@ describe('the engine SIGKILLed mid-flush', () => {
     const second = await startServe({}, 120_000, { dataDir, portBase });
     serves.push(second);
     await must(second, 'sync.now');
+    // Sessions live in Redis, so they outlive the engine that made them.
     for (const [pair, liked] of expected) {
       if (liked === null) continue;
       const [postId, user] = pair.split('|') as [string, string];
-      expect((await must<Post>(second, 'posts.get', { id: postId, viewer: user })).likedByMe, pair).toBe(liked);
+      expect((await must<Post>(second, 'posts.get', { id: postId, viewer: user }, sessions.get(user))).likedByMe, pair).toBe(liked);
     }
     expect(await second.stop()).toBe(0);
 
@@ -114,12 +113,14 @@ describe('the engine SIGKILLed mid-flush', () => {
 
     const third = await startServe({}, 120_000, { dataDir, portBase });
     serves.push(third);
+    // The wipe signed everybody out: in again, with the password the store kept.
+    for (const u of users) sessions.set(u, (await must<{ session: string }>(third, 'session.signIn', { username: u, password: TEST_PASSWORD })).session);
     const checked = [...expected.values()].filter((v) => v !== null).length;
     process.stderr.write(`engine crash: ${durable} durable likes/unlikes before the SIGKILL; ${checked} (post, user) pairs checked after the next engine's sync and again after a full cache wipe\n`);
     for (const [pair, liked] of expected) {
       if (liked === null) continue;
       const [postId, user] = pair.split('|') as [string, string];
-      expect((await must<Post>(third, 'posts.get', { id: postId, viewer: user })).likedByMe, `${pair} after the wipe`).toBe(liked);
+      expect((await must<Post>(third, 'posts.get', { id: postId, viewer: user }, sessions.get(user))).likedByMe, `${pair} after the wipe`).toBe(liked);
     }
   }, 240_000);
 });

@@ -68,7 +68,7 @@ describe('one owner per data folder', () => {
     const dataDir = tempDir('redk-owner');
     const first = await startServe({}, 120_000, { dataDir });
     running.push(first);
-    await rpc(first, 'users.create', { username: 'owner_alice', displayName: 'Alice' });
+    await rpc(first, 'users.create', { username: 'owner_alice', displayName: 'Alice', password: 'password1' });
 
     const secondPort = await freePort();
     const second = await runCliEntry('src/main/cli/serve.ts', [], {
@@ -113,7 +113,7 @@ describe('one owner per data folder', () => {
     const next = await startServe({}, 120_000, { dataDir, portBase });
     running.push(next);
     expect(next.output()).toContain(`its owner (pid ${first.child.pid}) is gone`);
-    await rpc(next, 'users.create', { username: 'after_crash', displayName: 'After' });
+    await rpc(next, 'users.create', { username: 'after_crash', displayName: 'After', password: 'password1' });
   });
 });
 
@@ -124,12 +124,15 @@ describe('stopping what was started', () => {
       const launcher = launcherFor(serve.dataDir, serve.portBase);
       expect(await runningNodes(launcher)).toHaveLength(6);
       // A browser's visit: the event stream open, the metrics panel polling.
-      const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/events?token=${serve.token}`, { headers: { origin: `http://127.0.0.1:${serve.port}` } });
+      const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/events`, { headers: { origin: `http://127.0.0.1:${serve.port}` } });
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
         ws.once('error', reject);
       });
       ws.on('error', () => undefined);
+      const listening = new Promise<void>((resolve) => ws.on('message', (m) => String(m).includes('session.listening') && resolve()));
+      ws.send(JSON.stringify({ token: serve.token, session: null }));
+      await listening;
       for (let i = 0; i < 3; i++) await rpc(serve, 'cluster.metrics');
       const exited = new Promise<number | null>((r) => serve.child.once('exit', (code) => r(code)));
       // The group, as a service manager or Ctrl+C under setsid sends it; then once more, as npm

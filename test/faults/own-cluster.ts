@@ -19,7 +19,7 @@ export interface OwnEngine {
 
 export async function startOwnEngine(prefix: string, nodeTimeoutMs = 2000, maxmemory = '64mb'): Promise<OwnEngine> {
   const dataDir = tempDir(prefix);
-  const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs, maxmemory, failoverCooldownMs: 0 } }, { REDK_DATA_DIR: dataDir });
+  const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs, maxmemory, failoverCooldownMs: 0 }, accounts: { scryptCost: 10 } }, { REDK_DATA_DIR: dataDir });
   const launcher = new ClusterLauncher(launcherOptionsFrom(config, silentLogger));
   const engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
   return {

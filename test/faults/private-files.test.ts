@@ -47,10 +47,10 @@ describe('faults: the data folder and the embedded nodes are private to their us
     chmodSync(dataDir, 0o755);
     expect(opened(dataDir).length, 'the checker sees open modes').toBe(3);
 
-    const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs: 2000 } }, { REDK_DATA_DIR: dataDir });
+    const config = loadConfig({ dataDir, redis: { portBase: await freePortBase(), nodeTimeoutMs: 2000 }, accounts: { scryptCost: 10 } }, { REDK_DATA_DIR: dataDir });
     launcher = new ClusterLauncher(launcherOptionsFrom(config, silentLogger));
     engine = await Engine.start(config, { log: silentLogger, shell: 'web' });
-    await dispatchOk(engine, 'users.create', { username: 'priv', displayName: 'Private' });
+    await dispatchOk(engine, 'users.create', { username: 'priv', displayName: 'Private', password: 'password1' });
     const { id } = await dispatchOk<{ id: string }>(engine, 'posts.create', { author: 'priv', text: 'nobody else reads this file' });
     await dispatchOk(engine, 'likes.like', { postId: id, username: 'priv' });
     await engine.sync.flush();

@@ -34,7 +34,7 @@ export interface Workload {
 
 export async function setupNetwork(engine: Engine, clients: number, postCount: number, tag: string) {
   const users = Array.from({ length: clients }, (_, i) => `${tag}_u${i}`);
-  for (const u of users) await dispatchOk(engine, 'users.create', { username: u, displayName: `Client ${u}` });
+  for (const u of users) await dispatchOk(engine, 'users.create', { username: u, displayName: `Client ${u}`, password: 'password1' });
   const posts: string[] = [];
   for (let i = 0; i < postCount; i++) posts.push((await dispatchOk<{ id: string }>(engine, 'posts.create', { author: users[i % clients], text: `fault post ${i}` })).id);
   return { users, posts };

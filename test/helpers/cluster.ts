@@ -8,10 +8,13 @@ import { loadConfig, type Config } from '../../src/main/core/config';
  * No failover cooldown: the suite drills and fails over one shard after another on purpose
  * (test/unit/cooldown.test.ts and the engine test check the cooldown itself).
  */
+/** Password hashes in tests cost 2^10 (a few ms), not the default 2^16: the suites create hundreds of users. */
+export const TEST_SCRYPT_COST = 10;
+
 export function suiteConfig(over: { scaleReads?: Config['redis']['scaleReads']; failoverCooldownMs?: number } = {}): Config {
   const { portBase, dataDir } = inject('cluster');
   return loadConfig(
-    { dataDir, redis: { portBase, nodeTimeoutMs: 2000, maxmemory: '64mb', failoverCooldownMs: 0, ...over } },
+    { dataDir, redis: { portBase, nodeTimeoutMs: 2000, maxmemory: '64mb', failoverCooldownMs: 0, ...over }, accounts: { scryptCost: TEST_SCRYPT_COST } },
     { REDK_DATA_DIR: dataDir },
   );
 }

@@ -22,7 +22,7 @@ describe('rebuilt after a cache wipe', () => {
 
   beforeAll(async () => {
     ({ engine, call } = await startTestEngine({ clock: () => (now += 1) }));
-    for (const u of USERS) await call('users.create', { username: u, displayName: u.toUpperCase() });
+    for (const u of USERS) await call('users.create', { username: u, displayName: u.toUpperCase(), password: 'password1' });
     for (const [a, b] of [['ann', 'bob'], ['bob', 'ann'], ['cy', 'ann'], ['dee', 'bob'], ['eve', 'cy']] as const) await call('follows.follow', { follower: a, followee: b });
     for (let i = 0; i < 12; i++) postIds.push((await call<{ id: string }>('posts.create', { author: USERS[i % 3], text: `post ${i}` })).id);
     // Likes at three ages: more than a day ago, hours ago, just now; so every window differs.

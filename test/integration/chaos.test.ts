@@ -39,7 +39,7 @@ describe('chaos: a Redis node and the store go down under load, then come back',
   const call = (method: string, input: unknown) => engine.router.dispatch(method, input);
 
   it('answers every failed call with a clear 503/504 code and recovers when both return', async () => {
-    for (const u of ['chaos1', 'chaos2', 'chaos3']) expect((await call('users.create', { username: u, displayName: u })).status).toBe(200);
+    for (const u of ['chaos1', 'chaos2', 'chaos3']) expect((await call('users.create', { username: u, displayName: u, password: 'password1' })).status).toBe(200);
     const posts: string[] = [];
     for (let i = 0; i < 6; i++) {
       const res = await call('posts.create', { author: `chaos${(i % 3) + 1}`, text: `chaos ${i}` });
@@ -83,7 +83,7 @@ describe('chaos: a Redis node and the store go down under load, then come back',
     const deadline = Date.now() + 60_000;
     let healthy = 0;
     while (healthy < 20 && Date.now() < deadline) {
-      const res = await call('users.create', { username: `back${Date.now() % 1e9}`, displayName: 'Back' });
+      const res = await call('users.create', { username: `back${Date.now() % 1e9}`, displayName: 'Back', password: 'password1' });
       const feed = await call('feeds.get', { username: 'chaos1', kind: 'self' });
       healthy = res.status === 200 && feed.status === 200 ? healthy + 1 : 0;
       await sleep(100);

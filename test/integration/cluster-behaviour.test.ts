@@ -35,8 +35,8 @@ describe('cluster behaviour seen by the engine', () => {
 
   beforeAll(async () => {
     ({ engine, call } = await startTestEngine({}));
-    await call('users.create', { username: 'mover', displayName: 'Mover' });
-    await call('users.create', { username: 'mover2', displayName: 'Mover Two' });
+    await call('users.create', { username: 'mover', displayName: 'Mover', password: 'password1' });
+    await call('users.create', { username: 'mover2', displayName: 'Mover Two', password: 'password1' });
   });
   afterAll(async () => {
     await engine?.stop();

@@ -53,7 +53,7 @@ describe('coherence in parallel: several clients against the model', () => {
     // Which fan-out path each post took, to show both were checked against the model.
     countFanoutPaths(engine, fanout);
     for (let i = 0; i < 6; i++) {
-      await call('users.create', { username: `p${i}`, displayName: `P ${i}` });
+      await call('users.create', { username: `p${i}`, displayName: `P ${i}`, password: 'password1' });
       model.users.add(`p${i}`);
     }
   });
@@ -231,7 +231,7 @@ describe('coherence in parallel: several clients against the model', () => {
   }, 900_000);
 
   it('a comment list or a conversation rebuilt from a store snapshot older than an append does not hide the append', async () => {
-    for (const u of ['race_a', 'race_b']) await call('users.create', { username: u, displayName: u });
+    for (const u of ['race_a', 'race_b']) await call('users.create', { username: u, displayName: u, password: 'password1' });
     const post = (await call<{ id: string }>('posts.create', { author: 'race_a', text: 'race' })).id;
     await call('comments.add', { postId: post, author: 'race_b', text: 'first' });
     await call('messages.send', { from: 'race_a', to: 'race_b', text: 'first' });

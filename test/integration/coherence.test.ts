@@ -14,7 +14,7 @@ import { countFanoutPaths, SocialModel } from '../helpers/social-model';
 import { seededRandom } from '../../src/main/core/seed/random';
 import { tempDir } from '../helpers/temp-dirs';
 
-// 1,500 in npm test (about 110 s here; it checks every view after every step), 10,000 with
+// 1,500 in npm test (it checks every view after every step, the reads of a check concurrently), 10,000 with
 // `npm run test:faults -- --long`.
 const STEPS = Number(process.env.REDK_MODEL_STEPS ?? 1500);
 const SEED = Number(process.env.REDK_MODEL_SEED ?? Date.now() % 1_000_000);
@@ -52,28 +52,44 @@ describe('coherence: the engine against an in-memory model', () => {
     await engine?.stop();
   });
 
+  /** Every view of every user, read concurrently (reads only, after the step has finished), then compared in order. */
   async function checkViews(step: number, op: string) {
     const where = `step ${step} (${op}), seed ${SEED}`;
-    for (const u of model.users) {
-      for (const kind of ['all', 'following', 'self'] as const) {
-        const feed = await call<Post[]>('feeds.get', { username: u, kind });
+    const kinds = ['all', 'following', 'self'] as const;
+    const [views, trending, stats] = await Promise.all([
+      Promise.all(
+        [...model.users].map(async (u) => {
+          const [feeds, profile, follows, suggestions, conversations] = await Promise.all([
+            Promise.all(kinds.map((kind) => call<Post[]>('feeds.get', { username: u, kind }))),
+            call<User>('users.get', { username: u }),
+            call<{ following: string[] }>('follows.list', { username: u }),
+            call<Suggestion[]>('suggestions.get', { username: u }),
+            call<Conversation[]>('conversations.list', { username: u }),
+          ]);
+          return { u, feeds, profile, follows, suggestions, conversations };
+        }),
+      ),
+      Promise.all((['all', '1h', '24h'] as const).map((window) => call<TrendingEntry[]>('trending.get', { window }))),
+      call<Stats>('stats.get', {}),
+    ]);
+    for (const { u, feeds, profile, follows, suggestions, conversations } of views) {
+      kinds.forEach((kind, k) => {
         const expected = model.feed(u, kind).map((p) => ({ id: p.id, likesCount: p.likers.size, commentsCount: p.comments }));
-        expect(feed.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount })), `${where}: ${kind} feed of ${u}`).toEqual(expected);
-      }
-      const profile = await call<User>('users.get', { username: u });
+        expect(feeds[k]!.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount })), `${where}: ${kind} feed of ${u}`).toEqual(expected);
+      });
       expect([profile.followers, profile.following, profile.posts], `${where}: profile of ${u}`).toEqual([
         model.followers(u).length,
         model.following(u).length,
         model.posts.filter((p) => p.author === u).length,
       ]);
-      expect(await call<{ following: string[] }>('follows.list', { username: u }), `${where}: whom ${u} follows`).toEqual({ following: [...model.following(u)].sort(), truncated: false });
-      expect(await call<Suggestion[]>('suggestions.get', { username: u }), `${where}: suggestions of ${u}`).toEqual(model.suggestions(u));
-      expect(await call<Conversation[]>('conversations.list', { username: u }), `${where}: conversations of ${u}`).toEqual(model.conversations(u));
+      expect(follows, `${where}: whom ${u} follows`).toEqual({ following: [...model.following(u)].sort(), truncated: false });
+      expect(suggestions, `${where}: suggestions of ${u}`).toEqual(model.suggestions(u));
+      expect(conversations, `${where}: conversations of ${u}`).toEqual(model.conversations(u));
     }
-    for (const window of ['all', '1h', '24h'] as const) {
-      expect(await call<TrendingEntry[]>('trending.get', { window }), `${where}: trending ${window}`).toEqual(model.trending());
+    for (const [w, window] of (['all', '1h', '24h'] as const).entries()) {
+      expect(trending[w], `${where}: trending ${window}`).toEqual(model.trending());
     }
-    expect(await call<Stats>('stats.get', {}), `${where}: stats`).toEqual({ postsCount: model.posts.length, usersCount: model.users.size });
+    expect(stats, `${where}: stats`).toEqual({ postsCount: model.posts.length, usersCount: model.users.size });
   }
 
   it(`${STEPS} random steps leave zero divergences`, async () => {
@@ -89,12 +105,12 @@ describe('coherence: the engine against an in-memory model', () => {
         if (model.users.size < 2 || (roll < 0.06 && model.users.size < 7)) {
           op = 'users.create';
           const name = `u${model.users.size}${pick(['', '.x', '-y', '_z'])}`;
-          await call('users.create', { username: name, displayName: `User ${name}` });
+          await call('users.create', { username: name, displayName: `User ${name}`, password: 'password1' });
           model.users.add(name);
         } else if (roll < 0.1) {
           op = 'users.create(invalid)';
           const bad = pick(['a}b{c', 'x*', 'has space', 'col:on', 'q?', 'br[']);
-          expect(await fails('users.create', { username: bad, displayName: 'Bad' })).toBe('invalid_username');
+          expect(await fails('users.create', { username: bad, displayName: 'Bad', password: 'password1' })).toBe('invalid_username');
         } else if (roll < 0.25) {
           const [a, b] = [pick(users()), pick(users())];
           const follow = !model.follows.has(`${a}>${b}`) || random() < 0.3;

@@ -23,7 +23,7 @@ describe('cold feeds in a few store queries', () => {
   });
 
   it('rebuilds every post\'s like counter and like set from one likersOf, and reads the page in 4 store calls', async () => {
-    for (const u of ['reader', 'author', 'liker1', 'liker2']) await call('users.create', { username: u, displayName: u });
+    for (const u of ['reader', 'author', 'liker1', 'liker2']) await call('users.create', { username: u, displayName: u, password: 'password1' });
     await call('follows.follow', { follower: 'reader', followee: 'author' });
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) ids.push((await call<{ id: string }>('posts.create', { author: 'author', text: `post ${i}` })).id);
@@ -86,7 +86,7 @@ describe('cold feeds in a few store queries', () => {
   });
 
   it('a counter that exists is never overwritten by the page\'s rebuild (a like that lands first wins)', async () => {
-    await call('users.create', { username: 'early', displayName: 'early' });
+    await call('users.create', { username: 'early', displayName: 'early', password: 'password1' });
     const { id } = await call<{ id: string }>('posts.create', { author: 'author', text: 'raced' });
     await call('likes.like', { postId: id, username: 'early' });
     await engine.sync.flush();

@@ -18,7 +18,7 @@ describe('exactly-once effects (R8)', () => {
 
   beforeAll(async () => {
     ({ engine, call } = await startTestEngine());
-    for (const u of ['ann', 'bob', 'cy']) await call('users.create', { username: u, displayName: u });
+    for (const u of ['ann', 'bob', 'cy']) await call('users.create', { username: u, displayName: u, password: 'password1' });
     postId = (await call<{ id: string }>('posts.create', { author: 'ann', text: 'once' })).id;
   });
   afterAll(async () => {

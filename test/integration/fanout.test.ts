@@ -27,7 +27,7 @@ describe('hybrid fan-out (threshold 3 followers)', () => {
   const post = async (author: string, text: string) => (await call<{ id: string }>('posts.create', { author, text })).id;
   const feedIds = async (username: string, kind: 'all' | 'following') => (await call<Post[]>('feeds.get', { username, kind })).map((p) => p.id);
   const users = async (...names: string[]) => {
-    for (const u of names) await call('users.create', { username: u, displayName: u });
+    for (const u of names) await call('users.create', { username: u, displayName: u, password: 'password1' });
   };
   const follow = async (followee: string, ...followers: string[]) => {
     for (const f of followers) await call('follows.follow', { follower: f, followee });

@@ -12,7 +12,7 @@ describe('feed pages', () => {
 
   beforeAll(async () => {
     ({ engine, call } = await startTestEngine());
-    for (const u of ['pager', 'pal', 'quiet']) await call('users.create', { username: u, displayName: u });
+    for (const u of ['pager', 'pal', 'quiet']) await call('users.create', { username: u, displayName: u, password: 'password1' });
     await call('follows.follow', { follower: 'pal', followee: 'pager' });
     for (let i = 0; i < 123; i++) {
       const { id } = await call<{ id: string }>('posts.create', { author: i % 3 === 0 ? 'quiet' : 'pager', text: `post ${i}` });
@@ -84,7 +84,7 @@ describe('feed pages', () => {
     const now = Date.now();
     await engine.stores.documents.createUsers(names.map((username) => ({ username, displayName: username, createdAt: now })));
     await engine.stores.graph.addUsers(names);
-    await call('users.create', { username: 'follows_many', displayName: 'Follows many' });
+    await call('users.create', { username: 'follows_many', displayName: 'Follows many', password: 'password1' });
     await engine.stores.graph.followMany(names.map((followee) => ({ follower: 'follows_many', followee })));
     // Posts by accounts in the first, the middle and the last query's share of the list.
     const authors = ['many00003', 'many02500', 'many04499', 'many04498', 'many01999', 'many02000'];

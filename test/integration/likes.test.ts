@@ -15,8 +15,8 @@ describe('likes and trending on the real cluster', () => {
 
   beforeAll(async () => {
     ({ engine, call } = await startTestEngine({ clock: () => (now += 1) }));
-    await call('users.create', { username: 'author', displayName: 'Author' });
-    for (const u of users) await call('users.create', { username: u, displayName: u });
+    await call('users.create', { username: 'author', displayName: 'Author', password: 'password1' });
+    for (const u of users) await call('users.create', { username: u, displayName: u, password: 'password1' });
     postId = (await call<{ id: string }>('posts.create', { author: 'author', text: 'like me' })).id;
   });
   afterAll(async () => {

@@ -22,7 +22,7 @@ describe('operator tools', () => {
 
   beforeAll(async () => {
     ({ engine, call } = await startTestEngine());
-    for (const u of ['ann', 'bob']) await call('users.create', { username: u, displayName: u });
+    for (const u of ['ann', 'bob']) await call('users.create', { username: u, displayName: u, password: 'password1' });
     const { id } = await call<{ id: string }>('posts.create', { author: 'ann', text: 'hello' });
     await call('likes.like', { postId: id, username: 'bob' });
     await call('messages.send', { from: 'ann', to: 'bob', text: 'hi' });

@@ -13,7 +13,7 @@ describe('the full sync pass copies who liked', () => {
 
   beforeAll(async () => {
     ({ engine, call } = await startTestEngine());
-    for (const u of ['ann', 'bob', 'cy']) await call('users.create', { username: u, displayName: u });
+    for (const u of ['ann', 'bob', 'cy']) await call('users.create', { username: u, displayName: u, password: 'password1' });
   });
   afterAll(async () => {
     await engine?.stop();

@@ -21,8 +21,8 @@ describe('the sync engine writes like counters back to the store', () => {
 
   beforeAll(async () => {
     ({ engine, call } = await startTestEngine());
-    await call('users.create', { username: 'writer', displayName: 'Writer' });
-    for (const u of likers) await call('users.create', { username: u, displayName: u });
+    await call('users.create', { username: 'writer', displayName: 'Writer', password: 'password1' });
+    for (const u of likers) await call('users.create', { username: u, displayName: u, password: 'password1' });
     postIds = [];
     for (let i = 0; i < POSTS; i++) postIds.push((await call<{ id: string }>('posts.create', { author: 'writer', text: `post ${i}` })).id);
   }, 300_000);

@@ -50,6 +50,22 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         expect(await store().createUsers([user('alice.'), user('alice_'), user('Alice-')])).toBe(3);
       });
 
+      it('credentials: the password hash of a name given in any case, never in the reads of users', async () => {
+        await store().createUser(user('Alice'), 'scrypt$10$8$1$hash-of-alice-0000$key-of-alice-00000000');
+        await store().createUsers([user('bob'), user('carol')], 'scrypt$10$8$1$shared-demo-hash0$shared-demo-key-0000000');
+        await store().createUser(user('nopass'));
+        expect(await store().credentials('alice')).toEqual({ username: 'Alice', passwordHash: 'scrypt$10$8$1$hash-of-alice-0000$key-of-alice-00000000' });
+        expect(await store().credentials('ALICE')).toEqual(await store().credentials('Alice'));
+        expect((await store().credentials('carol'))?.passwordHash).toBe('scrypt$10$8$1$shared-demo-hash0$shared-demo-key-0000000');
+        expect(await store().credentials('nopass')).toEqual({ username: 'nopass', passwordHash: null });
+        expect(await store().credentials('nobody')).toBeNull();
+        // A name that differs in more than case is someone else.
+        expect(await store().credentials('alice_')).toBeNull();
+        expect(await store().getUser('Alice')).toEqual(user('Alice'));
+        expect(await store().listUsers(10)).toEqual([user('Alice'), user('bob'), user('carol'), user('nopass')]);
+        expect(await store().searchUsers('', 10)).toEqual([user('Alice'), user('bob'), user('carol'), user('nopass')]);
+      });
+
       it('getUser returns null for someone unknown', async () => {
         expect(await store().getUser('nobody')).toBeNull();
       });

@@ -44,11 +44,11 @@ describe('RpcRouter: the contract boundary', () => {
 
   it('refuses usernames that could break a hash tag or a SCAN pattern with invalid_username (R1)', async () => {
     for (const username of ['a}b{c', 'x*', 'with space', 'a:b', 'q?', 'br[ack', 'tab\there', '', 'x'.repeat(33)]) {
-      const res = await router.dispatch('users.create', { username, displayName: 'X' });
+      const res = await router.dispatch('users.create', { username, displayName: 'X', password: 'password1' });
       expect(res.status, username).toBe(400);
       expect(res.body.ok === false && res.body.error.code, username).toBe('invalid_username');
     }
-    const ok = await router.dispatch('users.create', { username: 'alice_01.b-c', displayName: 'Alice' });
+    const ok = await router.dispatch('users.create', { username: 'alice_01.b-c', displayName: 'Alice', password: 'password1' });
     expect(ok.status).toBe(200);
   });
 
@@ -117,7 +117,7 @@ describe('RpcRouter: free text, names and cursors from a hostile caller', () => 
     await refused('posts.create', { author: 'alice', text: 'a\u0000b' }, /text: must not contain control characters/);
     await refused('messages.send', { from: 'alice', to: 'bob', text: 'hi\u0000' }, /control characters/);
     await refused('comments.add', { postId: 'p1', author: 'alice', text: '\u0007bell' }, /control characters/);
-    await refused('users.create', { username: 'alice', displayName: 'A\u0000' }, /control characters/);
+    await refused('users.create', { username: 'alice', displayName: 'A\u0000', password: 'password1' }, /control characters/);
     // Tabs and line breaks are text.
     const ok = await router.dispatch('messages.send', { from: 'alice', to: 'bob', text: 'line one\nline\ttwo' });
     expect(ok.status).toBe(200);
@@ -125,9 +125,9 @@ describe('RpcRouter: free text, names and cursors from a hostile caller', () => 
 
   it('a display name refuses bidi overrides and zero-width characters', async () => {
     for (const name of ['evil\u202Egnp.exe', 'a\u200Bb', 'x\u2066y\u2069', 'b\uFEFFom']) {
-      await refused('users.create', { username: 'mallory', displayName: name }, /bidi overrides or zero-width/);
+      await refused('users.create', { username: 'mallory', displayName: name, password: 'password1' }, /bidi overrides or zero-width/);
     }
-    expect((await router.dispatch('users.create', { username: 'zoe', displayName: 'Zoë Ñandú 🎉' })).status).toBe(200);
+    expect((await router.dispatch('users.create', { username: 'zoe', displayName: 'Zoë Ñandú 🎉', password: 'password1' })).status).toBe(200);
   });
 
   it('an error body stays small whatever the input (20 issues at most, each clipped)', async () => {

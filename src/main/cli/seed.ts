@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/log';
-import { seedDemoData, seedSize } from '../core/seed/demo-data';
+import { DEMO_PASSWORD, seedDemoData, seedSize } from '../core/seed/demo-data';
 import { lockStores, openStores } from '../core/stores';
 import { runCli } from './run-cli';
 
@@ -63,12 +63,13 @@ runCli(async () => {
       } else {
         bar.update(done);
       }
-    }, Number(values.seed));
+    }, Number(values.seed), { scryptCost: config.accounts.scryptCost });
     bar.stop();
     const seconds = ((Date.now() - began) / 1000).toFixed(1);
     process.stdout.write(
       `seeded ${result.users} users, ${result.follows} follows, ${result.posts} posts, ${result.likes} likes, ${result.comments} comments, ${result.messages} messages ` +
-        `(${result.inserted} new rows) in ${seconds} s into ${stores.documents.description} + ${stores.graph.description}\n`,
+        `(${result.inserted} new rows) in ${seconds} s into ${stores.documents.description} + ${stores.graph.description}\n` +
+        `every new demo user signs in with the password "${DEMO_PASSWORD}"\n`,
     );
     const dir = config.stores.embeddedDir ?? join(config.dataDir, 'store');
     if (!config.stores.mongoUrl || !config.stores.neo4jUrl) {

@@ -90,6 +90,15 @@ export const configSchema = z.strictObject({
      */
     fanoutThreshold: z.number().int().min(1).default(1000),
   }).prefault({}),
+  accounts: z.strictObject({
+    /**
+     * A1: log2 of scrypt's N for new password hashes (r = 8, p = 1): 16 is 64 MiB and ~250 ms a
+     * hash on a 2-core machine. Stored hashes keep their own cost, so changing it locks nobody out.
+     */
+    scryptCost: z.number().int().min(10).max(20).default(16),
+    /** A1: a session ends this long after its last use (sliding; kept in Redis, so a wiped cache ends it sooner). */
+    sessionTtlSeconds: z.number().int().min(60).max(365 * 86_400).default(30 * 86_400),
+  }).prefault({}),
   /**
    * Run the engine's process with V8's --optimize-for-size (see core/v8-heap.ts): under load the
    * default heap growth let short-lived garbage pile up to ~1 GB; with it the heap stays < 100 MB.
@@ -166,6 +175,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
     }),
     sync: defined({ intervalMs: intFrom(env, 'REDK_SYNC_INTERVAL_MS'), likesTtlSeconds: intFrom(env, 'REDK_LIKES_TTL_SECONDS') }),
     feeds: defined({ fanoutThreshold: intFrom(env, 'REDK_FANOUT_THRESHOLD') }),
+    accounts: defined({ scryptCost: intFrom(env, 'REDK_SCRYPT_COST'), sessionTtlSeconds: intFrom(env, 'REDK_SESSION_TTL_SECONDS') }),
   };
 }
 

@@ -4,6 +4,7 @@
  * router and the live monitor; stop() undoes exactly what start() did.
  */
 import type { Cluster } from 'ioredis';
+import { Accounts } from './accounts/sessions';
 import type { EngineInfo } from '../../shared/types';
 import type { NodePool } from './cluster/client';
 import { connectCluster } from './cluster/connection';
@@ -83,6 +84,7 @@ export class Engine {
   readonly stores: Stores;
   readonly config: Config;
   readonly drill: FailoverDrill;
+  readonly accounts: Accounts;
 
   private constructor(private readonly parts: EngineParts) {
     this.events = parts.events;
@@ -93,9 +95,11 @@ export class Engine {
     this.sync = parts.sync;
     this.stores = parts.stores;
     this.drill = parts.drill;
+    this.accounts = new Accounts(parts.client, parts.stores.documents, (name) => parts.social.getUser(name), parts.config.accounts);
     this.router = new RpcRouter(
-      createHandlers({ cluster: parts.clusterService, ops: parts.clusterOps, social: parts.social, sync: parts.sync, drill: parts.drill, redis: parts.client, info: () => parts.info }),
+      createHandlers({ cluster: parts.clusterService, ops: parts.clusterOps, social: parts.social, accounts: this.accounts, sync: parts.sync, drill: parts.drill, redis: parts.client, info: () => parts.info }),
       parts.log.child('rpc'),
+      this.accounts,
     );
   }
 

@@ -4,8 +4,10 @@
  */
 import type { EngineInfo } from '../../shared/types';
 import type { Cluster } from 'ioredis';
+import type { Accounts } from './accounts/sessions';
 import type { FailoverDrill } from './cluster/drill';
 import { scanCluster } from './cluster/key-scan';
+import { AppError } from './errors';
 import type { Handlers } from './rpc/router';
 import type { ClusterService } from './services/cluster-service';
 import type { ClusterOps } from './services/cluster-ops';
@@ -16,13 +18,14 @@ export interface HandlerDeps {
   cluster: ClusterService;
   ops: ClusterOps;
   social: SocialService;
+  accounts: Accounts;
   sync: SyncEngine;
   drill: FailoverDrill;
   redis: Cluster;
   info: () => EngineInfo;
 }
 
-export function createHandlers({ cluster, ops, social, sync, drill, redis, info }: HandlerDeps): Handlers {
+export function createHandlers({ cluster, ops, social, accounts, sync, drill, redis, info }: HandlerDeps): Handlers {
   return {
     'engine.info': async () => info(),
 
@@ -49,7 +52,16 @@ export function createHandlers({ cluster, ops, social, sync, drill, redis, info 
     'cluster.jobResume': async ({ id }) => ops.resume(id),
     'cluster.jobCancel': async ({ id }) => ops.cancel(id),
 
-    'users.create': ({ username, displayName }) => social.createUser(username, displayName),
+    'users.create': async ({ username, displayName, password }) => social.createUser(username, displayName, await accounts.hash(password)),
+    'session.signIn': ({ username, password }, { client }) => accounts.signIn(username, password, client),
+    'session.signOut': async (_input, { session }) => {
+      if (session) await accounts.signOut(session);
+      return { signedOut: session !== null };
+    },
+    'session.me': (_input, { user }) => {
+      if (user === null) throw new AppError('unauthorized', 'This call carries no session: sign in first.');
+      return social.getUser(user);
+    },
     'users.get': ({ username, viewer }) => social.getUser(username, viewer),
     'users.search': ({ prefix, limit }) => social.searchUsers(prefix, limit),
     'posts.create': ({ author, text }) => social.createPost(author, text),

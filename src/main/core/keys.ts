@@ -139,7 +139,25 @@ export const keys = {
    * expire; the write-back deletes it (when unchanged) and gives them their TTL.
    */
   likesDirty: (id: string) => `${post(id)}:likes:dirty`,
+
+  /**
+   * A1: one signed-in session of `name` (the user's slot, as the issue's design asks): the key
+   * holds the user's name, its TTL is the session's sliding lifetime. `digest` is the SHA-256 of
+   * the session's secret (hex): the secret itself is never stored.
+   */
+  session: (name: string, digest: string) => `${user(name)}:session:${checkDigest(digest)}`,
+  /** A1: failed sign-ins for a name (folded to lower case, so "Alice" and "alice" count together), TTL = the window. */
+  signInFailures: (name: string) => `${user(foldName(name))}:signin:failures`,
+  /** A1: failed sign-ins from one client (its address, hashed: `digest`), on a tag of its own. */
+  clientSignInFailures: (digest: string) => `{signin:${checkDigest(digest)}}:failures`,
 } as const;
+
+function checkDigest(digest: string): string {
+  if (!/^[0-9a-f]{16,64}$/.test(digest)) throw new AppError('internal', 'a key digest is 16 to 64 lowercase hex digits');
+  return digest;
+}
+
+const foldName = (name: string) => checkUsername(name).toLowerCase();
 
 /** SCAN pattern for every like counter; ids cannot contain pattern characters, so nothing else matches. */
 export const LIKE_COUNT_PATTERN = '{post:*}:likes:count';

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { errorStatus, type ErrorCode, type RpcResponse } from '../../shared/errors';
+import type { Message } from '../../shared/types';
 import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { Logger } from '../core/log';
@@ -36,6 +37,18 @@ export interface WebShellOptions {
 /** Defaults: the renderer reconnects by itself, so dropping a socket costs it a reconnect only. */
 export const WS_HEARTBEAT_MS = 30_000;
 export const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** A WebSocket that has not shown the shell token this long after it opened is closed. */
+export const AUTH_TIMEOUT_MS = 10_000;
+
+function parseSocketMessage(text: string): { token?: unknown; session?: unknown } | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { token?: unknown; session?: unknown }) : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface WebShell {
   url: string;
@@ -150,7 +163,12 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       return sendError(res, 'bad_request', `The body is not valid UTF-8 JSON: ${(err as Error).message}`);
     }
     // The renderer asks for each call's Redis trace (its drawer shows them); API clients may.
-    const result = await opts.router.dispatch(method, input, { trace: req.headers['x-redk-trace'] === '1' });
+    // The signed-in session travels in its own header (A1), never in the URL.
+    const session = req.headers['x-redk-session'];
+    const result = await opts.router.dispatch(method, input, {
+      trace: req.headers['x-redk-trace'] === '1',
+      caller: { kind: 'client', session: typeof session === 'string' ? session.trim() : null, client: `web ${req.socket.remoteAddress ?? '?'}` },
+    });
     sendJson(res, result.status, result.body);
   };
 
@@ -182,7 +200,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   server.requestTimeout = 30_000;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  const sockets = new Set<WebSocket>();
+  /** Sockets that have shown the token, each with the user of its session (null: none, operator events only). */
+  const sockets = new Map<WebSocket, { user: string | null }>();
   /** Sockets that have not answered the last ping yet (the heartbeat below); weak, so a closed one needs no cleanup. */
   const unanswered = new WeakSet<WebSocket>();
   const maxBuffered = opts.maxBufferedBytes ?? WS_MAX_BUFFERED_BYTES;
@@ -193,30 +212,63 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   };
   const unsubscribe = opts.events.on((event) => {
     const text = JSON.stringify(event);
-    for (const ws of sockets) {
+    // A direct message reaches only its two people's connections; every other event is the network's or the cluster's.
+    const only = event.event === 'messages.new' ? new Set([(event.data as Message).from, (event.data as Message).to]) : null;
+    for (const [ws, { user }] of sockets) {
       if (ws.readyState !== ws.OPEN) continue;
+      if (only && (user === null || !only.has(user))) continue;
       // A client that stops reading would make us hold every event for it, without end.
       if (ws.bufferedAmount > maxBuffered) drop(ws, `it stopped reading (${ws.bufferedAmount} bytes waiting, the bound is ${maxBuffered})`);
       else ws.send(text);
     }
   });
+  /**
+   * A socket's first message is `{"token": <shell token>, "session": <session token> | null}`
+   * (neither ever travels in the URL, where logs and history keep it); until then it gets
+   * nothing, and one that does not send it within AUTH_TIMEOUT_MS is closed. Later messages
+   * `{"session": ...}` say who listens after a sign-in or sign-out.
+   */
+  const listen = (ws: WebSocket) => {
+    let shown = false;
+    let latest = 0;
+    const timer = setTimeout(() => ws.close(4401, 'send the token first'), AUTH_TIMEOUT_MS);
+    timer.unref();
+    const forget = () => {
+      clearTimeout(timer);
+      sockets.delete(ws);
+    };
+    ws.on('close', forget);
+    ws.on('error', forget);
+    ws.on('pong', () => unanswered.delete(ws));
+    ws.on('message', (raw) => {
+      const said = parseSocketMessage(raw.toString());
+      if (!shown) {
+        if (!said || typeof said.token !== 'string' || !sameSecret(said.token, token)) return ws.close(4401, 'missing or wrong token');
+        shown = true;
+        clearTimeout(timer);
+        sockets.set(ws, { user: null });
+      }
+      if (!said || !('session' in said)) return;
+      // Resolved in order: a sign-out sent after a sign-in wins even if its check answers first.
+      const asked = ++latest;
+      const session = typeof said.session === 'string' ? said.session : null;
+      void (session ? opts.router.sessionUser(session).catch(() => null) : Promise.resolve(null)).then((user) => {
+        const entry = sockets.get(ws);
+        if (!entry || asked !== latest) return;
+        entry.user = user;
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: 'session.listening', data: { user } }));
+      });
+    });
+  };
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const refused = checkHostAndOrigin(req);
-    const given = url.searchParams.get('token') ?? '';
-    if (url.pathname !== '/events' || refused || !sameSecret(given, token)) {
-      const status = url.pathname !== '/events' ? '404 Not Found' : refused ? '403 Forbidden' : '401 Unauthorized';
+    if (url.pathname !== '/events' || refused) {
+      const status = url.pathname !== '/events' ? '404 Not Found' : '403 Forbidden';
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => sockets.delete(ws));
-      ws.on('pong', () => unanswered.delete(ws));
-      // The browser only listens; anything it sends is ignored.
-      ws.on('message', () => undefined);
-    });
+    wss.handleUpgrade(req, socket, head, listen);
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -235,7 +287,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   port = (server.address() as AddressInfo).port;
   const heartbeatMs = opts.heartbeatMs ?? WS_HEARTBEAT_MS;
   const pingTimer = setInterval(() => {
-    for (const ws of [...sockets]) {
+    for (const ws of [...sockets.keys()]) {
       if (unanswered.has(ws)) {
         drop(ws, `it did not answer a ping within ${heartbeatMs} ms`);
         continue;
@@ -253,7 +305,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     close: async () => {
       clearInterval(pingTimer);
       unsubscribe();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,8 +6,15 @@
  * Shapes are social-network-like: who gets followed and liked follows a Zipf law (a few stars,
  * a long tail), how many accounts a user follows is heavy-tailed too.
  */
+import { hashPassword } from '../accounts/passwords';
 import type { CommentDoc, DocumentStore, GraphStore, LikeChange, MessageDoc, PostDoc, UserDoc } from '../stores/ports';
 import { seededRandom } from './random';
+
+/**
+ * A1: every demo user signs in with this password (README). They share one hash, made once per
+ * run: hashing each of 100,000 users with scrypt would take hours.
+ */
+export const DEMO_PASSWORD = 'redk-demo';
 
 const FIRST = ['ana', 'ben', 'carla', 'dev', 'eli', 'fatima', 'gus', 'hana', 'ivan', 'jade', 'kofi', 'lena', 'mateo', 'nora', 'omar', 'pia', 'quinn', 'rosa', 'sami', 'tara', 'uma', 'vic', 'wen', 'xavi', 'yara', 'zoe'];
 const LAST = ['lopez', 'kim', 'smith', 'garcia', 'ito', 'novak', 'silva', 'okafor', 'rossi', 'müller', 'chen', 'dubois', 'haddad', 'berg', 'patel'];
@@ -64,8 +71,15 @@ export interface SeedResult {
 }
 
 /** Writes the demo data in batches, reporting progress after each batch. */
-export async function seedDemoData(stores: SeedStores, size: SeedSize, onProgress: (p: SeedProgress) => void, seed = 42): Promise<SeedResult> {
+export async function seedDemoData(
+  stores: SeedStores,
+  size: SeedSize,
+  onProgress: (p: SeedProgress) => void,
+  seed = 42,
+  opts: { scryptCost?: number } = {},
+): Promise<SeedResult> {
   const random = seededRandom(seed);
+  const demoHash = await hashPassword(DEMO_PASSWORD, opts.scryptCost);
   const n = size.users;
   const result: SeedResult = { users: n, follows: 0, posts: 0, likes: 0, comments: 0, messages: 0, inserted: 0 };
   const at = (i: number) => BASE_TIME + i * 1000;
@@ -91,7 +105,7 @@ export async function seedDemoData(stores: SeedStores, size: SeedSize, onProgres
     const [first, last] = username.split('.');
     return { username, displayName: `${cap(first)} ${cap((last ?? '').replace(/\d+$/, ''))}`, createdAt: at(i) };
   }, async (batch) => {
-    const added = await stores.documents.createUsers(batch);
+    const added = await stores.documents.createUsers(batch, demoHash);
     await stores.graph.addUsers(batch.map((u) => u.username));
     return added;
   });

@@ -99,9 +99,13 @@ export class SocialService {
     return post;
   }
 
-  async createUser(username: string, displayName: string): Promise<User> {
+  /**
+   * `passwordHash` from Accounts.hash (accounts/passwords.ts): the password itself never reaches
+   * here. Without one (the drill's writers) nobody can sign in to the account.
+   */
+  async createUser(username: string, displayName: string, passwordHash?: string): Promise<User> {
     const createdAt = this.deps.clock();
-    const created = await this.stats.created('user', () => this.documents.createUser({ username, displayName, createdAt }));
+    const created = await this.stats.created('user', () => this.documents.createUser({ username, displayName, createdAt }, passwordHash));
     if (!created) throw new AppError('conflict', `The username "${username}" is taken (names are unique regardless of case).`);
     await this.graph.addUser(username);
     return { username, displayName, createdAt, followers: 0, following: 0, posts: 0 };

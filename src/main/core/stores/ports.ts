@@ -72,10 +72,17 @@ export interface DocumentStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  createUser(user: UserDoc): Promise<boolean>;
-  /** Bulk insert for the seeder; existing usernames are skipped. Returns how many were new. */
-  createUsers(users: UserDoc[]): Promise<number>;
+  /** `passwordHash`: from accounts/passwords.ts; never returned by the reads below, only by credentials(). */
+  createUser(user: UserDoc, passwordHash?: string): Promise<boolean>;
+  /** Bulk insert for the seeder (every user of the batch gets `passwordHash`); existing usernames are skipped. Returns how many were new. */
+  createUsers(users: UserDoc[], passwordHash?: string): Promise<number>;
   getUser(username: string): Promise<UserDoc | null>;
+  /**
+   * A1: the user whose name is `username` ignoring case (the exact name first, where an older
+   * store holds names that differ only in case), with its password hash; null when there is none.
+   * `passwordHash` is null for an account made before passwords existed: it cannot sign in.
+   */
+  credentials(username: string): Promise<{ username: string; passwordHash: string | null } | null>;
   /** Usernames in ascending order after `after`, for pickers and scans. */
   listUsers(limit: number, after?: string): Promise<UserDoc[]>;
   /**

@@ -1,6 +1,7 @@
 /** The typed client, derived from the contract: one `call` for every method, one `on` for events. */
 import type { EventMap, EventName, MethodInput, MethodName, MethodOutput, RedkClient } from '../../../shared/contract';
 import type { CallTrace, ErrorCode } from '../../../shared/errors';
+import { sessionLost } from './session-token';
 import { detectTransport, type Transport } from './transport';
 
 /** An error the engine answered with; `message` is written for people, `code` for code. */
@@ -32,6 +33,8 @@ export function createClient(transport: Transport): TracedClient {
       const response = await transport.invoke(method, input);
       if (response.trace) traceListeners.forEach((l) => l(response.trace as CallTrace));
       if (response.ok) return response.data as MethodOutput<M>;
+      // A social call refused for its session: the session is over, the app goes back to sign-in.
+      if (response.error.code === 'unauthorized' && !method.startsWith('session.')) sessionLost(response.error.message);
       throw new RpcError(response.error.code, response.error.message);
     },
     on<E extends EventName>(event: E, listener: (data: EventMap[E]) => void): () => void {

@@ -5,6 +5,7 @@
 import type { EngineEvent } from '../../../shared/contract';
 import type { RpcResponse } from '../../../shared/errors';
 import type { RedkBridge } from '../../../shared/ipc';
+import { onSessionToken, sessionToken } from './session-token';
 
 export interface Transport {
   kind: 'electron' | 'web';
@@ -23,7 +24,7 @@ declare global {
 function bridgeTransport(bridge: RedkBridge): Transport {
   return {
     kind: 'electron',
-    invoke: async (method, input) => (await bridge.invoke(method, input)) as RpcResponse<unknown>,
+    invoke: async (method, input) => (await bridge.invoke(method, input, sessionToken())) as RpcResponse<unknown>,
     subscribe: (listener) => bridge.subscribe((event) => listener(event as EngineEvent)),
   };
 }
@@ -50,16 +51,23 @@ function webTransport(): Transport {
   let socket: WebSocket | null = null;
   let retry = 0;
 
+  // The stream learns who is listening from its first message (the shell token and the session),
+  // and again whenever the session changes: a direct message reaches only its two people.
+  onSessionToken((session) => {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ session }));
+  });
+
   const connect = () => {
     const wsUrl = new URL('/events', window.location.href);
     wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-    wsUrl.searchParams.set('token', token);
-    socket = new WebSocket(wsUrl);
-    socket.onopen = () => {
+    const opened = new WebSocket(wsUrl);
+    socket = opened;
+    opened.onopen = () => {
       retry = 0;
+      opened.send(JSON.stringify({ token, session: sessionToken() }));
       statusListeners.forEach((l) => l(true));
     };
-    socket.onmessage = (message) => {
+    opened.onmessage = (message) => {
       try {
         const event = JSON.parse(String(message.data)) as EngineEvent;
         listeners.forEach((l) => l(event));
@@ -67,9 +75,9 @@ function webTransport(): Transport {
         /* a malformed frame is dropped, the stream goes on */
       }
     };
-    socket.onclose = () => {
+    opened.onclose = () => {
       statusListeners.forEach((l) => l(false));
-      socket = null;
+      if (socket === opened) socket = null;
       if (listeners.size > 0) setTimeout(connect, Math.min(10_000, 500 * 2 ** retry++));
     };
   };
@@ -82,7 +90,12 @@ function webTransport(): Transport {
         response = await fetch(`/rpc/${encodeURIComponent(method)}`, {
           method: 'POST',
           // x-redk-trace: answer with the call's Redis trace, for the drawer.
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-redk-trace': '1' },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+            'x-redk-trace': '1',
+            ...(sessionToken() ? { 'x-redk-session': sessionToken() as string } : {}),
+          },
           body: JSON.stringify(input ?? {}),
         });
       } catch (err) {

@@ -60,7 +60,7 @@ export function TopBar() {
           <span className="who">
             <Avatar username={user.username} size="sm" />
             <span data-testid="signed-in-as">@{user.username}</span>
-            <button type="button" className="ghost" onClick={signOut} data-testid="sign-out">
+            <button type="button" className="ghost" onClick={() => void signOut()} data-testid="sign-out">
               Sign out
             </button>
           </span>

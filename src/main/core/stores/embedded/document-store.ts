@@ -72,7 +72,7 @@ export class EmbeddedDocumentStore implements DocumentStore {
   /** The database is shared with the graph store; EmbeddedStores.close() closes it. */
   async close(): Promise<void> {}
 
-  private async insertBatches<T>(table: string, items: readonly T[], sql: string, columns: (batch: T[]) => unknown[][]): Promise<number> {
+  private async insertBatches<T>(table: string, items: readonly T[], sql: string, columns: (batch: T[]) => unknown[]): Promise<number> {
     let inserted = 0;
     for (const batch of chunks(items, BATCH)) {
       const result = await this.db.query(sql, columns(batch));
@@ -82,34 +82,43 @@ export class EmbeddedDocumentStore implements DocumentStore {
     return inserted;
   }
 
-  async createUser(user: UserDoc): Promise<boolean> {
-    return (await this.createUsers([user])) === 1;
+  async createUser(user: UserDoc, passwordHash?: string): Promise<boolean> {
+    return (await this.createUsers([user], passwordHash)) === 1;
   }
 
-  createUsers(users: UserDoc[]): Promise<number> {
+  createUsers(users: UserDoc[], passwordHash?: string): Promise<number> {
     return this.insertBatches(
       'users',
       users,
       // DISTINCT ON + NOT EXISTS: one name per case even where the unique index could not be made
       // (an older store holding case duplicates); with the index they only cost an index probe.
-      `INSERT INTO users (username, display_name, created_at)
-       SELECT DISTINCT ON (lower(u.username)) u.username, u.display_name, u.created_at
+      `INSERT INTO users (username, display_name, created_at, password_hash)
+       SELECT DISTINCT ON (lower(u.username)) u.username, u.display_name, u.created_at, $4::text
        FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS u(username, display_name, created_at, n)
        WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(users.username) = lower(u.username))
        ORDER BY lower(u.username), u.n
        ON CONFLICT DO NOTHING`,
-      (b) => [b.map((u) => u.username), b.map((u) => u.displayName), b.map((u) => u.createdAt)],
+      (b) => [b.map((u) => u.username), b.map((u) => u.displayName), b.map((u) => u.createdAt), passwordHash ?? null],
     );
   }
 
+  /** lower(username) = lower($1) is a probe of users_one_name_per_case (or of users_by_folded_name on an older store). */
+  async credentials(username: string): Promise<{ username: string; passwordHash: string | null } | null> {
+    const { rows } = await this.db.query<{ username: string; password_hash: string | null }>(
+      `SELECT username, password_hash FROM users WHERE lower(username) = lower($1) ORDER BY (username = $1) DESC, username LIMIT 1`,
+      [username],
+    );
+    return rows[0] ? { username: rows[0].username, passwordHash: rows[0].password_hash } : null;
+  }
+
   async getUser(username: string): Promise<UserDoc | null> {
-    const { rows } = await this.db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
+    const { rows } = await this.db.query<UserRow>('SELECT username, display_name, created_at FROM users WHERE username = $1', [username]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
   async listUsers(limit: number, after?: string): Promise<UserDoc[]> {
     const { rows } = await this.db.query<UserRow>(
-      `SELECT * FROM users WHERE username > $1 ORDER BY username LIMIT $2`,
+      `SELECT username, display_name, created_at FROM users WHERE username > $1 ORDER BY username LIMIT $2`,
       [after ?? '', limit],
     );
     return rows.map(toUser);
@@ -119,7 +128,7 @@ export class EmbeddedDocumentStore implements DocumentStore {
   async searchUsers(prefix: string, limit: number): Promise<UserDoc[]> {
     if (limit <= 0) return [];
     const { rows } = await this.db.query<UserRow>(
-      `SELECT * FROM users WHERE lower(username) LIKE $1 ORDER BY lower(username), username LIMIT $2`,
+      `SELECT username, display_name, created_at FROM users WHERE lower(username) LIKE $1 ORDER BY lower(username), username LIMIT $2`,
       [startsWithPattern(foldUsername(prefix)), limit],
     );
     return rows.map(toUser);

@@ -12,8 +12,11 @@ export const documentSchema = `
 CREATE TABLE IF NOT EXISTS users (
   username     text COLLATE "C" PRIMARY KEY,  -- getUser, listUsers
   display_name text NOT NULL,
-  created_at   bigint NOT NULL
+  created_at   bigint NOT NULL,
+  password_hash text                            -- credentials (accounts/passwords.ts); NULL: made before passwords
 );
+-- A store made before passwords: the column is added, its users have none (they cannot sign in).
+ALTER TABLE users ADD COLUMN IF NOT EXISTS password_hash text;
 -- searchUsers: lower(username) LIKE 'prefix%' becomes a range on this index, read in the order the
 -- search returns, so LIMIT stops after \`limit\` rows however many names share the prefix. Under
 -- COLLATE "C" the default operator class serves LIKE prefixes (text_pattern_ops would too, but it

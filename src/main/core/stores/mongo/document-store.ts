@@ -62,22 +62,29 @@ class MongoDocumentStore implements DocumentStore {
     await this.client.close();
   }
 
-  async createUser(user: UserDoc): Promise<boolean> {
-    return insertOneIfNew(this.users, userRecord(user));
+  async createUser(user: UserDoc, passwordHash?: string): Promise<boolean> {
+    return insertOneIfNew(this.users, userRecord(user, passwordHash));
   }
 
-  createUsers(users: UserDoc[]): Promise<number> {
-    return insertNew(this.users, users.map(userRecord));
+  createUsers(users: UserDoc[], passwordHash?: string): Promise<number> {
+    return insertNew(this.users, users.map((u) => userRecord(u, passwordHash)));
   }
 
   async getUser(username: string): Promise<UserDoc | null> {
-    const found = await this.users.findOne({ _id: username });
+    const found = await this.users.findOne({ _id: username }, { projection: { password_hash: 0 } });
     return found ? userDoc(found) : null;
+  }
+
+  /** The exact name by _id, else the one name of its case through the one_name_per_case index. */
+  async credentials(username: string): Promise<{ username: string; passwordHash: string | null } | null> {
+    const projection = { _id: 1, password_hash: 1 } as const;
+    const found = (await this.users.findOne({ _id: username }, { projection })) ?? (await this.users.findOne({ username_lower: foldUsername(username) }, { projection }));
+    return found ? { username: found._id, passwordHash: found.password_hash ?? null } : null;
   }
 
   async listUsers(limit: number, after?: string): Promise<UserDoc[]> {
     if (limit <= 0) return [];
-    const found = await this.users.find({ _id: { $gt: after ?? '' } }).sort({ _id: 1 }).limit(limit).toArray();
+    const found = await this.users.find({ _id: { $gt: after ?? '' } }, { projection: { password_hash: 0 } }).sort({ _id: 1 }).limit(limit).toArray();
     return found.map(userDoc);
   }
 
@@ -89,7 +96,7 @@ class MongoDocumentStore implements DocumentStore {
     if (limit <= 0) return [];
     const folded = foldUsername(prefix);
     const filter: Filter<UserRecord> = folded === '' ? {} : { username_lower: { $gte: folded, $lt: folded + MAX_CHAR } };
-    const found = await this.users.find(filter).sort({ username_lower: 1, _id: 1 }).limit(limit).toArray();
+    const found = await this.users.find(filter, { projection: { password_hash: 0 } }).sort({ username_lower: 1, _id: 1 }).limit(limit).toArray();
     return found.map(userDoc);
   }
 

@@ -11,7 +11,8 @@ import { foldUsername, type CommentDoc, type LikeChange, type MessageDoc, type P
  * case-insensitive regex or a collation could not use a plain index, and FerretDB has no
  * collations). Users written before it existed get it from ensureIndexes (indexes.ts).
  */
-export interface UserRecord { _id: string; username_lower: string; display_name: string; created_at: number }
+/** `password_hash`: accounts/passwords.ts; absent for a user made before passwords (it cannot sign in). Never read by userDoc. */
+export interface UserRecord { _id: string; username_lower: string; display_name: string; created_at: number; password_hash?: string }
 export interface PostRecord { _id: string; author: string; text: string; created_at: number; likes_count: number }
 export interface CommentRecord { _id: string; post_id: string; author: string; text: string; created_at: number }
 /** `pair` is the two usernames in code-point order joined by "::" (as K3 does), one conversation either way. */
@@ -41,7 +42,13 @@ export function likeId(postId: string, username: string): string {
   return `${postId}${PAIR_SEPARATOR}${username}`;
 }
 
-export const userRecord = (u: UserDoc): UserRecord => ({ _id: u.username, username_lower: foldUsername(u.username), display_name: u.displayName, created_at: u.createdAt });
+export const userRecord = (u: UserDoc, passwordHash?: string): UserRecord => ({
+  _id: u.username,
+  username_lower: foldUsername(u.username),
+  display_name: u.displayName,
+  created_at: u.createdAt,
+  ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
+});
 export const userDoc = (r: UserRecord): UserDoc => ({ username: r._id, displayName: r.display_name, createdAt: r.created_at });
 
 export const postRecord = (p: PostDoc): PostRecord => ({ _id: p.id, author: p.author, text: p.text, created_at: p.createdAt, likes_count: p.likesCount });

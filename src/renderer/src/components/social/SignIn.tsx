@@ -7,10 +7,10 @@ import { Loading } from '../common/States';
 
 /**
  * "Find your account": users whose username starts with what is typed (the first ones while the
- * box is empty), each a button that signs in as them. Arrow keys move between the box and the
- * results, Escape goes back to the box.
+ * box is empty), each a button that puts its name in the sign-in form. Arrow keys move between
+ * the box and the results, Escape goes back to the box.
  */
-function FindAccount({ busy, signIn }: { busy: boolean; signIn: (username: string) => Promise<boolean> }) {
+function FindAccount({ busy, pick }: { busy: boolean; pick: (username: string) => void }) {
   const [text, setText] = useState('');
   const search = useUserSearch(text, { allowEmpty: true, limit: 20 });
   const input = useRef<HTMLInputElement>(null);
@@ -74,7 +74,7 @@ function FindAccount({ busy, signIn }: { busy: boolean; signIn: (username: strin
                 data-testid="signin-result"
                 data-username={u.username}
                 disabled={busy}
-                onClick={() => void signIn(u.username)}
+                onClick={() => pick(u.username)}
                 title={`Sign in as @${u.username}`}
               >
                 <Avatar username={u.username} size="sm" /> @{u.username}
@@ -88,26 +88,34 @@ function FindAccount({ busy, signIn }: { busy: boolean; signIn: (username: strin
   );
 }
 
-/** Sign in with a username that exists, or create one; recent usernames are one click away. */
+/** Sign in with a username and its password, or create an account; recent usernames are one click away. */
 export function SignIn() {
   const { busy, error, recent, restoring, signIn, signUp, forgetRecent } = useSession();
   const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
   const [newName, setNewName] = useState('');
   const [displayName, setDisplayName] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const passwordBox = useRef<HTMLInputElement>(null);
 
+  /** A name picked from Recent or the search goes into the form; the password is still asked for. */
+  const pick = (name: string) => {
+    setUsername(name);
+    passwordBox.current?.focus();
+  };
   const onSignIn = (e: FormEvent) => {
     e.preventDefault();
-    if (username.trim()) void signIn(username);
+    if (username.trim() && password) void signIn(username, password).then((ok) => ok || setPassword(''));
   };
   const onSignUp = (e: FormEvent) => {
     e.preventDefault();
-    if (newName.trim()) void signUp(newName, displayName);
+    if (newName.trim()) void signUp(newName, displayName, newPassword);
   };
 
   return (
     <section className="panel signin" aria-label="Sign in" aria-busy={busy || restoring}>
       <h2>Welcome to Red K</h2>
-      <p className="muted">A small social network whose data lives in a sharded Redis Cluster. Pick who you are.</p>
+      <p className="muted">A small social network whose data lives in a sharded Redis Cluster. Sign in, or create an account.</p>
       {error && <ErrorNote error={error} />}
       {recent.length > 0 && (
         <div className="recent">
@@ -115,7 +123,7 @@ export function SignIn() {
           <ul className="recent-list">
             {recent.map((u) => (
               <li key={u}>
-                <button type="button" className="recent-user" data-testid="recent-user" disabled={busy} onClick={() => void signIn(u)}>
+                <button type="button" className="recent-user" data-testid="recent-user" disabled={busy} onClick={() => pick(u)}>
                   <Avatar username={u} size="sm" /> @{u}
                 </button>
                 <button type="button" className="link forget" aria-label={`Forget ${u}`} onClick={() => forgetRecent(u)}>
@@ -126,27 +134,50 @@ export function SignIn() {
           </ul>
         </div>
       )}
-      <FindAccount busy={busy} signIn={signIn} />
+      <FindAccount busy={busy} pick={pick} />
       <div className="signin-forms">
-        <form onSubmit={onSignIn} aria-label="Sign in with a username">
+        <form onSubmit={onSignIn} aria-label="Sign in with a username and password">
           <h3>Sign in</h3>
           <label>
             Username
             <input data-testid="signin-username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" placeholder="alice" />
           </label>
-          <button type="submit" className="primary" data-testid="signin-submit" disabled={busy || !username.trim()}>
+          <label>
+            Password
+            <input
+              ref={passwordBox}
+              type="password"
+              data-testid="signin-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="current-password"
+            />
+          </label>
+          <button type="submit" className="primary" data-testid="signin-submit" disabled={busy || !username.trim() || !password}>
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
+          <p className="muted small">Demo accounts (npm run seed) sign in with the password “redk-demo”.</p>
         </form>
         <form onSubmit={onSignUp} aria-label="Create an account">
           <h3>New here?</h3>
           <label>
             Username
-            <input data-testid="signup-username" value={newName} onChange={(e) => setNewName(e.target.value)} placeholder="letters, digits, _ . -" />
+            <input data-testid="signup-username" value={newName} onChange={(e) => setNewName(e.target.value)} autoComplete="off" placeholder="letters, digits, _ . -" />
           </label>
           <label>
             Display name
             <input data-testid="signup-display" value={displayName} onChange={(e) => setDisplayName(e.target.value)} placeholder="Alice Liddell" />
+          </label>
+          <label>
+            Password
+            <input
+              type="password"
+              data-testid="signup-password"
+              value={newPassword}
+              onChange={(e) => setNewPassword(e.target.value)}
+              autoComplete="new-password"
+              placeholder="at least 8 characters"
+            />
           </label>
           <button type="submit" className="primary" data-testid="signup-submit" disabled={busy || !newName.trim()}>
             Create account
