@@ -20,6 +20,7 @@ import type {
   ClusterMetrics,
   Comment,
   Conversation,
+  DemoLoad,
   DrillResult,
   DrillStep,
   HealingAction,
@@ -230,15 +231,30 @@ export const contract = {
   'comments.add': returns<Comment>()(
     z.strictObject({ postId: idSchema, author: usernameSchema, text: text(500) }),
   ),
-  'comments.list': returns<Comment[]>()(z.strictObject({ postId: idSchema })),
+  /**
+   * Newest first. Without `before`: the newest (up to 100, cached). With `before` (the createdAt
+   * of the oldest comment shown): the next 50 older ones, from the store.
+   */
+  'comments.list': returns<Comment[]>()(z.strictObject({ postId: idSchema, before: z.number().int().min(0).optional() })),
   'messages.send': returns<Message>()(
     z.strictObject({ from: usernameSchema, to: usernameSchema, text: text(2000) }),
   ),
-  'messages.list': returns<Message[]>()(z.strictObject({ a: usernameSchema, b: usernameSchema })),
+  /**
+   * Oldest first. Without `before`: the newest (up to 200, cached). With `before` (the sentAt of
+   * the oldest message shown): the 100 before it, from the store; fewer means the thread's start.
+   */
+  'messages.list': returns<Message[]>()(z.strictObject({ a: usernameSchema, b: usernameSchema, before: z.number().int().min(0).optional() })),
   'messages.read': returns<{ unread: number }>()(z.strictObject({ username: usernameSchema, other: usernameSchema })),
   'conversations.list': returns<Conversation[]>()(z.strictObject({ username: usernameSchema })),
   'trending.get': returns<TrendingEntry[]>()(z.strictObject({ window: z.enum(['all', '1h', '24h']) })),
   'stats.get': returns<Stats>()(none),
+  /**
+   * First run: the engine loads a demo network of that many users into its (empty) stores and
+   * answers at once; progress comes as `demo.progress` events. conflict when users exist already.
+   */
+  'demo.load': returns<DemoLoad>()(z.strictObject({ users: z.union([z.literal(1000), z.literal(10_000), z.literal(100_000)]) })),
+  /** The load in progress, else the last one (null: none in this engine's life). */
+  'demo.status': returns<{ load: DemoLoad | null }>()(none),
   'sync.now': returns<{ synced: number }>()(none),
   'sync.status': returns<SyncStatus>()(none),
 } as const;
@@ -267,6 +283,8 @@ export const access: Record<MethodName, Access> = {
   ...(Object.fromEntries(Object.keys(contract).filter((m) => m.startsWith('cluster.')).map((m) => [m, operator])) as Record<MethodName, Access>),
   'engine.info': operator,
   'stats.get': operator,
+  'demo.load': operator,
+  'demo.status': operator,
   'sync.now': operator,
   'sync.status': operator,
   'users.create': open,
@@ -326,6 +344,8 @@ export interface EventMap {
    * or a later {"session": ...} (null: nobody's, the session is not a live one).
    */
   'session.listening': { user: string | null };
+  /** A demo network being loaded (demo.load): phase, rows done, percent; the accounts to sign in with once done. */
+  'demo.progress': DemoLoad;
 }
 export type EventName = keyof EventMap;
 export interface EngineEvent<E extends EventName = EventName> {

@@ -410,3 +410,22 @@ export interface NodeChange {
   /** Slots moved away from a removed master first. */
   movedSlots: number;
 }
+
+/** A demo network being loaded by the running engine (first run), as `demo.progress` reports it. */
+export interface DemoLoad {
+  state: 'running' | 'done' | 'failed';
+  users: number;
+  /** users, follows, posts, likes, comments, messages. */
+  phase: string;
+  done: number;
+  total: number;
+  /** Over all phases, 0-100. */
+  percent: number;
+  startedAt: number;
+  endedAt: number | null;
+  error: string | null;
+  /** Well-connected demo accounts to sign in with (password DEMO_PASSWORD), once done. */
+  accounts: string[];
+  /** The password of every demo account. */
+  password: string;
+}

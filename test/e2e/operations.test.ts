@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser';
+import { openPage } from '../helpers/browser';
 import { startServe, type ServeProcess } from '../helpers/serve-process';
 import { shellApi } from '../helpers/shell-api';
 
@@ -18,7 +18,7 @@ describe('npm run serve in Chromium: cluster operations', () => {
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -30,11 +30,7 @@ describe('npm run serve in Chromium: cluster operations', () => {
     const posts: string[] = [];
     for (let p = 0; p < 60; p++) posts.push((await api.must<{ id: string }>('posts.create', { author: `op${p % 12}`, text: `post ${p}` }, sessions[p % 12])).id);
     await Promise.all(posts.map((id, i) => api.must('likes.like', { postId: id, username: `op${i % 12}` }, sessions[i % 12])));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(serve.url);
+    ({ browser, page, pageErrors } = await openPage(serve.url, { width: 1360, height: 1000 }));
     await page.getByTestId('section-cluster').click();
     await page.getByTestId('cluster-tab-operations').click();
   }, 180_000);

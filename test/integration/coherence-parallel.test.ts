@@ -61,19 +61,33 @@ describe('coherence in parallel: several clients against the model', () => {
     await engine?.stop();
   });
 
+  /** Every view, read concurrently once the round has finished (reads only), then compared in order. */
   async function checkViews(where: string) {
-    for (const u of model.users) {
-      for (const kind of ['all', 'following'] as const) {
-        const feed = await call<Post[]>('feeds.get', { username: u, kind, viewer: u });
+    const kinds = ['all', 'following'] as const;
+    const [views, trending, stats] = await Promise.all([
+      Promise.all(
+        [...model.users].map(async (u) => {
+          const [feeds, profile, conversations] = await Promise.all([
+            Promise.all(kinds.map((kind) => call<Post[]>('feeds.get', { username: u, kind, viewer: u }))),
+            call<User>('users.get', { username: u }),
+            call<Conversation[]>('conversations.list', { username: u }),
+          ]);
+          return { u, feeds, profile, conversations };
+        }),
+      ),
+      call<TrendingEntry[]>('trending.get', { window: 'all' }),
+      call<Stats>('stats.get', {}),
+    ]);
+    for (const { u, feeds, profile, conversations } of views) {
+      kinds.forEach((kind, k) => {
         const expected = model.feed(u, kind).map((p) => ({ id: p.id, likesCount: p.likers.size, commentsCount: p.comments, likedByMe: p.likers.has(u) }));
-        expect(feed.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount, likedByMe: p.likedByMe })), `${where}: ${kind} feed of ${u}`).toEqual(expected);
-      }
-      const profile = await call<User>('users.get', { username: u });
+        expect(feeds[k]!.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount, likedByMe: p.likedByMe })), `${where}: ${kind} feed of ${u}`).toEqual(expected);
+      });
       expect([profile.followers, profile.following, profile.posts], `${where}: profile of ${u}`).toEqual([model.followers(u).length, model.following(u).length, model.posts.filter((p) => p.author === u).length]);
-      expect(await call<Conversation[]>('conversations.list', { username: u }), `${where}: conversations of ${u}`).toEqual(model.conversations(u));
+      expect(conversations, `${where}: conversations of ${u}`).toEqual(model.conversations(u));
     }
-    expect(await call<TrendingEntry[]>('trending.get', { window: 'all' }), `${where}: trending`).toEqual(model.trending());
-    expect(await call<Stats>('stats.get', {}), `${where}: stats`).toEqual({ postsCount: model.posts.length, usersCount: model.users.size });
+    expect(trending, `${where}: trending`).toEqual(model.trending());
+    expect(stats, `${where}: stats`).toEqual({ postsCount: model.posts.length, usersCount: model.users.size });
   }
 
   /** Up to CLIENTS operations that commute per key family, with their checks and model updates. */
@@ -215,13 +229,14 @@ describe('coherence in parallel: several clients against the model', () => {
         const where = `round ${rounds} (${round.ops.map((o) => o.kind).join(', ')}), seed ${SEED}`;
         await checkViews(where);
         // Every comment list shows every comment, and every conversation every message, after the races.
-        for (const post of model.posts.slice(-12)) {
-          expect((await call<Comment[]>('comments.list', { postId: post.id })).length, `${where}: comments of ${post.id}`).toBe(Math.min(post.comments, 100));
-        }
-        for (const [pair, n] of messageCounts) {
-          const [a, b] = pair.split('|') as [string, string];
-          expect((await call<Message[]>('messages.list', { a, b })).length, `${where}: messages of ${pair}`).toBe(Math.min(n, 200));
-        }
+        const recent = model.posts.slice(-12);
+        const pairs = [...messageCounts];
+        const [commentLists, messageLists] = await Promise.all([
+          Promise.all(recent.map((post) => call<Comment[]>('comments.list', { postId: post.id }))),
+          Promise.all(pairs.map(([pair]) => call<Message[]>('messages.list', { a: pair.split('|')[0], b: pair.split('|')[1] }))),
+        ]);
+        recent.forEach((post, i) => expect(commentLists[i]!.length, `${where}: comments of ${post.id}`).toBe(Math.min(post.comments, 100)));
+        pairs.forEach(([pair, n], i) => expect(messageLists[i]!.length, `${where}: messages of ${pair}`).toBe(Math.min(n, 200)));
       }
     } finally {
       process.stderr.write(`coherence (parallel): ${done} operations in ${rounds} rounds of up to ${CLIENTS} clients, ${races} racing cache rebuilds, seed ${SEED}, ops ${JSON.stringify(counts)}, posts by fan-out path (threshold ${FANOUT_THRESHOLD}) ${JSON.stringify(fanout)}\n`);

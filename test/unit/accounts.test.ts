@@ -52,7 +52,7 @@ describe('who may call what (contract access table, enforced by the router)', ()
       const shape = (contract[method].input as unknown as { shape?: Record<string, unknown> }).shape ?? {};
       for (const f of fields) expect(Object.keys(shape), `${method}.${f}`).toContain(f);
       // Only the inspector and engine tools are the operator's; every social method needs a rule of its own.
-      if (rule.kind === 'operator') expect(method, method).toMatch(/^(cluster|engine|stats|sync)\./);
+      if (rule.kind === 'operator') expect(method, method).toMatch(/^(cluster|engine|stats|sync|demo)\./);
     }
   });
 

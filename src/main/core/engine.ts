@@ -22,6 +22,7 @@ import { RpcRouter } from './rpc/router';
 import { type ClusterService } from './services/cluster-service';
 import { ClusterOps } from './services/cluster-ops';
 import { socialDrillWorkload } from './services/drill-workload';
+import { DemoLoader } from './services/demo-loader';
 import { SocialService } from './services/social-service';
 import type { DataLock } from './data-lock';
 import { lockStores, openStores, type Stores } from './stores';
@@ -67,6 +68,7 @@ interface EngineParts {
   timers: NodeJS.Timeout[];
   unlisten: (() => void)[];
   info: EngineInfo;
+  clock: Clock;
 }
 
 /** The folders kept private to their user: the data folder, and the embedded store's when it lives elsewhere. */
@@ -85,6 +87,7 @@ export class Engine {
   readonly config: Config;
   readonly drill: FailoverDrill;
   readonly accounts: Accounts;
+  readonly demo: DemoLoader;
 
   private constructor(private readonly parts: EngineParts) {
     this.events = parts.events;
@@ -96,8 +99,16 @@ export class Engine {
     this.stores = parts.stores;
     this.drill = parts.drill;
     this.accounts = new Accounts(parts.client, parts.stores.documents, (name) => parts.social.getUser(name), parts.config.accounts);
+    this.demo = new DemoLoader({
+      stores: parts.stores,
+      events: parts.events,
+      clock: parts.clock,
+      log: parts.log.child('demo'),
+      scryptCost: parts.config.accounts.scryptCost,
+      afterLoad: () => parts.social.afterBulkLoad(),
+    });
     this.router = new RpcRouter(
-      createHandlers({ cluster: parts.clusterService, ops: parts.clusterOps, social: parts.social, accounts: this.accounts, sync: parts.sync, drill: parts.drill, redis: parts.client, info: () => parts.info }),
+      createHandlers({ cluster: parts.clusterService, ops: parts.clusterOps, social: parts.social, accounts: this.accounts, demo: this.demo, sync: parts.sync, drill: parts.drill, redis: parts.client, info: () => parts.info }),
       parts.log.child('rpc'),
       this.accounts,
     );
@@ -179,7 +190,7 @@ export class Engine {
     trendingTimer.unref();
     const engine = new Engine({
       config, log, events, client, unwaited, pool, monitor, launcher, supervisor, ownsCluster: connection.started, clusterService: service, clusterOps,
-      social, sync, drill, stores, lock, timers: [trendingTimer], unlisten: [], info,
+      social, sync, drill, stores, lock, timers: [trendingTimer], unlisten: [], info, clock,
     });
     const unlistenHealing = supervisor?.onAction((action) => events.emit('cluster.healing', action));
     engine.parts.unlisten.push(() => unlistenHealing?.());
@@ -223,6 +234,7 @@ export class Engine {
     phase(running === 0 ? 'calls in flight finished, new ones refused' : `${running} call(s) still running after 5 s, stopping anyway`);
     await this.parts.clusterOps.close();
     phase('cluster jobs ended');
+    await this.demo.stop();
     await supervisor?.stop();
     phase('supervisor stopped');
     this.parts.unlisten.forEach((off) => off());

@@ -11,6 +11,7 @@ import { AppError } from './errors';
 import type { Handlers } from './rpc/router';
 import type { ClusterService } from './services/cluster-service';
 import type { ClusterOps } from './services/cluster-ops';
+import type { DemoLoader } from './services/demo-loader';
 import type { SocialService } from './services/social-service';
 import type { SyncEngine } from './sync/sync-engine';
 
@@ -19,13 +20,14 @@ export interface HandlerDeps {
   ops: ClusterOps;
   social: SocialService;
   accounts: Accounts;
+  demo: DemoLoader;
   sync: SyncEngine;
   drill: FailoverDrill;
   redis: Cluster;
   info: () => EngineInfo;
 }
 
-export function createHandlers({ cluster, ops, social, accounts, sync, drill, redis, info }: HandlerDeps): Handlers {
+export function createHandlers({ cluster, ops, social, accounts, demo, sync, drill, redis, info }: HandlerDeps): Handlers {
   return {
     'engine.info': async () => info(),
 
@@ -74,13 +76,15 @@ export function createHandlers({ cluster, ops, social, accounts, sync, drill, re
     'follows.list': ({ username, limit }) => social.followingOf(username, limit ?? 1000),
     'suggestions.get': ({ username }) => social.suggestionsFor(username),
     'comments.add': ({ postId, author, text }) => social.addComment(postId, author, text),
-    'comments.list': ({ postId }) => social.listComments(postId),
+    'comments.list': ({ postId, before }) => social.listComments(postId, before),
     'messages.send': ({ from, to, text }) => social.sendMessage(from, to, text),
-    'messages.list': ({ a, b }) => social.listMessages(a, b),
+    'messages.list': ({ a, b, before }) => social.listMessages(a, b, before),
     'messages.read': ({ username, other }) => social.readMessages(username, other),
     'conversations.list': ({ username }) => social.conversations(username),
     'trending.get': ({ window }) => social.trendingPosts(window),
     'stats.get': () => social.stats.get(),
+    'demo.load': ({ users }) => demo.start(users),
+    'demo.status': async () => ({ load: demo.status() }),
     'sync.now': async () => ({ synced: await sync.syncAll() }),
     'sync.status': async () => sync.status(),
   };

@@ -56,6 +56,11 @@ export class StatsCache {
     })();
   }
 
+  /** Drops the counters (rows were loaded into the store directly); the next read loads them from its counts. */
+  async forget(): Promise<void> {
+    await Promise.all((['post', 'user'] as const).flatMap((what) => SHARDS.map((shard) => this.redis.del(counterOf(what, shard)))));
+  }
+
   async get(): Promise<Stats> {
     const [postsCount, usersCount] = await Promise.all([this.read('post', () => this.documents.countPosts()), this.read('user', () => this.documents.countUsers())]);
     return { postsCount, usersCount };

@@ -171,6 +171,11 @@ export class TrendingCache {
     }
   }
 
+  /** Drops every partial, its like log and the log's built marker: the next read rebuilds them from the store. */
+  async forget(): Promise<void> {
+    await Promise.all(SHARDS.flatMap((shard) => [...this.shardKeys(shard), keys.builtMarker(keys.trendingLog(shard))].map((key) => this.redis.del(key))));
+  }
+
   /** Rebuilds both windows of every partial from its likes of the last 24 h and drops older log entries. */
   async recompute(): Promise<void> {
     const now = this.clock();

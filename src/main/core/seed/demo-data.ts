@@ -52,7 +52,16 @@ export function usernameOf(i: number): string {
 }
 
 const BATCH = 2000;
-const BASE_TIME = Date.UTC(2026, 0, 1);
+/** How far back the demo network's activity reaches from the moment it is seeded. */
+export const SEED_SPAN_MS = 7 * 24 * 3600_000;
+/** The first users of a network (also its most followed: Zipf rank 0, 1, ...) follow at least this many, so their feeds page. */
+const DEMO_ACCOUNT_FOLLOWS = 40;
+export const DEMO_ACCOUNTS = 5;
+
+/** The well-connected demo accounts a first run offers to sign in with. */
+export function demoAccounts(users: number): string[] {
+  return Array.from({ length: Math.min(DEMO_ACCOUNTS, users) }, (_, i) => usernameOf(i));
+}
 
 export interface SeedStores {
   documents: DocumentStore;
@@ -76,19 +85,30 @@ export async function seedDemoData(
   size: SeedSize,
   onProgress: (p: SeedProgress) => void,
   seed = 42,
-  opts: { scryptCost?: number } = {},
+  /**
+   * `now`: the network's activity ends here and reaches SEED_SPAN_MS back (posts, likes, comments
+   * and messages spread over those days, the newest within the last hour, so every trending
+   * window has likes). `signal`: stops between batches (an engine that is stopping).
+   */
+  opts: { scryptCost?: number; now?: number; signal?: AbortSignal } = {},
 ): Promise<SeedResult> {
   const random = seededRandom(seed);
   const demoHash = await hashPassword(DEMO_PASSWORD, opts.scryptCost);
   const n = size.users;
   const result: SeedResult = { users: n, follows: 0, posts: 0, likes: 0, comments: 0, messages: 0, inserted: 0 };
-  const at = (i: number) => BASE_TIME + i * 1000;
+  const now = opts.now ?? Date.now();
+  const start = now - SEED_SPAN_MS;
+  /** The k-th of `total` events of a phase, evenly over the span (the last one at `now`). */
+  const spread = (k: number, total: number) => start + Math.round(((k + 1) / Math.max(1, total)) * SEED_SPAN_MS);
+  /** A moment between `from` and now, nearer now more often (activity follows a post soon, and keeps coming). */
+  const after = (from: number) => from + Math.floor((now - from) * random() ** 2);
 
   const phase = async <T>(name: string, total: number, make: (i: number) => T | null, write: (batch: T[]) => Promise<number>) => {
     let batch: T[] = [];
     let done = 0;
     onProgress({ phase: name, done, total });
     for (let i = 0; i < total; i++) {
+      opts.signal?.throwIfAborted();
       const item = make(i);
       if (item) batch.push(item);
       if (batch.length >= BATCH || i === total - 1) {
@@ -103,7 +123,7 @@ export async function seedDemoData(
   await phase<UserDoc>('users', n, (i) => {
     const username = usernameOf(i);
     const [first, last] = username.split('.');
-    return { username, displayName: `${cap(first)} ${cap((last ?? '').replace(/\d+$/, ''))}`, createdAt: at(i) };
+    return { username, displayName: `${cap(first)} ${cap((last ?? '').replace(/\d+$/, ''))}`, createdAt: start - SEED_SPAN_MS + Math.round((i / n) * SEED_SPAN_MS) };
   }, async (batch) => {
     const added = await stores.documents.createUsers(batch, demoHash);
     await stores.graph.addUsers(batch.map((u) => u.username));
@@ -112,7 +132,8 @@ export async function seedDemoData(
 
   // Follows: each user follows a heavy-tailed number of accounts, chosen by Zipf popularity.
   await phase<{ follower: string; followee: string }[]>('follows', n, (i) => {
-    const count = Math.min(n - 1, Math.max(1, Math.round(size.followsPerUser * -Math.log(1 - random() * 0.999) )));
+    const drawn = Math.max(1, Math.round(size.followsPerUser * -Math.log(1 - random() * 0.999)));
+    const count = Math.min(n - 1, i < DEMO_ACCOUNTS ? Math.max(drawn, DEMO_ACCOUNT_FOLLOWS) : drawn);
     const edges = new Map<string, { follower: string; followee: string }>();
     for (let k = 0; k < count * 2 && edges.size < count; k++) {
       const j = zipf(random, n);
@@ -125,20 +146,21 @@ export async function seedDemoData(
   const postCount = Math.round(n * size.postsPerUser);
   const postId = (p: number) => `seed-post-${p}`;
   const authorOf = () => usernameOf(zipf(random, n));
-  const likesOf: { postId: string; likers: string[] }[] = [];
+  const likesOf: { postId: string; likers: string[]; postedAt: number }[] = [];
+  const postedAt = (p: number) => spread(p, postCount);
   await phase<PostDoc>('posts', postCount, (p) => {
     const likers = new Set<string>();
     const want = Math.round(size.likesPerPost * -Math.log(1 - random() * 0.999));
     for (let k = 0; k < want; k++) likers.add(usernameOf(zipf(random, n)));
-    likesOf.push({ postId: postId(p), likers: [...likers] });
+    likesOf.push({ postId: postId(p), likers: [...likers], postedAt: postedAt(p) });
     const topic = TOPICS[Math.floor(random() * TOPICS.length)];
     const opener = OPENERS[Math.floor(random() * OPENERS.length)];
-    return { id: postId(p), author: authorOf(), text: `${opener} ${topic}. #${p % 97}`, createdAt: at(n + p), likesCount: likers.size };
+    return { id: postId(p), author: authorOf(), text: `${opener} ${topic}. #${p % 97}`, createdAt: postedAt(p), likesCount: likers.size };
   }, (batch) => stores.documents.createPosts(batch));
   result.posts = postCount;
 
-  await phase<{ postId: string; likers: string[] }>('likes', likesOf.length, (i) => likesOf[i] ?? null, async (batch) => {
-    const changes: LikeChange[] = batch.flatMap((b) => b.likers.map((username) => ({ postId: b.postId, username, liked: true })));
+  await phase<{ postId: string; likers: string[]; postedAt: number }>('likes', likesOf.length, (i) => likesOf[i] ?? null, async (batch) => {
+    const changes: LikeChange[] = batch.flatMap((b) => b.likers.map((username) => ({ postId: b.postId, username, liked: true, at: after(b.postedAt) })));
     result.likes += changes.length;
     // likes_count was written with each post; only who liked what is left to record.
     await stores.documents.recordLikes(changes);
@@ -149,7 +171,7 @@ export async function seedDemoData(
   const commentCount = Math.round(postCount * size.commentsPerPost);
   await phase<CommentDoc>('comments', commentCount, (c) => {
     const p = zipf(random, postCount);
-    return { id: `seed-comment-${c}`, postId: postId(p), author: usernameOf(Math.floor(random() * n)), text: `Nice point about ${TOPICS[c % TOPICS.length]}!`, createdAt: at(n + postCount + c) };
+    return { id: `seed-comment-${c}`, postId: postId(p), author: usernameOf(Math.floor(random() * n)), text: `Nice point about ${TOPICS[c % TOPICS.length]}!`, createdAt: after(postedAt(p)) };
   }, (batch) => stores.documents.addComments(batch));
   result.comments = commentCount;
 
@@ -158,7 +180,7 @@ export async function seedDemoData(
     const from = Math.floor(random() * n);
     let to = zipf(random, n);
     if (to === from) to = (to + 1) % n;
-    return { id: `seed-message-${m}`, from: usernameOf(from), to: usernameOf(to), text: `Hey! Did you see the post about ${TOPICS[m % TOPICS.length]}?`, sentAt: at(n + postCount + commentCount + m) };
+    return { id: `seed-message-${m}`, from: usernameOf(from), to: usernameOf(to), text: `Hey! Did you see the post about ${TOPICS[m % TOPICS.length]}?`, sentAt: spread(m, messageCount) };
   }, (batch) => stores.documents.addMessages(batch));
   result.messages = messageCount;
   return result;

@@ -21,6 +21,10 @@ import { checkUsername, type FeedKind, type TrendingWindow } from '../keys';
 import type { DocumentStore, GraphStore, PostDoc } from '../stores/ports';
 import type { SyncEngine } from '../sync/sync-engine';
 
+/** Pages of history older than the cached window (comments.list / messages.list with `before`). */
+export const COMMENTS_PAGE = 50;
+export const MESSAGES_PAGE = 100;
+
 export interface SocialDeps {
   redis: Cluster;
   documents: DocumentStore;
@@ -256,9 +260,11 @@ export class SocialService {
     return comment;
   }
 
-  async listComments(postId: string): Promise<Comment[]> {
+  /** The cached newest comments, or with `before` a keyset page of older ones from the store. */
+  async listComments(postId: string, before?: number): Promise<Comment[]> {
     await this.requirePost(postId);
-    return this.comments.list(postId);
+    if (before === undefined) return this.comments.list(postId);
+    return this.documents.listComments(postId, { limit: COMMENTS_PAGE, before });
   }
 
   async sendMessage(from: string, to: string, text: string): Promise<Message> {
@@ -272,9 +278,11 @@ export class SocialService {
     return message;
   }
 
-  async listMessages(a: string, b: string): Promise<Message[]> {
+  /** The cached newest messages (oldest first), or with `before` a keyset page of older ones from the store. */
+  async listMessages(a: string, b: string, before?: number): Promise<Message[]> {
     await Promise.all([this.requireUser(a), this.requireUser(b)]);
-    return this.messages.list(a, b);
+    if (before === undefined) return this.messages.list(a, b);
+    return (await this.documents.listMessages(a, b, { limit: MESSAGES_PAGE, before })).reverse();
   }
 
   async readMessages(username: string, other: string): Promise<{ unread: number }> {
@@ -288,6 +296,16 @@ export class SocialService {
     await this.requireUser(username);
     const list = await this.messages.conversations(username);
     return Promise.all(list.map(async (c) => ({ ...c, unread: await this.messages.unread(username, c.with) })));
+  }
+
+  /**
+   * After rows were written to the stores behind the caches' back (a demo network loaded by the
+   * running engine): the counters and rankings built from the store before are dropped, so the
+   * next read builds them from what it holds now. Feeds, profiles and like keys of the new rows
+   * were never cached.
+   */
+  async afterBulkLoad(): Promise<void> {
+    await Promise.all([this.stats.forget(), this.trending.forget()]);
   }
 
   trendingPosts(window: TrendingWindow): Promise<TrendingEntry[]> {

@@ -10,15 +10,24 @@ import { me } from './session';
 interface Thread extends Loadable<Comment[]> {
   adding: boolean;
   addError: ReadableError | null;
+  /** Older comments than shown may exist: pages from the store (comments.list with `before`). */
+  hasMore: boolean;
+  loadingOlder: boolean;
 }
 
-const emptyThread = (): Thread => ({ ...idle<Comment[]>([]), adding: false, addError: null });
+/** The cached window holds the newest 100; a history page up to 50 (fewer: the first comment). */
+const WINDOW = 100;
+const PAGE = 50;
+
+const emptyThread = (): Thread => ({ ...idle<Comment[]>([]), adding: false, addError: null, hasMore: false, loadingOlder: false });
 
 interface CommentsState {
   open: Record<string, boolean>;
   threads: Record<string, Thread>;
   toggle(postId: string): void;
   load(postId: string): Promise<void>;
+  /** The page of comments older than the last one shown. */
+  loadOlder(postId: string): Promise<void>;
   add(postId: string, text: string): Promise<boolean>;
   reset(): void;
 }
@@ -38,10 +47,23 @@ export const useComments = create<CommentsState>((set, get) => {
       update(postId, { status: 'loading', error: null });
       try {
         const comments = await client.call('comments.list', { postId });
-        update(postId, { data: comments, status: 'ready' });
+        update(postId, { data: comments, status: 'ready', hasMore: comments.length >= WINDOW });
         usePosts.getState().patch(postId, { commentsCount: Math.max(comments.length, usePosts.getState().byId[postId]?.commentsCount ?? 0) });
       } catch (err) {
         update(postId, { status: 'error', error: readable(err) });
+      }
+    },
+    async loadOlder(postId) {
+      const thread = get().threads[postId];
+      const oldest = thread?.data.at(-1);
+      if (!thread || !oldest || !thread.hasMore || thread.loadingOlder) return;
+      update(postId, { loadingOlder: true, error: null });
+      try {
+        const older = await client.call('comments.list', { postId, before: oldest.createdAt });
+        const shown = new Set((get().threads[postId]?.data ?? []).map((c) => c.id));
+        update(postId, { loadingOlder: false, hasMore: older.length >= PAGE, data: [...(get().threads[postId]?.data ?? []), ...older.filter((c) => !shown.has(c.id))] });
+      } catch (err) {
+        update(postId, { loadingOlder: false, error: readable(err) });
       }
     },
     async add(postId, text) {

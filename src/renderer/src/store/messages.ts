@@ -14,10 +14,14 @@ interface MessagesState {
   /** Who the open thread is with. */
   active: string | null;
   thread: Loadable<Message[]>;
+  /** Older messages than the thread shows may exist (history pages from the store, loaded on scrolling up). */
+  history: { hasMore: boolean; loading: boolean; error: ReadableError | null };
   sending: boolean;
   sendError: ReadableError | null;
   loadConversations(): Promise<void>;
   open(other: string): Promise<void>;
+  /** The page before the oldest message shown. */
+  loadOlder(): Promise<void>;
   close(): void;
   send(text: string): Promise<boolean>;
   receive(message: Message): void;
@@ -27,6 +31,9 @@ interface MessagesState {
 }
 
 const byRecent = (a: Conversation, b: Conversation) => b.lastMessageAt - a.lastMessageAt;
+/** A history page (messages.list with `before`) holds up to this many; fewer is the thread's start. */
+const HISTORY_PAGE = 100;
+const noHistory = { hasMore: false, loading: false, error: null };
 
 function touch(list: Conversation[], other: string, at: number, unreadDelta: number, clear = false): Conversation[] {
   const found = list.find((c) => c.with === other);
@@ -49,6 +56,7 @@ export const useMessages = create<MessagesState>((set, get) => {
     conversations: idle([]),
     active: null,
     thread: idle([]),
+    history: noHistory,
     sending: false,
     sendError: null,
     async loadConversations() {
@@ -69,17 +77,36 @@ export const useMessages = create<MessagesState>((set, get) => {
       const username = me();
       if (!username) return;
       const other_ = other.trim();
-      set({ active: other_, thread: { data: [], status: 'loading', error: null }, sendError: null });
+      set({ active: other_, thread: { data: [], status: 'loading', error: null }, history: noHistory, sendError: null });
       try {
         const messages = await client.call('messages.list', { a: username, b: other_ });
         if (get().active !== other_) return;
-        set({ thread: { data: messages, status: 'ready', error: null } });
+        // The cached window holds the newest (up to 200): a long one may have older messages.
+        set({ thread: { data: messages, status: 'ready', error: null }, history: { hasMore: messages.length >= HISTORY_PAGE, loading: false, error: null } });
         await markRead(username, other_);
       } catch (err) {
         if (get().active === other_) set({ thread: { data: [], status: 'error', error: readable(err) } });
       }
     },
-    close: () => set({ active: null, thread: idle([]), sendError: null }),
+    async loadOlder() {
+      const username = me();
+      const { active, thread, history } = get();
+      const oldest = thread.data[0];
+      if (!username || !active || !oldest || !history.hasMore || history.loading) return;
+      set({ history: { ...history, loading: true, error: null } });
+      try {
+        const older = await client.call('messages.list', { a: username, b: active, before: oldest.sentAt });
+        if (get().active !== active) return;
+        const shown = new Set(get().thread.data.map((m) => m.id));
+        set((s) => ({
+          thread: { ...s.thread, data: [...older.filter((m) => !shown.has(m.id)), ...s.thread.data] },
+          history: { hasMore: older.length >= HISTORY_PAGE, loading: false, error: null },
+        }));
+      } catch (err) {
+        if (get().active === active) set((s) => ({ history: { ...s.history, loading: false, error: readable(err) } }));
+      }
+    },
+    close: () => set({ active: null, thread: idle([]), history: noHistory, sendError: null }),
     async send(text) {
       const from = me();
       const to = get().active;
@@ -121,7 +148,7 @@ export const useMessages = create<MessagesState>((set, get) => {
         offStatus?.();
       };
     },
-    reset: () => set({ conversations: idle([]), active: null, thread: idle([]), sending: false, sendError: null }),
+    reset: () => set({ conversations: idle([]), active: null, thread: idle([]), history: noHistory, sending: false, sendError: null }),
   };
 });
 

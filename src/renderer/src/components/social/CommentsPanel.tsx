@@ -8,7 +8,7 @@ import { UserLink } from '../common/UserLink';
 /** A post's comments, inline, with a one-line composer (Enter sends). */
 export function CommentsPanel({ postId }: { postId: string }) {
   const thread = useComments((s) => s.threads[postId]);
-  const { load, add } = useComments.getState();
+  const { load, add, loadOlder } = useComments.getState();
   const [text, setText] = useState('');
 
   const onSubmit = async (e: FormEvent) => {
@@ -47,6 +47,11 @@ export function CommentsPanel({ postId }: { postId: string }) {
             </li>
           ))}
         </ul>
+      )}
+      {thread?.status === 'ready' && thread.hasMore && (
+        <button type="button" className="ghost small" data-testid="comments-older" disabled={thread.loadingOlder} onClick={() => void loadOlder(postId)}>
+          {thread.loadingOlder ? 'Loading older comments…' : 'Show older comments'}
+        </button>
       )}
     </section>
   );

@@ -1,5 +1,6 @@
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useUserSearch } from '../../lib/user-search';
+import { useDemo, type DemoSize } from '../../store/demo';
 import { useSession } from '../../store/session';
 import { ErrorNote } from '../common/ErrorNote';
 import { Avatar } from '../common/Avatar';
@@ -88,6 +89,76 @@ function FindAccount({ busy, pick }: { busy: boolean; pick: (username: string) =
   );
 }
 
+const DEMO_SIZES: { users: DemoSize; label: string; note: string }[] = [
+  { users: 1000, label: '1k users', note: 'a few seconds' },
+  { users: 10_000, label: '10k users', note: 'under a minute' },
+  { users: 100_000, label: '100k users', note: 'a few minutes' },
+];
+
+/**
+ * An empty network offers a demo one, loaded by the running engine with a progress bar; once
+ * loaded, a few well-connected demo accounts are one click from signing in.
+ */
+function DemoNetwork({ busy, signIn }: { busy: boolean; signIn: (username: string, password: string) => Promise<boolean> }) {
+  const { empty, load, error, check, start, listen } = useDemo();
+  const [size, setSize] = useState<DemoSize>(1000);
+  useEffect(() => {
+    const off = listen();
+    void check();
+    return off;
+  }, [check, listen]);
+  if (!load && empty !== true) return null;
+  const running = load?.state === 'running';
+  return (
+    <div className="recent demo-network" data-testid="demo-network" aria-label="Demo network">
+      <h3>{load?.state === 'done' ? 'Your demo network is ready' : 'Nobody is here yet'}</h3>
+      {error && <ErrorNote error={error} compact />}
+      {(!load || load.state === 'failed') && (
+        <>
+          <p className="muted small">Load a demo network: users who follow each other, posts, likes and comments from the last days, and direct messages.</p>
+          <fieldset className="demo-sizes" disabled={busy}>
+            <legend className="muted small">Size</legend>
+            {DEMO_SIZES.map((s) => (
+              <label key={s.users} className="demo-size">
+                <input type="radio" name="demo-size" data-testid={`demo-size-${s.users}`} checked={size === s.users} onChange={() => setSize(s.users)} />
+                {s.label} <span className="muted small">({s.note})</span>
+              </label>
+            ))}
+          </fieldset>
+          {load?.state === 'failed' && <p className="muted small" data-testid="demo-failed">The last load stopped: {load.error}</p>}
+          <button type="button" className="primary" data-testid="demo-load" onClick={() => void start(size)}>
+            Load a demo network
+          </button>
+        </>
+      )}
+      {running && load && (
+        <div data-testid="demo-running">
+          <progress data-testid="demo-progress" value={load.percent} max={100} aria-label="Loading the demo network" />
+          <p className="muted small" data-testid="demo-phase">
+            {load.percent}% · {load.phase} {load.done.toLocaleString()} / {load.total.toLocaleString()}
+          </p>
+        </div>
+      )}
+      {load?.state === 'done' && (
+        <>
+          <p className="muted small">
+            {load.users.toLocaleString()} users loaded. Every demo account signs in with the password “{load.password}”; these follow many people:
+          </p>
+          <ul className="recent-list">
+            {load.accounts.map((name) => (
+              <li key={name}>
+                <button type="button" className="recent-user" data-testid="demo-account" data-username={name} disabled={busy} onClick={() => void signIn(name, load.password)}>
+                  <Avatar username={name} size="sm" /> @{name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 /** Sign in with a username and its password, or create an account; recent usernames are one click away. */
 export function SignIn() {
   const { busy, error, recent, restoring, signIn, signUp, forgetRecent } = useSession();
@@ -97,6 +168,7 @@ export function SignIn() {
   const [displayName, setDisplayName] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const passwordBox = useRef<HTMLInputElement>(null);
+  const demoLoaded = useDemo((s) => s.load?.state === 'done');
 
   /** A name picked from Recent or the search goes into the form; the password is still asked for. */
   const pick = (name: string) => {
@@ -134,7 +206,9 @@ export function SignIn() {
           </ul>
         </div>
       )}
-      <FindAccount busy={busy} pick={pick} />
+      <DemoNetwork busy={busy} signIn={signIn} />
+      {/* Searched again once a demo network is in: it said "nobody" before. */}
+      <FindAccount key={demoLoaded ? 'demo-loaded' : 'before'} busy={busy} pick={pick} />
       <div className="signin-forms">
         <form onSubmit={onSignIn} aria-label="Sign in with a username and password">
           <h3>Sign in</h3>
