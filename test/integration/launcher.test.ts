@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClusterLauncher, type LauncherOptions } from '../../src/main/core/cluster/launcher';
@@ -15,6 +15,22 @@ const options = (portBase: number, dataDir: string, extra: Partial<LauncherOptio
   dataDir, host, portBase, nodeTimeoutMs: 2000, maxmemory: '64mb', maxmemoryPolicy: 'volatile-lru',
   serverPath: process.env.REDK_REDIS_SERVER || 'redis-server', log: silentLogger, password: embeddedSecret(dataDir), ...extra,
 });
+
+/** PING in the wire protocol, as any local program could send it: the node's first reply line. */
+function rawPing(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port }, () => socket.write('PING\r\n'));
+    let reply = '';
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) {
+        socket.destroy();
+        resolve(reply.split('\r\n')[0]!);
+      }
+    });
+    socket.on('error', reject);
+  });
+}
 
 describe('the embedded cluster launcher (C1-C3, E1)', () => {
   const { portBase, dataDir } = inject('cluster');
@@ -48,6 +64,28 @@ describe('the embedded cluster launcher (C1-C3, E1)', () => {
     expect(again.started).toEqual([]);
     const status = await suite.status();
     expect(status.every((s) => s.state.kind === 'ours')).toBe(true);
+  });
+
+  it('a reused cluster that takes any client (started before the secret) requires the secret from then on, replicas still in sync', async () => {
+    const base = await freePortBase();
+    const dir = tempDir('redk-open');
+    const open = new ClusterLauncher(options(base, dir, { password: undefined }));
+    const secured = new ClusterLauncher(options(base, dir));
+    try {
+      expect((await open.up()).started).toHaveLength(6);
+      expect(await rawPing(base)).toBe('+PONG');
+      const again = await secured.up();
+      expect(again.reused).toBe(true);
+      for (let port = base; port < base + 6; port++) {
+        expect(await rawPing(port), String(port)).toMatch(/^-NOAUTH/);
+        expect(await withNode({ host, port, password: embeddedSecret(dir) }, (n) => n.ping())).toBe('PONG');
+      }
+      // Replicas authenticate with masterauth: their links stay up, and the cluster stays healthy.
+      expect((await secured.up()).reused).toBe(true);
+      expect(await secured.requireSecret()).toBe(0);
+    } finally {
+      await secured.down();
+    }
   });
 
   describe('on ports taken by something else', () => {

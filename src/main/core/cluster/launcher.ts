@@ -19,6 +19,7 @@ import type { Redis } from 'ioredis';
 import { textCommand, withNode, type NodeAddress } from './node-client';
 import { parseClusterNodes, parseInfo } from './nodes-parser';
 import { processAlive } from './process-alive';
+import { SECRET_FILE } from './secret';
 
 const run = promisify(execFile);
 
@@ -449,6 +450,7 @@ export class ClusterLauncher {
     const seeds = this.ports().map((port) => this.node(port));
     if (states.every((s) => s.state.kind === 'ours') && (await this.healthy())) {
       this.progress(`reusing the healthy cluster on ${this.opts.host}:${this.plan.ports[0]}-${this.plan.ports[NODE_COUNT - 1]} (${this.clusterDir})`);
+      await this.requireSecret();
       return { reused: true, started: [], seeds, tookMs: Date.now() - began };
     }
     this.progress(`starting a ${this.ports().length}-node Redis ${version} cluster on ${this.opts.host}:${this.ports().join(',')} (data in ${this.clusterDir})`);
@@ -459,6 +461,27 @@ export class ClusterLauncher {
     await this.waitFor(`cluster_state:ok on all ${this.ports().length} nodes`, () => this.healthy());
     this.progress(`cluster ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
     return { reused: false, started: toStart, seeds, tookMs: Date.now() - began };
+  }
+
+  /**
+   * A running cluster started before the data folder had a secret (an older version, or `npm run
+   * cluster -- up` with keepRunning) takes any client. Its nodes get the secret now, without a
+   * restart: masterauth on every node first, so no replica loses its link, then requirepass.
+   * Their redis.conf has both from the next start on. Returns how many nodes were open.
+   */
+  async requireSecret(): Promise<number> {
+    const password = this.opts.password;
+    if (!password) return 0;
+    const ports = this.ports();
+    const open = (
+      await Promise.all(ports.map(async (port) => ((await this.onNode(this.node(port), (n) => n.call('CONFIG', 'GET', 'requirepass'))) as string[])[1] === '' ? port : null))
+    ).filter((p): p is number => p !== null);
+    if (open.length === 0) return 0;
+    for (const setting of ['masterauth', 'requirepass']) {
+      await Promise.all(open.map((port) => this.onNode(this.node(port), (n) => n.call('CONFIG', 'SET', setting, password))));
+    }
+    this.opts.log.warn(`the reused cluster took any client on ${open.length} node(s) (${open.join(', ')}): they now require the data folder's secret (${join(this.opts.dataDir, SECRET_FILE)})`);
+    return open.length;
   }
 
   /** Stops our nodes (SHUTDOWN keeps the AOF), waits for each process to exit, leaves others alone. */
