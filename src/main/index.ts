@@ -91,20 +91,30 @@ app.whenReady().then(async () => {
     return;
   }
   const running = engine;
-  // The user of the session the window's last call carried (A1): direct messages go to the
-  // window only when they are that user's.
+  // The user of the session the window's latest call was sent with (A1): direct messages go to
+  // the window only when they are that user's. Resolved when the session changes, in the order
+  // the calls were sent (a later session wins over a slower check of an earlier one).
+  let windowSession: string | null = null;
   let windowUser: string | null = null;
+  let checks = 0;
+  const bindWindow = (session: string | null) => {
+    if (session === windowSession) return;
+    windowSession = session;
+    windowUser = null;
+    const asked = ++checks;
+    if (session) void running.router.sessionUser(session).then((user) => asked === checks && (windowUser = user), () => undefined);
+  };
   ipcMain.handle(IPC_CHANNELS.rpc, async (event, method: unknown, input: unknown, session: unknown) => {
     if (!trustedSender(event)) {
       return { ok: false, error: { code: 'forbidden', message: 'This page may not call the engine.' } };
     }
+    const name = typeof method === 'string' ? method : '';
+    const carried = typeof session === 'string' ? session : null;
+    bindWindow(name === 'session.signOut' ? null : carried);
     // The renderer's drawer shows every call's Redis trace.
-    const result = await running.router.dispatch(typeof method === 'string' ? method : '', input, {
-      trace: true,
-      caller: { kind: 'client', session: typeof session === 'string' ? session : null, client: 'electron' },
-    });
-    if (typeof session !== 'string' || (!result.body.ok && result.body.error.code === 'unauthorized')) windowUser = null;
-    else if (result.user) windowUser = result.user;
+    const result = await running.router.dispatch(name, input, { trace: true, caller: { kind: 'client', session: carried, client: 'electron' } });
+    // A session refused meanwhile (expired, wiped) stops the window's DMs until it signs in again.
+    if (!result.body.ok && result.body.error.code === 'unauthorized' && windowSession === carried) windowUser = null;
     return result.body;
   });
   running.events.on((payload) => {

@@ -29,8 +29,11 @@ describe('first run: a demo network loaded by the running engine (issue 14, item
       }),
     );
     const began = Date.now();
-    const started = await call<DemoLoad>('demo.load', { users: 1000 });
-    expect(started).toMatchObject({ state: 'running', users: 1000, percent: 0 });
+    // Two at once (a double click): one starts, the other is refused.
+    const both = await Promise.all([engine.router.dispatch('demo.load', { users: 1000 }), engine.router.dispatch('demo.load', { users: 1000 })]);
+    const started = both.find((r) => r.body.ok);
+    expect(started?.body).toMatchObject({ ok: true, data: { state: 'running', users: 1000, percent: 0 } });
+    expect(both.map((r) => (r.body.ok ? 'ok' : r.body.error.code)).sort()).toEqual(['conflict', 'ok']);
     const second = await engine.router.dispatch('demo.load', { users: 1000 });
     expect(second.body.ok === false && second.body.error.code).toBe('conflict');
     const done = await finished;

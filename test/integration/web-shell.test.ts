@@ -339,6 +339,30 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
       for (const ws of Object.values(sockets)) ws.close();
     });
 
+    it('a socket whose session is signed out elsewhere stops receiving that user\'s messages by the next heartbeat', async () => {
+      const fast = await startWebShell({ router: engine.router, events: engine.events, log: silentLogger, staticDir, port: 0, token: TOKEN, heartbeatMs: 200 });
+      try {
+        const [ann, bea] = [await sessionOf('hb_ann'), await sessionOf('hb_bea')];
+        const ws = await openEvents(fast.port, bea);
+        const first = nextEvent(ws, 'messages.new');
+        await rpc('messages.send', { from: 'hb_ann', to: 'hb_bea', text: 'while signed in' }, ann);
+        expect((await first).data).toMatchObject({ text: 'while signed in' });
+        const unbound = nextEvent(ws, 'session.listening');
+        await rpc('session.signOut', {}, bea);
+        expect((await unbound).data).toEqual({ user: null });
+        const got: Event[] = [];
+        ws.on('message', (m) => got.push(JSON.parse(String(m)) as Event));
+        const after = nextEvent(ws, 'posts.new');
+        await rpc('messages.send', { from: 'hb_ann', to: 'hb_bea', text: 'after the sign-out' }, ann);
+        await rpc('posts.create', { author: 'hb_ann', text: 'marker' }, ann);
+        await after;
+        expect(got.filter((e) => e.event === 'messages.new')).toEqual([]);
+        ws.close();
+      } finally {
+        await fast.close();
+      }
+    });
+
     it('after a FLUSHALL of every master old sessions are refused, and signing in again works', async () => {
       const old = await sessionOf('flushed_user');
       expect((await call('session.me', {}, old)).status).toBe(200);

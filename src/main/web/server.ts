@@ -38,6 +38,14 @@ export interface WebShellOptions {
 export const WS_HEARTBEAT_MS = 30_000;
 export const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** An event stream's listener: the user of its session (null: operator events only), and the session, checked again on every heartbeat. */
+interface Listener {
+  user: string | null;
+  session: string | null;
+  /** Session checks sent, so only the latest one's answer binds. */
+  asked: number;
+}
+
 /** A WebSocket that has not shown the shell token this long after it opened is closed. */
 export const AUTH_TIMEOUT_MS = 10_000;
 
@@ -201,7 +209,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   /** Sockets that have shown the token, each with the user of its session (null: none, operator events only). */
-  const sockets = new Map<WebSocket, { user: string | null }>();
+  const sockets = new Map<WebSocket, Listener>();
   /** Sockets that have not answered the last ping yet (the heartbeat below); weak, so a closed one needs no cleanup. */
   const unanswered = new WeakSet<WebSocket>();
   const maxBuffered = opts.maxBufferedBytes ?? WS_MAX_BUFFERED_BYTES;
@@ -228,9 +236,23 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
    * nothing, and one that does not send it within AUTH_TIMEOUT_MS is closed. Later messages
    * `{"session": ...}` say who listens after a sign-in or sign-out.
    */
+  /**
+   * Resolves the socket's session to its user (again on every heartbeat, so a session that ended
+   * elsewhere stops receiving within one period). In order: a later session wins over an earlier
+   * one whose check answers last.
+   */
+  const bind = (ws: WebSocket, entry: Listener, session: string | null, tell: boolean) => {
+    const asked = ++entry.asked;
+    entry.session = session;
+    void (session ? opts.router.sessionUser(session).catch(() => entry.user) : Promise.resolve(null)).then((user) => {
+      if (asked !== entry.asked || sockets.get(ws) !== entry) return;
+      const changed = user !== entry.user;
+      entry.user = user;
+      if ((tell || changed) && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: 'session.listening', data: { user } }));
+    });
+  };
   const listen = (ws: WebSocket) => {
-    let shown = false;
-    let latest = 0;
+    let entry: Listener | null = null;
     const timer = setTimeout(() => ws.close(4401, 'send the token first'), AUTH_TIMEOUT_MS);
     timer.unref();
     const forget = () => {
@@ -242,22 +264,14 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     ws.on('pong', () => unanswered.delete(ws));
     ws.on('message', (raw) => {
       const said = parseSocketMessage(raw.toString());
-      if (!shown) {
+      if (!entry) {
         if (!said || typeof said.token !== 'string' || !sameSecret(said.token, token)) return ws.close(4401, 'missing or wrong token');
-        shown = true;
         clearTimeout(timer);
-        sockets.set(ws, { user: null });
+        entry = { user: null, session: null, asked: 0 };
+        sockets.set(ws, entry);
       }
       if (!said || !('session' in said)) return;
-      // Resolved in order: a sign-out sent after a sign-in wins even if its check answers first.
-      const asked = ++latest;
-      const session = typeof said.session === 'string' ? said.session : null;
-      void (session ? opts.router.sessionUser(session).catch(() => null) : Promise.resolve(null)).then((user) => {
-        const entry = sockets.get(ws);
-        if (!entry || asked !== latest) return;
-        entry.user = user;
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: 'session.listening', data: { user } }));
-      });
+      bind(ws, entry, typeof said.session === 'string' ? said.session : null, true);
     });
   };
   server.on('upgrade', (req, socket, head) => {
@@ -294,6 +308,8 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       }
       unanswered.add(ws);
       ws.ping();
+      const entry = sockets.get(ws);
+      if (entry?.session) bind(ws, entry, entry.session, false);
     }
   }, heartbeatMs);
   pingTimer.unref();

@@ -6,14 +6,17 @@
  * `{user:<name>}:session:<digest>` with a sliding TTL (renewed on every use with GETEX). A wiped
  * or failed-over cache can only lose sessions, which signs people out, never in.
  *
- * Failed sign-ins are counted per name (folded case) and per client address, each a Redis
- * counter that expires with its window. ioredis may resend an INCR whose reply was lost: a
- * failure then counts twice, which errs toward refusing.
+ * Sign-in attempts are counted per name (folded case) and per client address, each a Redis
+ * counter that expires with its window. An attempt is counted before its password is checked,
+ * so many sent at once cannot all pass the limit while their scrypt runs; a success clears the
+ * name's count and takes itself off the client's. ioredis may resend an INCR whose reply was
+ * lost: an attempt then counts twice, which errs toward refusing.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cluster } from 'ioredis';
 import { isValidUsername } from '../../../shared/names';
 import type { User } from '../../../shared/types';
+import { waitForReplica } from '../cluster/replica-ack';
 import { AppError } from '../errors';
 import { keys } from '../keys';
 import type { DocumentStore } from '../stores/ports';
@@ -24,7 +27,7 @@ export interface AccountOptions {
   scryptCost: number;
   /** Sliding lifetime of a session (config accounts.sessionTtlSeconds). */
   sessionTtlSeconds: number;
-  /** Failed sign-ins allowed per name in a window; the one that reaches it is refused with rate_limited. */
+  /** Sign-in attempts allowed per name in a window (a success starts the count again); the one that reaches it is refused with rate_limited. */
   nameLimit?: number;
   /** The same per client address (several names tried from one place). */
   clientLimit?: number;
@@ -34,6 +37,8 @@ export interface AccountOptions {
 export const SIGN_IN_WINDOW_MS = 60_000;
 export const SIGN_IN_NAME_LIMIT = 20;
 export const SIGN_IN_CLIENT_LIMIT = 100;
+/** How long a sign-out waits for a replica to have the session's deletion. */
+const SIGN_OUT_WAIT_MS = 500;
 
 const TOKEN = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_.-]{1,32})$/;
 const digest = (text: string, hexChars = 64) => createHash('sha256').update(text).digest('hex').slice(0, hexChars);
@@ -69,18 +74,14 @@ export class Accounts {
       { key: keys.signInFailures(username), limit: this.nameLimit, what: `for "${username}"` },
       { key: keys.clientSignInFailures(digest(client, 32)), limit: this.clientLimit, what: 'from this client' },
     ];
-    const failures = await Promise.all(counters.map(async (c) => Number((await this.redis.get(c.key)) ?? 0)));
-    for (const [i, c] of counters.entries()) if (failures[i]! >= c.limit) throw await this.limited(c.key, c.limit, c.what);
+    const attempts = await Promise.all(counters.map((c) => this.countAttempt(c.key)));
+    for (const [i, c] of counters.entries()) if (attempts[i]! >= c.limit) throw await this.limited(c.key, c.limit, c.what);
 
     const found = await this.documents.credentials(username);
     this.decoy ??= hashPassword(randomBytes(16).toString('hex'), this.opts.scryptCost);
     const ok = await verifyPassword(password, found?.passwordHash ?? (await this.decoy));
-    if (!found || found.passwordHash === null || !ok) {
-      const counts = await Promise.all(counters.map((c) => this.countFailure(c.key)));
-      for (const [i, c] of counters.entries()) if (counts[i]! >= c.limit) throw await this.limited(c.key, c.limit, c.what);
-      throw new AppError('invalid_credentials', 'That username and password do not match an account.');
-    }
-    await this.redis.del(counters[0]!.key);
+    if (!found || found.passwordHash === null || !ok) throw new AppError('invalid_credentials', 'That username and password do not match an account.');
+    await Promise.all([this.redis.del(counters[0]!.key), this.redis.decr(counters[1]!.key)]);
     const secret = randomBytes(32).toString('base64url');
     await this.redis.set(keys.session(found.username, digest(secret)), found.username, 'PX', this.opts.sessionTtlSeconds * 1000);
     return { session: `${secret}.${found.username}`, user: await this.profile(found.username) };
@@ -95,14 +96,19 @@ export class Accounts {
     return holder === name ? name : null;
   }
 
-  /** Ends a session (idempotent: an unknown token is already signed out). */
+  /**
+   * Ends a session (idempotent: an unknown token is already signed out). The delete waits for a
+   * replica (WAIT 1, as a like does), so a failover right after cannot bring the session back.
+   */
   async signOut(token: string): Promise<void> {
     const m = TOKEN.exec(token);
     if (!m || !isValidUsername(m[2]!)) return;
-    await this.redis.del(keys.session(m[2]!, digest(m[1]!)));
+    const key = keys.session(m[2]!, digest(m[1]!));
+    await this.redis.del(key);
+    await waitForReplica(this.redis, key, SIGN_OUT_WAIT_MS);
   }
 
-  private async countFailure(key: string): Promise<number> {
+  private async countAttempt(key: string): Promise<number> {
     const replies = await this.redis.multi().incr(key).pexpire(key, this.windowMs, 'NX').exec();
     const [err, count] = replies?.[0] ?? [new Error('the failure count was not answered'), 0];
     if (err) throw err;

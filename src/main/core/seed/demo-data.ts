@@ -100,7 +100,7 @@ export async function seedDemoData(
   const start = now - SEED_SPAN_MS;
   /** The k-th of `total` events of a phase, evenly over the span (the last one at `now`). */
   const spread = (k: number, total: number) => start + Math.round(((k + 1) / Math.max(1, total)) * SEED_SPAN_MS);
-  /** A moment between `from` and now, nearer now more often (activity follows a post soon, and keeps coming). */
+  /** A moment between `from` and now, nearer `from` more often (most activity follows a post soon, some keeps coming). */
   const after = (from: number) => from + Math.floor((now - from) * random() ** 2);
 
   const phase = async <T>(name: string, total: number, make: (i: number) => T | null, write: (batch: T[]) => Promise<number>) => {

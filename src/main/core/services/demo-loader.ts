@@ -36,9 +36,18 @@ export class DemoLoader {
     return this.job ? { ...this.job } : null;
   }
 
+  /** A start between its checks and its first batch: a second start meanwhile is refused too. */
+  private starting = false;
+
   async start(users: number): Promise<DemoLoad> {
-    if (this.running) throw new AppError('conflict', `A demo network of ${this.job?.users ?? '?'} users is being loaded already (${this.job?.percent ?? 0}% done).`);
-    const existing = await this.deps.stores.documents.countUsers();
+    if (this.running || this.starting) throw new AppError('conflict', `A demo network of ${this.job?.users ?? users} users is being loaded already (${this.job?.percent ?? 0}% done).`);
+    this.starting = true;
+    let existing: number;
+    try {
+      existing = await this.deps.stores.documents.countUsers();
+    } finally {
+      this.starting = false;
+    }
     if (existing > 0) {
       throw new AppError('conflict', `The network has ${existing} user(s) already: a demo network loads only into an empty one (or run "npm run seed" on a stopped app's data folder).`);
     }

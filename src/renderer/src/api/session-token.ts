@@ -40,11 +40,33 @@ export function onSessionToken(listener: (token: string | null) => void): () => 
 
 const lostListeners = new Set<(message: string) => void>();
 
-/** The engine refused the session (expired, signed out elsewhere, lost with a wiped cache): forget it and say so. */
-export function sessionLost(message: string): void {
-  if (current === null) return;
+/** The engine refused `token` (expired, signed out elsewhere, lost with a wiped cache): forget it, if still the current one, and say so. */
+export function sessionLost(token: string, message: string): void {
+  if (current === null || current !== token) return;
   setSessionToken(null);
   lostListeners.forEach((l) => l(message));
+}
+
+const signedInElsewhere = new Set<() => void>();
+
+// Another window of this app signed in or out: this one follows (the same storage, one session).
+try {
+  window.addEventListener('storage', (e) => {
+    if (e.key !== KEY || e.newValue === current) return;
+    const before = current;
+    current = e.newValue;
+    listeners.forEach((l) => l(current));
+    if (current === null && before !== null) lostListeners.forEach((l) => l('You signed out in another window.'));
+    else if (current !== null) signedInElsewhere.forEach((l) => l());
+  });
+} catch {
+  /* no window (not a browser): nothing to follow */
+}
+
+/** Another window signed in (with this storage's new token): read who that is. */
+export function onSignedInElsewhere(listener: () => void): () => void {
+  signedInElsewhere.add(listener);
+  return () => signedInElsewhere.delete(listener);
 }
 
 export function onSessionLost(listener: (message: string) => void): () => void {

@@ -55,11 +55,11 @@ export const useComments = create<CommentsState>((set, get) => {
     },
     async loadOlder(postId) {
       const thread = get().threads[postId];
-      const oldest = thread?.data.at(-1);
-      if (!thread || !oldest || !thread.hasMore || thread.loadingOlder) return;
+      if (!thread || thread.data.length === 0 || !thread.hasMore || thread.loadingOlder) return;
+      const before = Math.min(...thread.data.map((c) => c.createdAt));
       update(postId, { loadingOlder: true, error: null });
       try {
-        const older = await client.call('comments.list', { postId, before: oldest.createdAt });
+        const older = await client.call('comments.list', { postId, before });
         const shown = new Set((get().threads[postId]?.data ?? []).map((c) => c.id));
         update(postId, { loadingOlder: false, hasMore: older.length >= PAGE, data: [...(get().threads[postId]?.data ?? []), ...older.filter((c) => !shown.has(c.id))] });
       } catch (err) {

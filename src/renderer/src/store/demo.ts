@@ -13,6 +13,8 @@ interface DemoState {
   /** null until the engine answered. */
   empty: boolean | null;
   load: DemoLoad | null;
+  /** demo.load was sent and has not answered yet (the button waits). */
+  starting: boolean;
   error: ReadableError | null;
   check(): Promise<void>;
   start(users: DemoSize): Promise<void>;
@@ -23,6 +25,7 @@ interface DemoState {
 export const useDemo = create<DemoState>((set, get) => ({
   empty: null,
   load: null,
+  starting: false,
   error: null,
   async check() {
     try {
@@ -33,13 +36,16 @@ export const useDemo = create<DemoState>((set, get) => ({
     }
   },
   async start(users) {
-    set({ error: null });
+    if (get().starting) return;
+    set({ error: null, starting: true });
     try {
       const load = await client.call('demo.load', { users });
       // An event may have come first: keep whichever is further.
       if (!get().load || get().load?.state !== 'running' || (get().load?.percent ?? 0) <= load.percent) set({ load });
     } catch (err) {
       set({ error: readable(err) });
+    } finally {
+      set({ starting: false });
     }
   },
   listen() {

@@ -91,11 +91,12 @@ export const useMessages = create<MessagesState>((set, get) => {
     async loadOlder() {
       const username = me();
       const { active, thread, history } = get();
-      const oldest = thread.data[0];
-      if (!username || !active || !oldest || !history.hasMore || history.loading) return;
+      if (!username || !active || thread.data.length === 0 || !history.hasMore || history.loading) return;
+      // The cached window is in arrival order: the oldest time shown is the cursor, not the first item's.
+      const before = Math.min(...thread.data.map((m) => m.sentAt));
       set({ history: { ...history, loading: true, error: null } });
       try {
-        const older = await client.call('messages.list', { a: username, b: active, before: oldest.sentAt });
+        const older = await client.call('messages.list', { a: username, b: active, before });
         if (get().active !== active) return;
         const shown = new Set(get().thread.data.map((m) => m.id));
         set((s) => ({

@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { User } from '../../../shared/types';
 import { client } from '../api/client';
 import { readable, type ReadableError } from '../api/errors';
-import { onSessionLost, sessionToken, setSessionToken } from '../api/session-token';
+import { onSessionLost, onSignedInElsewhere, sessionToken, setSessionToken } from '../api/session-token';
 import { loadJson, saveJson } from '../lib/storage';
 
 const RECENT_KEY = 'redk.session.recent';
@@ -57,6 +57,10 @@ export const useSession = create<SessionState>((set, get) => {
   onSessionLost((message) =>
     set({ user: null, error: { code: 'unauthorized', title: 'You were signed out', detail: message } }),
   );
+  onSignedInElsewhere(() => {
+    set({ user: null });
+    void get().restore();
+  });
   return {
     user: null,
     recent: loadJson<string[]>(RECENT_KEY, []),

@@ -100,7 +100,7 @@ const DEMO_SIZES: { users: DemoSize; label: string; note: string }[] = [
  * loaded, a few well-connected demo accounts are one click from signing in.
  */
 function DemoNetwork({ busy, signIn }: { busy: boolean; signIn: (username: string, password: string) => Promise<boolean> }) {
-  const { empty, load, error, check, start, listen } = useDemo();
+  const { empty, load, starting, error, check, start, listen } = useDemo();
   const [size, setSize] = useState<DemoSize>(1000);
   useEffect(() => {
     const off = listen();
@@ -126,7 +126,7 @@ function DemoNetwork({ busy, signIn }: { busy: boolean; signIn: (username: strin
             ))}
           </fieldset>
           {load?.state === 'failed' && <p className="muted small" data-testid="demo-failed">The last load stopped: {load.error}</p>}
-          <button type="button" className="primary" data-testid="demo-load" onClick={() => void start(size)}>
+          <button type="button" className="primary" data-testid="demo-load" disabled={starting} onClick={() => void start(size)}>
             Load a demo network
           </button>
         </>
