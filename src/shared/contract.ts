@@ -232,18 +232,19 @@ export const contract = {
     z.strictObject({ postId: idSchema, author: usernameSchema, text: text(500) }),
   ),
   /**
-   * Newest first. Without `before`: the newest (up to 100, cached). With `before` (the createdAt
-   * of the oldest comment shown): the next 50 older ones, from the store.
+   * Newest first. Without `before`: the newest (up to 100, cached). With `before` and `beforeId`
+   * (the createdAt and id of the oldest comment shown): the next 50 older ones, from the store.
    */
-  'comments.list': returns<Comment[]>()(z.strictObject({ postId: idSchema, before: z.number().int().min(0).optional() })),
+  'comments.list': returns<Comment[]>()(z.strictObject({ postId: idSchema, before: z.number().int().min(0).optional(), beforeId: idSchema.optional() })),
   'messages.send': returns<Message>()(
     z.strictObject({ from: usernameSchema, to: usernameSchema, text: text(2000) }),
   ),
   /**
-   * Oldest first. Without `before`: the newest (up to 200, cached). With `before` (the sentAt of
-   * the oldest message shown): the 100 before it, from the store; fewer means the thread's start.
+   * Oldest first. Without `before`: the newest (up to 200, cached). With `before` and `beforeId`
+   * (the sentAt and id of the oldest message shown): the 100 before it, from the store; fewer
+   * means the thread's start.
    */
-  'messages.list': returns<Message[]>()(z.strictObject({ a: usernameSchema, b: usernameSchema, before: z.number().int().min(0).optional() })),
+  'messages.list': returns<Message[]>()(z.strictObject({ a: usernameSchema, b: usernameSchema, before: z.number().int().min(0).optional(), beforeId: idSchema.optional() })),
   'messages.read': returns<{ unread: number }>()(z.strictObject({ username: usernameSchema, other: usernameSchema })),
   'conversations.list': returns<Conversation[]>()(z.strictObject({ username: usernameSchema })),
   'trending.get': returns<TrendingEntry[]>()(z.strictObject({ window: z.enum(['all', '1h', '24h']) })),

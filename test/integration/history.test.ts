@@ -18,7 +18,7 @@ describe('history past the cached window: DM threads and comments page back from
     for (let i = 1; i <= 250; i++) await call('messages.send', i % 3 ? { from: 'hist_a', to: 'hist_b', text: `message ${i}` } : { from: 'hist_b', to: 'hist_a', text: `message ${i}` });
     const window = await call<Message[]>('messages.list', { a: 'hist_b', b: 'hist_a' });
     expect(window.map((m) => m.text)).toEqual(Array.from({ length: 200 }, (_, i) => `message ${i + 51}`));
-    const older = await call<Message[]>('messages.list', { a: 'hist_a', b: 'hist_b', before: window[0]!.sentAt });
+    const older = await call<Message[]>('messages.list', { a: 'hist_a', b: 'hist_b', before: window[0]!.sentAt, beforeId: window[0]!.id });
     expect(older.map((m) => m.text)).toEqual(Array.from({ length: 50 }, (_, i) => `message ${i + 1}`));
     expect(await call<Message[]>('messages.list', { a: 'hist_a', b: 'hist_b', before: older[0]!.sentAt })).toEqual([]);
     // A page in the middle: exactly the 100 before a given message.
@@ -31,7 +31,7 @@ describe('history past the cached window: DM threads and comments page back from
     for (let i = 1; i <= 130; i++) await call('comments.add', { postId: id, author: i % 2 ? 'hist_a' : 'hist_b', text: `comment ${i}` });
     const newest = await call<Comment[]>('comments.list', { postId: id });
     expect(newest.map((c) => c.text)).toEqual(Array.from({ length: 100 }, (_, i) => `comment ${130 - i}`));
-    const older = await call<Comment[]>('comments.list', { postId: id, before: newest.at(-1)!.createdAt });
+    const older = await call<Comment[]>('comments.list', { postId: id, before: newest.at(-1)!.createdAt, beforeId: newest.at(-1)!.id });
     expect(older.map((c) => c.text)).toEqual(Array.from({ length: 30 }, (_, i) => `comment ${30 - i}`));
     expect(await call<Comment[]>('comments.list', { postId: id, before: older.at(-1)!.createdAt })).toEqual([]);
   });

@@ -28,6 +28,25 @@ export function describeConversationContract(store: () => DocumentStore): void {
       expect(await store().listMessages('alice', 'dave', { limit: 5 })).toEqual([]);
     });
 
+    it('pages by (sentAt, id) with `beforeId`: messages that share a time are neither skipped nor repeated', async () => {
+      // Five messages in one millisecond (two engines on one store), two before, one after.
+      await store().addMessages([
+        msg('a0', 'alice', 'bob', T0), msg('a1', 'bob', 'alice', T0 + 1),
+        ...['s1', 's2', 's3', 's4', 's5'].map((id) => msg(id, 'alice', 'bob', T0 + 2)),
+        msg('z9', 'bob', 'alice', T0 + 3),
+      ]);
+      const seen: string[] = [];
+      let page = await store().listMessages('alice', 'bob', { limit: 3 });
+      while (page.length > 0) {
+        seen.push(...page.map((m) => m.id));
+        const last = page.at(-1)!;
+        page = await store().listMessages('bob', 'alice', { limit: 3, before: last.sentAt, beforeId: last.id });
+      }
+      expect(seen).toEqual(['z9', 's5', 's4', 's3', 's2', 's1', 'a1', 'a0']);
+      // Without beforeId, `before` stays strict.
+      expect((await store().listMessages('alice', 'bob', { limit: 10, before: T0 + 2 })).map((m) => m.id)).toEqual(['a1', 'a0']);
+    });
+
     it('conversations lists each partner once, most recent first, with the time of the last message', async () => {
       await store().addMessages([
         msg('m1', 'alice', 'bob', T0 + 1), msg('m2', 'carol', 'alice', T0 + 2), msg('m3', 'bob', 'alice', T0 + 3),

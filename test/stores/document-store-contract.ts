@@ -334,6 +334,15 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         expect(await store().countCommentsOf(['p2', 'none', 'p1', 'p1'])).toEqual(new Map([['p2', 1], ['none', 0], ['p1', 4]]));
         expect(await store().countCommentsOf([])).toEqual(new Map());
       });
+
+      it('listComments pages by (createdAt, id) with `beforeId`, so comments that share a time are all returned once', async () => {
+        await store().addComments(['k1', 'k2', 'k3', 'k4'].map((id) => ({ id, postId: 'p1', author: 'bob', text: id, createdAt: T0 })));
+        await store().addComment({ id: 'k0', postId: 'p1', author: 'bob', text: 'k0', createdAt: T0 - 1 });
+        const first = await store().listComments('p1', { limit: 2 });
+        expect(first.map((c) => c.id)).toEqual(['k4', 'k3']);
+        const rest = await store().listComments('p1', { limit: 10, before: T0, beforeId: 'k3' });
+        expect(rest.map((c) => c.id)).toEqual(['k2', 'k1', 'k0']);
+      });
     });
 
     describeConversationContract(store);

@@ -261,10 +261,10 @@ export class SocialService {
   }
 
   /** The cached newest comments, or with `before` a keyset page of older ones from the store. */
-  async listComments(postId: string, before?: number): Promise<Comment[]> {
+  async listComments(postId: string, before?: number, beforeId?: string): Promise<Comment[]> {
     await this.requirePost(postId);
     if (before === undefined) return this.comments.list(postId);
-    return this.documents.listComments(postId, { limit: COMMENTS_PAGE, before });
+    return this.documents.listComments(postId, { limit: COMMENTS_PAGE, before, beforeId });
   }
 
   async sendMessage(from: string, to: string, text: string): Promise<Message> {
@@ -279,10 +279,10 @@ export class SocialService {
   }
 
   /** The cached newest messages (oldest first), or with `before` a keyset page of older ones from the store. */
-  async listMessages(a: string, b: string, before?: number): Promise<Message[]> {
+  async listMessages(a: string, b: string, before?: number, beforeId?: string): Promise<Message[]> {
     await Promise.all([this.requireUser(a), this.requireUser(b)]);
     if (before === undefined) return this.messages.list(a, b);
-    return (await this.documents.listMessages(a, b, { limit: MESSAGES_PAGE, before })).reverse();
+    return (await this.documents.listMessages(a, b, { limit: MESSAGES_PAGE, before, beforeId })).reverse();
   }
 
   async readMessages(username: string, other: string): Promise<{ unread: number }> {

@@ -62,6 +62,12 @@ export interface Page {
   limit: number;
   /** Return only items strictly older than this createdAt/sentAt (keyset pagination). */
   before?: number;
+  /**
+   * With `before`, items at exactly `before` whose id is lower are returned too: the keyset is
+   * (time, id), the order the lists are sorted by, so items that share a time (several engines
+   * on one store) are neither skipped nor repeated. Comments and messages only.
+   */
+  beforeId?: string;
 }
 
 export interface DocumentStore {

@@ -56,10 +56,10 @@ export const useComments = create<CommentsState>((set, get) => {
     async loadOlder(postId) {
       const thread = get().threads[postId];
       if (!thread || thread.data.length === 0 || !thread.hasMore || thread.loadingOlder) return;
-      const before = Math.min(...thread.data.map((c) => c.createdAt));
+      const oldest = thread.data.reduce((o, c) => (c.createdAt < o.createdAt || (c.createdAt === o.createdAt && c.id < o.id) ? c : o));
       update(postId, { loadingOlder: true, error: null });
       try {
-        const older = await client.call('comments.list', { postId, before });
+        const older = await client.call('comments.list', { postId, before: oldest.createdAt, beforeId: oldest.id });
         const shown = new Set((get().threads[postId]?.data ?? []).map((c) => c.id));
         update(postId, { loadingOlder: false, hasMore: older.length >= PAGE, data: [...(get().threads[postId]?.data ?? []), ...older.filter((c) => !shown.has(c.id))] });
       } catch (err) {

@@ -92,11 +92,11 @@ export const useMessages = create<MessagesState>((set, get) => {
       const username = me();
       const { active, thread, history } = get();
       if (!username || !active || thread.data.length === 0 || !history.hasMore || history.loading) return;
-      // The cached window is in arrival order: the oldest time shown is the cursor, not the first item's.
-      const before = Math.min(...thread.data.map((m) => m.sentAt));
+      // The cached window is in arrival order: the cursor is the oldest shown by (time, id), the store's order.
+      const oldest = thread.data.reduce((o, m) => (m.sentAt < o.sentAt || (m.sentAt === o.sentAt && m.id < o.id) ? m : o));
       set({ history: { ...history, loading: true, error: null } });
       try {
-        const older = await client.call('messages.list', { a: username, b: active, before });
+        const older = await client.call('messages.list', { a: username, b: active, before: oldest.sentAt, beforeId: oldest.id });
         if (get().active !== active) return;
         const shown = new Set(get().thread.data.map((m) => m.id));
         set((s) => ({

@@ -307,9 +307,9 @@ export class EmbeddedDocumentStore implements DocumentStore {
 
   async listComments(postId: string, page: Page): Promise<CommentDoc[]> {
     const { rows } = await this.db.query<CommentRow>(
-      `SELECT * FROM comments WHERE post_id = $1 AND created_at < $2::bigint
+      `SELECT * FROM comments WHERE post_id = $1 AND (created_at < $2::bigint OR (created_at = $2::bigint AND id < $4))
        ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [postId, before(page), page.limit],
+      [postId, before(page), page.limit, page.beforeId ?? ''],
     );
     return rows.map(toComment);
   }
@@ -347,9 +347,10 @@ export class EmbeddedDocumentStore implements DocumentStore {
     const [lo, hi] = a < b ? [a, b] : [b, a];
     const { rows } = await this.db.query<MessageRow>(
       `SELECT * FROM messages
-       WHERE LEAST(sender, recipient) = $1 AND GREATEST(sender, recipient) = $2 AND sent_at < $3::bigint
+       WHERE LEAST(sender, recipient) = $1 AND GREATEST(sender, recipient) = $2
+         AND (sent_at < $3::bigint OR (sent_at = $3::bigint AND id < $5))
        ORDER BY sent_at DESC, id DESC LIMIT $4`,
-      [lo, hi, before(page), page.limit],
+      [lo, hi, before(page), page.limit, page.beforeId ?? ''],
     );
     return rows.map(toMessage);
   }

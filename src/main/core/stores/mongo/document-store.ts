@@ -25,6 +25,12 @@ function olderThan<K extends string>(field: K, page: Page): Partial<Record<K, { 
   return page.before === undefined ? {} : ({ [field]: { $lt: page.before } } as Record<K, { $lt: number }>);
 }
 
+/** olderThan on the keyset (time, _id): with `beforeId`, also the items at `before` with a lower id. */
+function olderThanKey(field: string, page: Page): Record<string, unknown> {
+  if (page.before === undefined || page.beforeId === undefined) return olderThan(field, page);
+  return { $or: [{ [field]: { $lt: page.before } }, { [field]: page.before, _id: { $lt: page.beforeId } }] };
+}
+
 /**
  * The DocumentStore port on MongoDB (official driver). Queries stay within what MongoDB-wire
  * servers such as FerretDB 1.x and mongo-java-server implement: find/sort/limit, $in, $lt/$gte, $or,
@@ -246,7 +252,7 @@ class MongoDocumentStore implements DocumentStore {
   async listComments(postId: string, page: Page): Promise<CommentDoc[]> {
     if (page.limit <= 0) return [];
     const found = await this.comments
-      .find({ post_id: postId, ...olderThan('created_at', page) })
+      .find({ post_id: postId, ...olderThanKey('created_at', page) })
       .sort({ created_at: -1, _id: -1 })
       .limit(page.limit)
       .toArray();
@@ -278,7 +284,7 @@ class MongoDocumentStore implements DocumentStore {
   async listMessages(a: string, b: string, page: Page): Promise<MessageDoc[]> {
     if (page.limit <= 0) return [];
     const found = await this.messages
-      .find({ pair: conversationPair(a, b), ...olderThan('sent_at', page) })
+      .find({ pair: conversationPair(a, b), ...olderThanKey('sent_at', page) })
       .sort({ sent_at: -1, _id: -1 })
       .limit(page.limit)
       .toArray();
