@@ -1,7 +1,8 @@
 /**
  * First run (issue 14, item 4): the running engine loads a demo network into its own stores, with
  * the same code as `npm run seed` (seed/demo-data.ts), reporting progress as `demo.progress`
- * events. Only into an empty network (no user yet), one load at a time; an engine that stops
+ * events. Only into an empty network (no user yet), or again after a load of the same size
+ * failed in this engine (the seeder skips what exists); one load at a time; an engine that stops
  * ends a load between two batches.
  */
 import type { DemoLoad } from '../../../shared/types';
@@ -48,7 +49,9 @@ export class DemoLoader {
     } finally {
       this.starting = false;
     }
-    if (existing > 0) {
+    // The seeder skips what exists: a load that failed in this engine may run again and fill in the rest.
+    const resuming = this.job?.state === 'failed' && this.job.users === users;
+    if (existing > 0 && !resuming) {
       throw new AppError('conflict', `The network has ${existing} user(s) already: a demo network loads only into an empty one (or run "npm run seed" on a stopped app's data folder).`);
     }
     const job: DemoLoad = { state: 'running', users, phase: 'users', done: 0, total: users, percent: 0, startedAt: this.deps.clock(), endedAt: null, error: null, accounts: [], password: DEMO_PASSWORD };

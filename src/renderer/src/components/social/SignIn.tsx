@@ -125,7 +125,11 @@ function DemoNetwork({ busy, signIn }: { busy: boolean; signIn: (username: strin
               </label>
             ))}
           </fieldset>
-          {load?.state === 'failed' && <p className="muted small" data-testid="demo-failed">The last load stopped: {load.error}</p>}
+          {load?.state === 'failed' && (
+            <p className="muted small" data-testid="demo-failed">
+              The last load stopped: {load.error}. Loading the same size again fills in the rest.
+            </p>
+          )}
           <button type="button" className="primary" data-testid="demo-load" disabled={starting} onClick={() => void start(size)}>
             Load a demo network
           </button>
