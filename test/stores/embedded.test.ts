@@ -54,6 +54,26 @@ describe('embedded store data folder', () => {
     expect(rows[0]!.n).toBe(1);
   });
 
+  it('a store made before follow counts were kept gets them counted once from its edges at init', async () => {
+    const { db, graph } = shared;
+    await db.exec(`TRUNCATE ${embeddedTables.join(', ')}`);
+    try {
+      // As an older version left it: edges, no counts, no marker.
+      await db.query(`INSERT INTO follows (follower, followee) VALUES ('a', 'b'), ('c', 'b'), ('b', 'a'), ('d', 'b')`);
+      await db.exec(`DELETE FROM graph_meta WHERE key = 'follow_counts'`);
+      expect(await graph.counts('b')).toEqual({ followers: 0, following: 0 });
+      await graph.init();
+      expect(await graph.counts('b')).toEqual({ followers: 3, following: 1 });
+      expect(await graph.counts('a')).toEqual({ followers: 1, following: 1 });
+      // Counted once: a second init leaves the kept counts alone.
+      await graph.follow('e', 'b');
+      await graph.init();
+      expect(await graph.counts('b')).toEqual({ followers: 4, following: 1 });
+    } finally {
+      await db.exec(`TRUNCATE ${embeddedTables.join(', ')}`);
+    }
+  });
+
   it('keeps documents and follows after closing and reopening the folder', async () => {
     const dir = join(root, 'reopen');
     const first = await EmbeddedStores.open(dir, silentLogger);

@@ -61,6 +61,20 @@ export function describeGraphStoreContract(name: string, factory: StoreFactory<G
         expect(await store().counts('nobody')).toEqual({ followers: 0, following: 0 });
       });
 
+      it('counts follow every follow and unfollow exactly once, repeats, batches and self edges included', async () => {
+        await store().follow('a', 'b');
+        await store().follow('a', 'b');
+        await store().followMany([edge('a', 'b'), edge('c', 'b'), edge('c', 'b'), edge('b', 'b'), edge('b', 'c')]);
+        expect(await store().counts('b')).toEqual({ followers: 2, following: 1 });
+        expect(await store().counts('c')).toEqual({ followers: 1, following: 1 });
+        expect(await store().unfollow('a', 'b')).toBe(true);
+        expect(await store().unfollow('a', 'b')).toBe(false);
+        expect(await store().counts('a')).toEqual({ followers: 0, following: 0 });
+        expect(await store().counts('b')).toEqual({ followers: 1, following: 1 });
+        await store().follow('a', 'b');
+        expect(await store().counts('b')).toEqual({ followers: 2, following: 1 });
+      });
+
       it('followMany counts only new edges, skipping existing, repeated and self edges', async () => {
         await store().follow('a', 'b');
         expect(await store().followMany([edge('a', 'b'), edge('a', 'c'), edge('a', 'c'), edge('c', 'c'), edge('c', 'a')])).toBe(2);

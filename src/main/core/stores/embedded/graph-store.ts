@@ -21,6 +21,20 @@ export class EmbeddedGraphStore implements GraphStore {
 
   async init(): Promise<void> {
     await this.db.exec(graphSchema);
+    const { rows } = await this.db.query<{ value: string }>(`SELECT value FROM graph_meta WHERE key = 'follow_counts'`);
+    if (rows[0]?.value === '1') return;
+    // A store from before follow_counts (or a new one): counted once from the edges.
+    await this.db.transaction(async (tx) => {
+      await tx.exec('DELETE FROM follow_counts');
+      await tx.exec(
+        `INSERT INTO follow_counts (username, followers, following)
+         SELECT username, sum(followers), sum(following) FROM (
+           SELECT followee AS username, 1 AS followers, 0 AS following FROM follows
+           UNION ALL SELECT follower, 0, 1 FROM follows
+         ) edges GROUP BY username`,
+      );
+      await tx.exec(`INSERT INTO graph_meta (key, value) VALUES ('follow_counts', '1') ON CONFLICT (key) DO UPDATE SET value = '1'`);
+    });
   }
 
   async ping(): Promise<void> {
@@ -52,19 +66,38 @@ export class EmbeddedGraphStore implements GraphStore {
     for (const batch of chunks(withoutSelfFollows(edges), BATCH)) {
       // No foreign key to graph_users and no insert there: nothing reads user rows through
       // follows, and keeping them in step cost 40% of the seeder's follow throughput.
-      const result = await this.db.query(
-        'INSERT INTO follows (follower, followee) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
+      // One statement: the edges that were new, and the counts of both ends raised by exactly those
+      // (one upsert per user: GROUP BY, so no row is touched twice), so a follow sent twice counts once.
+      const { rows } = await this.db.query<{ created: number }>(
+        `WITH ins AS (
+           INSERT INTO follows (follower, followee) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING follower, followee
+         ), counted AS (
+           INSERT INTO follow_counts (username, followers, following)
+           SELECT username, sum(followers), sum(following) FROM (
+             SELECT followee AS username, 1 AS followers, 0 AS following FROM ins UNION ALL SELECT follower, 0, 1 FROM ins
+           ) edges GROUP BY username
+           ON CONFLICT (username) DO UPDATE SET followers = follow_counts.followers + EXCLUDED.followers, following = follow_counts.following + EXCLUDED.following
+           RETURNING 1
+         )
+         SELECT count(*)::int AS created FROM ins`,
         [batch.map((e) => e.follower), batch.map((e) => e.followee)],
       );
-      created += result.affectedRows ?? 0;
+      created += Number(rows[0]?.created ?? 0);
     }
     await this.stats.noteChanges('follows', created);
     return created;
   }
 
   async unfollow(follower: string, followee: string): Promise<boolean> {
-    const result = await this.db.query('DELETE FROM follows WHERE follower = $1 AND followee = $2', [follower, followee]);
-    return (result.affectedRows ?? 0) > 0;
+    // The counts drop only when the edge was there (follower and followee differ: two rows).
+    const { rows } = await this.db.query<{ removed: number }>(
+      `WITH del AS (DELETE FROM follows WHERE follower = $1 AND followee = $2 RETURNING follower, followee),
+            a AS (UPDATE follow_counts SET following = following - 1 WHERE username IN (SELECT follower FROM del) RETURNING 1),
+            b AS (UPDATE follow_counts SET followers = followers - 1 WHERE username IN (SELECT followee FROM del) RETURNING 1)
+       SELECT count(*)::int AS removed FROM del`,
+      [follower, followee],
+    );
+    return Number(rows[0]?.removed ?? 0) > 0;
   }
 
   async isFollowing(follower: string, followee: string): Promise<boolean> {
@@ -89,11 +122,7 @@ export class EmbeddedGraphStore implements GraphStore {
   }
 
   async counts(username: string): Promise<{ followers: number; following: number }> {
-    const { rows } = await this.db.query<{ followers: number; following: number }>(
-      `SELECT (SELECT count(*) FROM follows WHERE followee = $1) AS followers,
-              (SELECT count(*) FROM follows WHERE follower = $1) AS following`,
-      [username],
-    );
+    const { rows } = await this.db.query<{ followers: number; following: number }>('SELECT followers, following FROM follow_counts WHERE username = $1', [username]);
     return { followers: Number(rows[0]?.followers ?? 0), following: Number(rows[0]?.following ?? 0) };
   }
 
@@ -110,9 +139,9 @@ export class EmbeddedGraphStore implements GraphStore {
            AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower = $1 AND f.followee = theirs.followee)
          GROUP BY theirs.followee
        )
-       SELECT c.username, c.mutual, counted.followers
+       SELECT c.username, c.mutual, coalesce(fc.followers, 0) AS followers
        FROM candidates c
-       CROSS JOIN LATERAL (SELECT count(*) AS followers FROM follows f WHERE f.followee = c.username) counted
+       LEFT JOIN follow_counts fc ON fc.username = c.username
        ORDER BY floor((mutual * 10 + log((1 + followers)::float8)) * 100 + 0.5) DESC, username
        LIMIT $2`,
       [username, limit],
