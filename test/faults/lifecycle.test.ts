@@ -102,6 +102,20 @@ describe('one owner per data folder', () => {
     expect(seedAfter.code, seedAfter.output).toBe(0);
   });
 
+  it('the drill CLI on a folder a serve owns runs in that engine, its steps printed live from the event stream', async () => {
+    const dataDir = tempDir('redk-drill-through');
+    const portBase = await freePortBase();
+    const serve = await startServe({}, 120_000, { dataDir, portBase });
+    running.push(serve);
+    launcherFor(dataDir, portBase);
+    const drill = await runCliEntry('src/main/cli/cluster.ts', ['drill', '--fault', 'graceful', '--data-dir', dataDir, '--port-base', String(portBase)], {});
+    expect(drill.code, drill.output).toBe(0);
+    // Each step as it happened ("  +  0.12 s  <step> <detail>"), then the summary.
+    expect(drill.output.split('\n').filter((l) => /^\s+\+\s*\d+\.\d{2} s\s+\S/.test(l)).length, drill.output).toBeGreaterThan(1);
+    expect(drill.output).toContain('failover drill on :');
+    expect(drill.output).toContain('(0 lost)');
+  });
+
   it('a serve killed with SIGKILL leaves a lock that the next start takes over', async () => {
     const dataDir = tempDir('redk-stale');
     const portBase = await freePortBase();

@@ -59,16 +59,21 @@ export async function runDrill(config: Config, request: DrillRequest, log: Logge
 async function drillThrough(shellUrl: string, request: DrillRequest, onStep: (s: DrillStep) => void): Promise<DrillResult> {
   const url = new URL(shellUrl);
   const token = url.searchParams.get('token') ?? '';
-  const ws = new WebSocket(`ws://${url.host}/events?token=${encodeURIComponent(token)}`, { headers: { origin: url.origin } });
+  // The event stream takes the token in its first message (never in the URL) and says when it
+  // listens; the drill's steps come over it once it does.
+  const ws = new WebSocket(`ws://${url.host}/events`, { headers: { origin: url.origin } });
+  let listening!: () => void;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
   ws.on('message', (raw: Buffer) => {
     const event = JSON.parse(raw.toString()) as { event: string; data: DrillStep };
+    if (event.event === 'session.listening') listening();
     if (event.event === 'cluster.failover') onStep(event.data);
   });
-  ws.on('error', () => undefined);
-  await new Promise<void>((resolve) => {
-    ws.once('open', () => resolve());
-    ws.once('error', () => resolve());
-  });
+  ws.on('error', () => listening());
+  ws.on('close', () => listening());
+  ws.once('open', () => ws.send(JSON.stringify({ token, session: null })));
+  // Bounded: without the stream the drill still runs, its steps just are not printed live.
+  await Promise.race([ready, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
   try {
     const res = await fetch(`${url.origin}/rpc/cluster.drill`, {
       method: 'POST',
