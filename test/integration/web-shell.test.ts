@@ -363,6 +363,24 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
       }
     });
 
+    it('signing out through the shell unbinds that session\'s sockets at once (its heartbeat is 30 s)', async () => {
+      const [ann, cy] = [await sessionOf('so_ann'), await sessionOf('so_cy')];
+      const ws = await openEvents(shell.port, cy);
+      const unbound = nextEvent(ws, 'session.listening');
+      const began = Date.now();
+      await rpc('session.signOut', {}, cy);
+      expect((await unbound).data).toEqual({ user: null });
+      expect(Date.now() - began).toBeLessThan(20_000);
+      const got: Event[] = [];
+      ws.on('message', (m) => got.push(JSON.parse(String(m)) as Event));
+      const after = nextEvent(ws, 'posts.new');
+      await rpc('messages.send', { from: 'so_ann', to: 'so_cy', text: 'after the sign-out' }, ann);
+      await rpc('posts.create', { author: 'so_ann', text: 'marker' }, ann);
+      await after;
+      expect(got.filter((e) => e.event === 'messages.new')).toEqual([]);
+      ws.close();
+    });
+
     it('after a FLUSHALL of every master old sessions are refused, and signing in again works', async () => {
       const old = await sessionOf('flushed_user');
       expect((await call('session.me', {}, old)).status).toBe(200);

@@ -173,10 +173,15 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     // The renderer asks for each call's Redis trace (its drawer shows them); API clients may.
     // The signed-in session travels in its own header (A1), never in the URL.
     const session = req.headers['x-redk-session'];
+    const carried = typeof session === 'string' ? session.trim() : null;
     const result = await opts.router.dispatch(method, input, {
       trace: req.headers['x-redk-trace'] === '1',
-      caller: { kind: 'client', session: typeof session === 'string' ? session.trim() : null, client: `web ${req.socket.remoteAddress ?? '?'}` },
+      caller: { kind: 'client', session: carried, client: `web ${req.socket.remoteAddress ?? '?'}` },
     });
+    // A session signed out here stops the event streams bound to it at once, not at their next heartbeat.
+    if (method === 'session.signOut' && result.body.ok && carried) {
+      for (const [ws, entry] of sockets) if (entry.session === carried) bind(ws, entry, null, true);
+    }
     sendJson(res, result.status, result.body);
   };
 
