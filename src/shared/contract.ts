@@ -60,7 +60,7 @@ const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max).refine((s) => !CONTROL.test(s), 'must not contain control characters (such as NUL)');
 const displayName = text(64).refine((s) => !INVISIBLE.test(s), 'must not contain bidi overrides or zero-width characters');
-/** Limits of accounts/passwords.ts, kept here too: the contract has no runtime dependency on the engine. */
+/** A new password's length (accounts/passwords.ts hashes whatever passes). */
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 256;
 const password = z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);

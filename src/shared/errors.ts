@@ -18,7 +18,7 @@ export const errorStatus = {
   confirmation_required: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
-  /** Too soon after the last one (a failover cooldown, failed sign-ins); the message says when to try again. */
+  /** Too soon after the last one (a failover cooldown, too many sign-in attempts); the message says when to try again. */
   rate_limited: 429,
   internal: 500,
   not_implemented: 501,

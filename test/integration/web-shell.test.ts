@@ -339,6 +339,20 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
       for (const ws of Object.values(sockets)) ws.close();
     });
 
+    /**
+     * `from` sends `to` a DM, then posts: the socket gets the post (events arrive in order), so
+     * had the DM reached it, it would have come first.
+     */
+    const expectNoDmOn = async (ws: WebSocket, from: string, session: string, to: string) => {
+      const got: Event[] = [];
+      ws.on('message', (m) => got.push(JSON.parse(String(m)) as Event));
+      const after = nextEvent(ws, 'posts.new');
+      await rpc('messages.send', { from, to, text: 'after the sign-out' }, session);
+      await rpc('posts.create', { author: from, text: 'marker' }, session);
+      await after;
+      expect(got.filter((e) => e.event === 'messages.new')).toEqual([]);
+    };
+
     it('a socket whose session is signed out elsewhere stops receiving that user\'s messages by the next heartbeat', async () => {
       const fast = await startWebShell({ router: engine.router, events: engine.events, log: silentLogger, staticDir, port: 0, token: TOKEN, heartbeatMs: 200 });
       try {
@@ -350,13 +364,7 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
         const unbound = nextEvent(ws, 'session.listening');
         await rpc('session.signOut', {}, bea);
         expect((await unbound).data).toEqual({ user: null });
-        const got: Event[] = [];
-        ws.on('message', (m) => got.push(JSON.parse(String(m)) as Event));
-        const after = nextEvent(ws, 'posts.new');
-        await rpc('messages.send', { from: 'hb_ann', to: 'hb_bea', text: 'after the sign-out' }, ann);
-        await rpc('posts.create', { author: 'hb_ann', text: 'marker' }, ann);
-        await after;
-        expect(got.filter((e) => e.event === 'messages.new')).toEqual([]);
+        await expectNoDmOn(ws, 'hb_ann', ann, 'hb_bea');
         ws.close();
       } finally {
         await fast.close();
@@ -371,13 +379,7 @@ describe('the web shell over the real engine (E3, A1, R5)', () => {
       await rpc('session.signOut', {}, cy);
       expect((await unbound).data).toEqual({ user: null });
       expect(Date.now() - began).toBeLessThan(20_000);
-      const got: Event[] = [];
-      ws.on('message', (m) => got.push(JSON.parse(String(m)) as Event));
-      const after = nextEvent(ws, 'posts.new');
-      await rpc('messages.send', { from: 'so_ann', to: 'so_cy', text: 'after the sign-out' }, ann);
-      await rpc('posts.create', { author: 'so_ann', text: 'marker' }, ann);
-      await after;
-      expect(got.filter((e) => e.event === 'messages.new')).toEqual([]);
+      await expectNoDmOn(ws, 'so_ann', ann, 'so_cy');
       ws.close();
     });
 

@@ -146,10 +146,10 @@ export const keys = {
    * the session's secret (hex): the secret itself is never stored.
    */
   session: (name: string, digest: string) => `${user(name)}:session:${checkDigest(digest)}`,
-  /** A1: failed sign-ins for a name (folded to lower case, so "Alice" and "alice" count together), TTL = the window. */
-  signInFailures: (name: string) => `${user(foldName(name))}:signin:failures`,
-  /** A1: failed sign-ins from one client (its address, hashed: `digest`), on a tag of its own. */
-  clientSignInFailures: (digest: string) => `{signin:${checkDigest(digest)}}:failures`,
+  /** A1: sign-in attempts for a name (folded to lower case, so "Alice" and "alice" count together), TTL = the window. */
+  signInAttempts: (name: string) => `${user(foldName(name))}:signin:attempts`,
+  /** A1: sign-in attempts from one client (its address, hashed: `digest`), on a tag of its own. */
+  clientSignInAttempts: (digest: string) => `{signin:${checkDigest(digest)}}:attempts`,
 } as const;
 
 function checkDigest(digest: string): string {

@@ -236,12 +236,6 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
     }
   });
   /**
-   * A socket's first message is `{"token": <shell token>, "session": <session token> | null}`
-   * (neither ever travels in the URL, where logs and history keep it); until then it gets
-   * nothing, and one that does not send it within AUTH_TIMEOUT_MS is closed. Later messages
-   * `{"session": ...}` say who listens after a sign-in or sign-out.
-   */
-  /**
    * Resolves the socket's session to its user (again on every heartbeat, so a session that ended
    * elsewhere stops receiving within one period). In order: a later session wins over an earlier
    * one whose check answers last.
@@ -256,6 +250,12 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
       if ((tell || changed) && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: 'session.listening', data: { user } }));
     });
   };
+  /**
+   * A socket's first message is `{"token": <shell token>, "session": <session token> | null}`
+   * (neither ever travels in the URL, where logs and history keep it); until then it gets
+   * nothing, and one that does not send it within AUTH_TIMEOUT_MS is closed. Later messages
+   * `{"session": ...}` say who listens after a sign-in or sign-out.
+   */
   const listen = (ws: WebSocket) => {
     let entry: Listener | null = null;
     const timer = setTimeout(() => ws.close(4401, 'send the token first'), AUTH_TIMEOUT_MS);

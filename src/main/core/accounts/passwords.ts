@@ -13,8 +13,6 @@ const R = 8;
 const P = 1;
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
 
 function derive(password: string, salt: Buffer, cost: number, r: number, p: number): Promise<Buffer> {
   const N = 2 ** cost;

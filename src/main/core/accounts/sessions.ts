@@ -1,5 +1,5 @@
 /**
- * Accounts (A1): sign-in with a password, sessions in Redis, and a limit on failed sign-ins.
+ * Accounts (A1): sign-in with a password, sessions in Redis, and a limit on sign-in attempts.
  *
  * A session token is `<secret>.<username>`: 32 random bytes (base64url) and the name they belong
  * to, so the key can live on the user's slot. Redis keeps only SHA-256(secret), under
@@ -43,6 +43,13 @@ const SIGN_OUT_WAIT_MS = 500;
 const TOKEN = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_.-]{1,32})$/;
 const digest = (text: string, hexChars = 64) => createHash('sha256').update(text).digest('hex').slice(0, hexChars);
 
+/** A well-formed token's user and the key its session lives under; null for anything else. */
+function parseToken(token: string): { name: string; key: string } | null {
+  const m = TOKEN.exec(token);
+  if (!m || !isValidUsername(m[2]!)) return null;
+  return { name: m[2]!, key: keys.session(m[2]!, digest(m[1]!)) };
+}
+
 export class Accounts {
   private readonly nameLimit: number;
   private readonly clientLimit: number;
@@ -71,8 +78,8 @@ export class Accounts {
    */
   async signIn(username: string, password: string, client: string): Promise<{ session: string; user: User }> {
     const counters = [
-      { key: keys.signInFailures(username), limit: this.nameLimit, what: `for "${username}"` },
-      { key: keys.clientSignInFailures(digest(client, 32)), limit: this.clientLimit, what: 'from this client' },
+      { key: keys.signInAttempts(username), limit: this.nameLimit, what: `for "${username}"` },
+      { key: keys.clientSignInAttempts(digest(client, 32)), limit: this.clientLimit, what: 'from this client' },
     ];
     const attempts = await Promise.all(counters.map((c) => this.countAttempt(c.key)));
     for (const [i, c] of counters.entries()) if (attempts[i]! >= c.limit) throw await this.limited(c.key, c.limit, c.what);
@@ -89,11 +96,10 @@ export class Accounts {
 
   /** The user a session token belongs to, renewing its lifetime; null for a malformed, unknown, expired or signed-out one. */
   async verify(token: string): Promise<string | null> {
-    const m = TOKEN.exec(token);
-    if (!m || !isValidUsername(m[2]!)) return null;
-    const name = m[2]!;
-    const holder = await this.redis.getex(keys.session(name, digest(m[1]!)), 'PX', this.opts.sessionTtlSeconds * 1000);
-    return holder === name ? name : null;
+    const parsed = parseToken(token);
+    if (!parsed) return null;
+    const holder = await this.redis.getex(parsed.key, 'PX', this.opts.sessionTtlSeconds * 1000);
+    return holder === parsed.name ? parsed.name : null;
   }
 
   /**
@@ -101,16 +107,15 @@ export class Accounts {
    * replica (WAIT 1, as a like does), so a failover right after cannot bring the session back.
    */
   async signOut(token: string): Promise<void> {
-    const m = TOKEN.exec(token);
-    if (!m || !isValidUsername(m[2]!)) return;
-    const key = keys.session(m[2]!, digest(m[1]!));
-    await this.redis.del(key);
-    await waitForReplica(this.redis, key, SIGN_OUT_WAIT_MS);
+    const parsed = parseToken(token);
+    if (!parsed) return;
+    await this.redis.del(parsed.key);
+    await waitForReplica(this.redis, parsed.key, SIGN_OUT_WAIT_MS);
   }
 
   private async countAttempt(key: string): Promise<number> {
     const replies = await this.redis.multi().incr(key).pexpire(key, this.windowMs, 'NX').exec();
-    const [err, count] = replies?.[0] ?? [new Error('the failure count was not answered'), 0];
+    const [err, count] = replies?.[0] ?? [new Error('the sign-in attempt count was not answered'), 0];
     if (err) throw err;
     return Number(count);
   }
@@ -119,7 +124,7 @@ export class Accounts {
     const left = Math.max(1, await this.redis.pttl(key));
     return new AppError(
       'rate_limited',
-      `Too many failed sign-ins ${what} (${limit} in ${Math.round(this.windowMs / 1000)} s). Try again in ${Math.ceil(left / 1000)} s.`,
+      `Too many sign-in attempts ${what} (${limit} in ${Math.round(this.windowMs / 1000)} s). Try again in ${Math.ceil(left / 1000)} s.`,
     );
   }
 }

@@ -44,8 +44,6 @@ export interface SessionVerifier {
 export interface DispatchResult {
   status: number;
   body: RpcResponse<unknown>;
-  /** The user of the session this call carried, once verified (Electron routes DM events by it). */
-  user?: string;
 }
 
 const ENGINE_CONTEXT: CallContext = { user: null, session: null, client: 'engine' };
@@ -161,21 +159,16 @@ export class RpcRouter {
     if (!parsed.success) return fail(validationError(method, parsed.error).toBody());
     const handler = this.handlers[method] as (input: unknown, ctx: CallContext) => Promise<unknown>;
     const caller = opts.caller ?? { kind: 'engine' };
-    let user: string | undefined;
-    const run = async () => {
-      const ctx = await this.authorize(method, parsed.data as Record<string, unknown>, caller);
-      user = ctx.user ?? undefined;
-      return handler(parsed.data, ctx);
-    };
+    const run = async () => handler(parsed.data, await this.authorize(method, parsed.data as Record<string, unknown>, caller));
     const { outcome, trace } = opts.trace ? await traceRedis(method, run) : await untraced(run);
     if (outcome.status === 'fulfilled') {
-      return { status: 200, body: trace ? { ok: true, data: outcome.value, trace } : { ok: true, data: outcome.value }, ...(user ? { user } : {}) };
+      return { status: 200, body: trace ? { ok: true, data: outcome.value, trace } : { ok: true, data: outcome.value } };
     }
     const appError = toAppError(outcome.reason);
     if (appError.status >= 500 && appError.code !== 'not_implemented') {
       this.log.warn(`${method} failed: ${appError.code}: ${appError.message}`);
     }
     const failed = fail(appError.toBody());
-    return { status: failed.status, body: trace ? { ...failed.body, trace } : failed.body, ...(user ? { user } : {}) };
+    return { status: failed.status, body: trace ? { ...failed.body, trace } : failed.body };
   }
 }

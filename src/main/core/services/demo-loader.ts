@@ -12,7 +12,6 @@ import type { Clock } from '../ids';
 import type { Logger } from '../log';
 import { DEMO_PASSWORD, demoAccounts, seedDemoData, seedSize, type SeedStores } from '../seed/demo-data';
 
-export const DEMO_SIZES = [1000, 10_000, 100_000] as const;
 const PHASES = ['users', 'follows', 'posts', 'likes', 'comments', 'messages'];
 
 export interface DemoLoaderDeps {

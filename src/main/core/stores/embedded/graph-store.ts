@@ -5,6 +5,12 @@ import { graphSchema } from './schema';
 import type { SqlDb } from './sql-db';
 import type { PlannerStatistics } from './statistics';
 
+/** Each user's followers and following among the edges of `edges` (a table or CTE with follower, followee), one row per user. */
+const countsOf = (edges: string) =>
+  `SELECT username, sum(followers), sum(following) FROM (
+     SELECT followee AS username, 1 AS followers, 0 AS following FROM ${edges} UNION ALL SELECT follower, 0, 1 FROM ${edges}
+   ) edges GROUP BY username`;
+
 /** Edges per INSERT ... SELECT FROM unnest(...); measured flat between 5k and 50k rows. */
 const BATCH = 10_000;
 
@@ -26,13 +32,7 @@ export class EmbeddedGraphStore implements GraphStore {
     // A store from before follow_counts (or a new one): counted once from the edges.
     await this.db.transaction(async (tx) => {
       await tx.exec('DELETE FROM follow_counts');
-      await tx.exec(
-        `INSERT INTO follow_counts (username, followers, following)
-         SELECT username, sum(followers), sum(following) FROM (
-           SELECT followee AS username, 1 AS followers, 0 AS following FROM follows
-           UNION ALL SELECT follower, 0, 1 FROM follows
-         ) edges GROUP BY username`,
-      );
+      await tx.exec(`INSERT INTO follow_counts (username, followers, following) ${countsOf('follows')}`);
       await tx.exec(`INSERT INTO graph_meta (key, value) VALUES ('follow_counts', '1') ON CONFLICT (key) DO UPDATE SET value = '1'`);
     });
   }
@@ -72,10 +72,7 @@ export class EmbeddedGraphStore implements GraphStore {
         `WITH ins AS (
            INSERT INTO follows (follower, followee) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING follower, followee
          ), counted AS (
-           INSERT INTO follow_counts (username, followers, following)
-           SELECT username, sum(followers), sum(following) FROM (
-             SELECT followee AS username, 1 AS followers, 0 AS following FROM ins UNION ALL SELECT follower, 0, 1 FROM ins
-           ) edges GROUP BY username
+           INSERT INTO follow_counts (username, followers, following) ${countsOf('ins')}
            ON CONFLICT (username) DO UPDATE SET followers = follow_counts.followers + EXCLUDED.followers, following = follow_counts.following + EXCLUDED.following
            RETURNING 1
          )
