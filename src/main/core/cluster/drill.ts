@@ -8,7 +8,8 @@
  *
  * Faults, each a real signal or command:
  * - crash: SIGKILL of the master's process (the default);
- * - hang: SIGSTOP for twice the node timeout and more, then SIGCONT (a frozen or cut-off node);
+ * - hang: SIGSTOP until the replica has taken over (at least twice the node timeout and a second),
+ *   then SIGCONT (a frozen or cut-off node);
  * - shutdown: SHUTDOWN NOSAVE. Since Redis 7.0 that waits (shutdown-timeout) for lagging replicas
  *   to catch up before it exits, so it cannot lose a write: a polite stop, named for what it is;
  * - graceful: CLUSTER FAILOVER on the replica, a planned switch.
@@ -176,12 +177,12 @@ export class FailoverDrill {
     await opts.hooks?.beforeFault?.(ctx);
     const faultAt = Date.now();
     this.faulted = true;
-    let thawTimer: NodeJS.Timeout | null = null;
+    /** The least time a hang lasts: twice the node timeout and a second, so pfail and fail are certain. */
+    const holdMs = nodeTimeoutMs * 2 + 1000;
     let frozen = false;
     const thaw = () => {
       if (!frozen) return;
       frozen = false;
-      if (thawTimer) clearTimeout(thawTimer);
       try {
         process.kill(pid!, 'SIGCONT');
       } catch {
@@ -193,14 +194,9 @@ export class FailoverDrill {
       this.step('crashing master', `SIGKILL to redis-server ${master.address} (pid ${pid}, slots ${slotsText})`);
       process.kill(pid!, 'SIGKILL');
     } else if (fault === 'hang') {
-      const holdMs = nodeTimeoutMs * 2 + 1000;
-      this.step('freezing master', `SIGSTOP to redis-server ${master.address} (pid ${pid}, slots ${slotsText}) for ${(holdMs / 1000).toFixed(1)} s, past the ${nodeTimeoutMs} ms node timeout`);
+      this.step('freezing master', `SIGSTOP to redis-server ${master.address} (pid ${pid}, slots ${slotsText}) until its replica has taken over, and at least ${(holdMs / 1000).toFixed(1)} s, past the ${nodeTimeoutMs} ms node timeout`);
       process.kill(pid!, 'SIGSTOP');
       frozen = true;
-      thawTimer = setTimeout(() => {
-        thaw();
-        this.step('thawed master', `SIGCONT to ${master.address}: it wakes up to find its slots taken over`);
-      }, holdMs);
     } else if (fault === 'shutdown') {
       this.step('stopping master', `SHUTDOWN NOSAVE on ${master.address} (slots ${slotsText})`);
       await (await this.deps.pool.ready(master.address)).call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
@@ -212,8 +208,12 @@ export class FailoverDrill {
       await opts.hooks?.afterFault?.(ctx);
       const promoted = await this.followPromotion(master, replica, load, fault, before);
       if (fault === 'hang') {
-        // Thawed on its timer; waiting here keeps the drill's end after the node is back.
-        while (Date.now() - faultAt < nodeTimeoutMs * 2 + 1000) await sleep(100);
+        // Thawed once the takeover is seen (or given up on), never earlier than holdMs: on a
+        // loaded machine the replica's election can take longer than any fixed hold, and a master
+        // woken before it would simply keep its slots.
+        while (Date.now() - faultAt < holdMs) await sleep(100);
+        thaw();
+        this.step('thawed master', `SIGCONT to ${master.address}: it wakes up to find its slots taken over`);
       }
       if ((fault === 'crash' || fault === 'shutdown') && this.deps.launcher) {
         if (this.deps.supervisor?.active) {
