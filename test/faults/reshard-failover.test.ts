@@ -80,16 +80,25 @@ describe('faults: a master killed while a resharding job runs', () => {
       const moving = { start, end: start + SLOTS - 1 };
       const filler = await fill(source.port, moving.start, moving.end, end);
 
-      const job = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: target.address, range: moving });
-      await waitUntil('a quarter of the slots to move', async () => {
-        const { job: now } = await dispatchOk<{ job: ClusterJob | null }>(engine, 'cluster.job', { id: job.id });
-        return now !== null && now.slotsDone >= SLOTS / 4;
-      }, 120_000);
       const victim = end === 'source' ? source : target;
       const pid = (await own.launcher.status()).find((s) => s.port === victim.port)?.state;
       expect(pid && pid.kind === 'ours' && pid.pid, `the ${end} runs as a process of ours`).toBeTruthy();
-      healing.length = 0;
-      process.kill((pid as { pid: number }).pid, 'SIGKILL');
+      // Killed from the job's own progress event, in the same tick as a slot's move ended: the
+      // slot was just given to the target, whose replica may not have heard of it yet.
+      let killedAt: number | null = null;
+      let jobId: string | null = null;
+      const off = engine.events.on((e) => {
+        if (e.event !== 'cluster.job' || killedAt !== null) return;
+        const now = e.data as ClusterJob;
+        if (now.id !== jobId || now.slotsDone < SLOTS / 4) return;
+        healing.length = 0;
+        process.kill((pid as { pid: number }).pid, 'SIGKILL');
+        killedAt = now.slotsDone;
+      });
+      const job = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: target.address, range: moving });
+      jobId = job.id;
+      await waitUntil('a quarter of the slots to move and the victim to be killed', () => killedAt !== null, 120_000);
+      off();
 
       const final = await jobFinished(engine, job.id);
       process.stderr.write(`reshard-failover (${end} killed): ${final.state}, ${final.slotsDone}/${final.slotsTotal} slots, ${final.keysMoved} keys in ${final.finishedAt! - final.startedAt} ms\n  ${final.notes.join('\n  ')}\n  supervisor: ${healing.join('\n  supervisor: ')}\n`);
@@ -100,7 +109,7 @@ describe('faults: a master killed while a resharding job runs', () => {
       await checkedClean(engine, `after the ${end} was killed`, 60_000);
       const owners = await mastersOf(engine);
       const servedBy = owners.filter((m) => m.slots.some((r) => r.start <= moving.start && moving.end <= r.end));
-      expect(servedBy.map((m) => m.address), 'the whole range on one master: the target, or the replica that took its place').toHaveLength(1);
+      expect(servedBy.map((m) => m.address), `the whole range on one master: the target, or the replica that took its place (owners: ${owners.map((m) => `${m.address} ${m.slots.map((r) => `${r.start}-${r.end}`).join(',')}`).join('; ')}; the job: ${final.notes.join(' / ')})`).toHaveLength(1);
       if (end === 'source') expect(servedBy[0]!.id).toBe(target.id);
       else expect(servedBy[0]!.id).not.toBe(source.id);
 

@@ -87,6 +87,79 @@ export interface JobHooks {
   slotClosed?: (slot: number) => void;
 }
 
+/** The moves of a plan pointed again after a failover (see replan). */
+export interface Replanned {
+  moves: ReshardPlan['moves'];
+  /** Moves done before that are to be done again: their slot is not on their target any more. */
+  reopened: number[];
+  /** Moves not done yet whose slot is on their target already. */
+  already: number[];
+  notes: string[];
+}
+
+/**
+ * Where the moves of a plan go once the cluster has settled after a failover. A planned target's
+ * shard is served now by the master serving most of the slots it had (before the job, or given
+ * by it); one that had none is itself or the master it now replicates. Every move goes from the
+ * slot's owner now to that master. A move done whose slot is elsewhere now is done again: a slot
+ * given to a target that crashed at once can stay with the old target, restarted (its replica
+ * took over without having heard of the slot), or be given by the fix to another master.
+ */
+export function replan(moves: ReshardPlan['moves'], finished: ReadonlySet<number>, masters: MasterState[], view: ClusterNodeInfo[]): Replanned {
+  const ownerOf = ownersByEpoch(masters);
+  const heirs = new Map<string, MasterState | null>();
+  const successor = (m: MasterState): MasterState | null => {
+    if (heirs.has(m.id)) return heirs.get(m.id)!;
+    const had = [...slotsIn(m.slots), ...moves.filter((mv, i) => finished.has(i) && mv.to.id === m.id).map((mv) => mv.slot)];
+    const serving = new Map<string, number>();
+    for (const s of had) {
+      const owner = ownerOf.get(s);
+      if (owner) serving.set(owner.id, (serving.get(owner.id) ?? 0) + 1);
+    }
+    let best: MasterState | null = null;
+    let most = 0;
+    for (const x of masters) {
+      const n = serving.get(x.id) ?? 0;
+      if (n > most || (n > 0 && n === most && x.id === m.id)) [best, most] = [x, n];
+    }
+    if (!best) {
+      const node = view.find((n) => n.id === m.id);
+      best = masters.find((x) => x.id === m.id) ?? (node?.role === 'replica' && node.masterId ? (masters.find((x) => x.id === node.masterId) ?? null) : null);
+    }
+    heirs.set(m.id, best);
+    return best;
+  };
+  const out = [...moves];
+  const reopened: number[] = [];
+  const already: number[] = [];
+  const lostBy = new Map<string, { slots: number[]; was: string; now: string; to: string }>();
+  for (const [i, mv] of moves.entries()) {
+    const to = successor(mv.to);
+    const from = ownerOf.get(mv.slot);
+    if (finished.has(i)) {
+      if (!to || !from) continue;
+      if (from.id !== to.id) {
+        reopened.push(i);
+        const key = `${mv.to.id}>${from.id}>${to.id}`;
+        if (!lostBy.has(key)) lostBy.set(key, { slots: [], was: mv.to.address, now: from.address, to: to.address });
+        lostBy.get(key)!.slots.push(mv.slot);
+      }
+      out[i] = { slot: mv.slot, from: from.id === to.id ? mv.from : from, to };
+      continue;
+    }
+    if (!to) throw new AppError('conflict', `The target ${mv.to.address} is gone and no master serves its shard: ${moves.length - finished.size} slots were not moved.`);
+    if (!from) throw new AppError('conflict', `Slot ${mv.slot} is served by no master after the failover.`);
+    if (from.id === to.id) {
+      already.push(i);
+      out[i] = { slot: mv.slot, from: mv.from, to };
+      continue;
+    }
+    out[i] = { slot: mv.slot, from, to };
+  }
+  const notes = [...lostBy.values()].map((l) => `slots ${rangesOf(l.slots).map(fmt).join(', ')} had been moved to ${l.was} but ${l.was === l.now ? 'stayed with it when its shard failed over (the master taking over had not heard of them)' : `are on ${l.now} after the failover`}: they move again, to ${l.to}`);
+  return { moves: out, reopened, already, notes };
+}
+
 export class ReshardJob {
   readonly id = newOpId();
   private state: ClusterJob['state'] = 'running';
@@ -198,7 +271,7 @@ export class ReshardJob {
     // Each failure is recovered from (settle, fix, re-plan); a recovery that fails itself is tried
     // again. MAX_RECOVERIES attempts in all, then the job stops with the last error.
     let attempts = 0;
-    let failure = await this.moveAll();
+    let failure = await this.pass();
     while (failure && !this.cancelled && attempts < MAX_RECOVERIES) {
       attempts++;
       try {
@@ -208,7 +281,7 @@ export class ReshardJob {
         failure = { err: err as Error, slot: failure.slot };
         continue;
       }
-      failure = await this.moveAll();
+      failure = await this.pass();
     }
     if (failure) {
       this.state = 'failed';
@@ -222,6 +295,12 @@ export class ReshardJob {
     this.finishedAt = Date.now();
     this.emit(true);
     return this.snapshot();
+  }
+
+  /** Moves what is left of the plan, then (unless cancelled) checks where every slot ended. */
+  private async pass(): Promise<{ err: Error; slot: number } | null> {
+    const failure = await this.moveAll();
+    return failure ?? (this.cancelled ? null : await this.verify());
   }
 
   /** Moves what is left of the plan; the first failure stops it (the slots in hand finish first). */
@@ -283,40 +362,40 @@ export class ReshardJob {
     for (const action of fix.actions) this.note(action);
     if (fix.after.openSlots.length > 0 || fix.after.uncovered.length > 0) throw new AppError('conflict', `After the failover the cluster could not be made whole: ${fix.after.problems.join('; ')}`);
     const { masters } = await readMasters(this.connect, await this.seeds());
-    const view = settled.view;
-    const ownerOf = ownersByEpoch(masters);
-    // The master serving a planned master's shard now: itself, the master it now replicates, or
-    // the owner of slots it had (or was given by this job).
-    const successor = (m: MasterState): MasterState | null => {
-      const same = masters.find((x) => x.id === m.id);
-      if (same) return same;
-      const node = view.find((n) => n.id === m.id);
-      if (node?.role === 'replica' && node.masterId) {
-        const master = masters.find((x) => x.id === node.masterId);
-        if (master) return master;
-      }
-      const had = [...slotsIn(m.slots), ...this.plan.moves.filter((mv, i) => this.finished.has(i) && mv.to.id === m.id).map((mv) => mv.slot)];
-      for (const s of had) if (ownerOf.has(s)) return ownerOf.get(s)!;
-      return null;
-    };
-    let already = 0;
-    for (const [i, mv] of this.plan.moves.entries()) {
-      if (this.finished.has(i)) continue;
-      const to = successor(mv.to);
-      if (!to) throw new AppError('conflict', `The target ${mv.to.address} is gone and no master serves its shard: ${this.plan.moves.length - this.finished.size} slots were not moved.`);
-      const from = ownerOf.get(mv.slot);
-      if (!from) throw new AppError('conflict', `Slot ${mv.slot} is served by no master after the failover.`);
-      if (from.id === to.id) {
-        this.finished.add(i);
-        this.slotsDone++;
-        already++;
-        continue;
-      }
-      this.plan.moves[i] = { slot: mv.slot, from, to };
+    const next = replan(this.plan.moves, this.finished, masters, settled.view);
+    for (const i of next.reopened) {
+      this.finished.delete(i);
+      this.slotsDone--;
     }
+    for (const i of next.already) {
+      this.finished.add(i);
+      this.slotsDone++;
+    }
+    this.plan.moves = next.moves;
     this.plan.masters = masters;
+    for (const line of next.notes) this.note(line);
     const left = this.plan.moves.length - this.finished.size;
-    this.note(`going on with ${left} slots${already > 0 ? ` (${already} were on their target already)` : ''}, from ${[...new Set(this.plan.moves.filter((_, i) => !this.finished.has(i)).map((m) => m.from.address))].join(', ') || 'nowhere'}`);
+    this.note(`going on with ${left} slots${next.already.length > 0 ? ` (${next.already.length} were on their target already)` : ''}, from ${[...new Set(this.plan.moves.filter((_, i) => !this.finished.has(i)).map((m) => m.from.address))].join(', ') || 'nowhere'}`);
+  }
+
+  /**
+   * After the last move: every slot of the plan is served by its target, as the masters
+   * themselves say. A slot given to a target that then crashed can come back elsewhere (its
+   * replica took over without having heard of the slot, and the old target, restarted, still
+   * serves it alone): that is a failure to recover from like any other.
+   */
+  private async verify(): Promise<{ err: Error; slot: number } | null> {
+    try {
+      const { masters } = await readMasters(this.connect, await this.seeds());
+      const ownerOf = ownersByEpoch(masters);
+      for (const mv of this.plan.moves) {
+        const owner = ownerOf.get(mv.slot);
+        if (owner?.id !== mv.to.id) return { err: new Error(`slot ${mv.slot} ended on ${owner?.address ?? 'no master'}, not on its target ${mv.to.address}`), slot: mv.slot };
+      }
+      return null;
+    } catch (err) {
+      return { err: err as Error, slot: this.plan.moves.at(-1)?.slot ?? -1 };
+    }
   }
 
   /**
