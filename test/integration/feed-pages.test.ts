@@ -1,4 +1,5 @@
 /** U1 beyond the first page: feeds.get with `before` walks a long feed without gaps or repeats. */
+import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Post } from '../../src/shared/types';
 import type { Engine } from '../../src/main/core/engine';
@@ -94,4 +95,67 @@ describe('feed pages', () => {
     expect(pages.slice(0, 2)).toEqual([50, 10]);
     expect(seen).toEqual([...ids].reverse());
   }, 120_000);
+
+  /** Per post, the counts and the viewer's flag as post_counts.lua gives them one post at a time. */
+  async function oneByOne(posts: Post[], viewer: string) {
+    return Promise.all(posts.map(async (p) => {
+      const v = await engine.social.likes.view(p.id, viewer);
+      return { id: p.id, likesCount: v.likes ?? p.likesCount, commentsCount: v.comments, likedByMe: v.liked };
+    }));
+  }
+
+  it('a page reads its counts with one script per master, and gives what the post-by-post script gives', async () => {
+    const page = await call<Post[]>('feeds.get', { username: 'pal', kind: 'following', viewer: 'pal' });
+    for (const p of page.slice(0, 7)) await call('likes.like', { postId: p.id, username: 'pal' });
+    for (const p of page.slice(3, 9)) await call('likes.like', { postId: p.id, username: 'quiet' });
+    const view = vi.spyOn(engine.social.likes, 'view');
+    try {
+      const again = await call<Post[]>('feeds.get', { username: 'pal', kind: 'following', viewer: 'pal' });
+      expect(view, 'no post asked for on its own: every master holds several posts of the page').not.toHaveBeenCalled();
+      view.mockRestore();
+      expect(again.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount, likedByMe: p.likedByMe }))).toEqual(await oneByOne(again, 'pal'));
+      expect(again.slice(0, 9).map((p) => [p.likesCount, p.likedByMe])).toEqual([[1, true], [1, true], [1, true], [2, true], [2, true], [2, true], [2, true], [1, false], [1, false]]);
+    } finally {
+      view.mockRestore();
+    }
+  });
+
+  it('a slot moved behind the client\'s back (its slot table is old): that master\'s posts are asked one by one, with the right counts', async () => {
+    const page = await call<Post[]>('feeds.get', { username: 'pal', kind: 'following', viewer: 'pal' });
+    const moved = page[1]!;
+    await call('likes.like', { postId: moved.id, username: 'quiet' }).catch(() => undefined);
+    const before = (await oneByOne([moved], 'pal'))[0]!;
+    const slot = calculateSlot(keys.likesCount(moved.id));
+    const masters = engine.redis.nodes('master');
+    const ids = await Promise.all(masters.map(async (m) => String(await m.call('CLUSTER', 'MYID'))));
+    const owner = masters[ids.findIndex((_, i) => i >= 0 && engine.redis.slots[slot]?.[0] === `${masters[i]!.options.host}:${masters[i]!.options.port}`)]!;
+    const other = masters.find((m) => m !== owner)!;
+    const [ownerId, otherId] = [ids[masters.indexOf(owner)]!, ids[masters.indexOf(other)]!];
+    /** The slot moves from one master to another with raw commands; the client is not told. */
+    async function move(from: typeof owner, fromId: string, to: typeof owner, toId: string) {
+      await to.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', fromId);
+      await from.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', toId);
+      for (let n = 0; n < 100; n++) {
+        const batch = (await from.call('CLUSTER', 'GETKEYSINSLOT', String(slot), '100')) as string[];
+        if (batch.length === 0) break;
+        await from.call('MIGRATE', String(to.options.host), String(to.options.port), '', '0', '5000', 'AUTH', engine.config.redis.password!, 'KEYS', ...batch);
+      }
+      for (const m of masters) await m.call('CLUSTER', 'SETSLOT', String(slot), 'NODE', toId);
+    }
+    const view = vi.spyOn(engine.social.likes, 'view');
+    await move(owner, ownerId, other, otherId);
+    try {
+      const slotsBefore = engine.redis.slots[slot]?.[0];
+      expect(slotsBefore, 'the client still names the old owner').toBe(`${owner.options.host}:${owner.options.port}`);
+      const again = await call<Post[]>('feeds.get', { username: 'pal', kind: 'following', viewer: 'pal' });
+      expect(view.mock.calls.map((c) => c[0]), 'the posts of the group with the moved post, one by one').toContain(moved.id);
+      const got = again.find((p) => p.id === moved.id)!;
+      expect({ id: got.id, likesCount: got.likesCount, commentsCount: got.commentsCount, likedByMe: got.likedByMe }).toEqual(before);
+      view.mockRestore();
+      expect(again.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount, likedByMe: p.likedByMe }))).toEqual(await oneByOne(again, 'pal'));
+    } finally {
+      view.mockRestore();
+      await move(other, otherId, owner, ownerId);
+    }
+  });
 });

@@ -27,7 +27,11 @@ export function checkId(id: string): string {
 }
 
 const user = (name: string) => `{user:${checkUsername(name)}}`;
-const post = (id: string) => `{post:${checkId(id)}}`;
+/** The hash tag of a post's keys, without its braces: its slot is the slot of every key of the post. */
+export const postHashTag = (id: string) => `post:${checkId(id)}`;
+/** A post's hash tag with its braces: the start of each of its keys. */
+export const postTag = (id: string) => `{${postHashTag(id)}}`;
+const post = postTag;
 
 /** Both orders of a pair name the same conversation: the usernames are sorted (K3). */
 export function conversationPair(a: string, b: string): [string, string] {

@@ -1,7 +1,8 @@
 /**
  * The Lua scripts, loaded by name from the .lua files next to this module and registered once
  * with ioredis defineCommand (EVALSHA with a fallback to EVAL on NOSCRIPT). Each script touches
- * keys of one hash tag only, so it runs on one slot (K5).
+ * keys of one hash tag only, so it runs on one slot (K5), except post_counts_many.lua: reads of
+ * several posts on one master, which falls back to post_counts.lua per post.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ export const SCRIPTS = {
   zaddIfExists: { file: 'zadd_if_exists.lua', keys: 1 },
   incrIfExists: { file: 'incr_if_exists.lua', keys: 2 },
   postCounts: { file: 'post_counts.lua', keys: 3 },
+  /** post_counts for several posts of one master (the one script across hash tags: see the file). */
+  postCountsMany: { file: 'post_counts_many.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

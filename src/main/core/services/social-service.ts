@@ -170,7 +170,7 @@ export class SocialService {
     // Existence only (users are never deleted): a name seen once costs no profile read again.
     await Promise.all([this.ensureUser(username), viewer === undefined || viewer === username ? null : this.ensureUser(viewer)]);
     const posts = before === undefined ? await this.feeds.get(username, kind) : await this.feeds.older(username, kind, before);
-    let views = await Promise.all(posts.map((p) => this.likes.view(p.id, viewer)));
+    let views = await this.likes.viewMany(posts.map((p) => p.id), viewer);
     // Like counters that are not cached, with a viewer: rebuilt for the whole page from one store
     // read of who liked what (not a post read and a likers read per post), then read again.
     const unliked = viewer === undefined ? [] : posts.filter((_, i) => views[i]!.liked === null);
@@ -191,9 +191,10 @@ export class SocialService {
     return Promise.all(
       posts.map((p, i) => {
         const view = { ...views[i]!, comments: views[i]!.comments ?? comments.get(p.id) ?? null };
-        // Everything cached (the common case): no promise chain per post.
-        if (view.likes !== null && view.comments !== null && (viewer === undefined || view.liked !== null)) {
-          const out: Post = { id: p.id, author: p.author, text: p.text, createdAt: p.createdAt, likesCount: view.likes, commentsCount: view.comments };
+        // Everything cached, or nothing left to read (no viewer: an uncached like counter shows the
+        // store's count, as in withCounts): the common case, with no promise chain per post.
+        if (view.comments !== null && (viewer === undefined || (view.likes !== null && view.liked !== null))) {
+          const out: Post = { id: p.id, author: p.author, text: p.text, createdAt: p.createdAt, likesCount: view.likes ?? p.likesCount ?? 0, commentsCount: view.comments };
           if (viewer !== undefined) out.likedByMe = view.liked!;
           return out;
         }

@@ -126,7 +126,14 @@ export class SyncEngine {
    */
   async settleWritten(idleMs = 0): Promise<number> {
     const now = Date.now();
-    const ready = [...this.written].filter(([p, w]) => now - w.at >= idleMs && !this.holds.has(p) && !this.dirty.has(p));
+    // `written` is in the order the posts were written back (an entry is only ever added anew), so
+    // the walk stops at the first one not quiet long enough: a full pass calls this after each of
+    // its pages, with up to every counter of the cluster waiting here.
+    const ready: [string, { seen: string | null; at: number }][] = [];
+    for (const entry of this.written) {
+      if (now - entry[1].at < idleMs) break;
+      if (!this.holds.has(entry[0]) && !this.dirty.has(entry[0])) ready.push(entry);
+    }
     for (const [p] of ready) {
       this.written.delete(p);
       this.settling.add(p);
@@ -251,7 +258,11 @@ export class SyncEngine {
     if (later.length > 0) this.markDirty(later);
     const at = Date.now();
     posts.forEach((postId, i) => {
-      if (!held.has(postId) && !queued.has(postId) && (read[i]?.[0] ?? null) !== null && !this.dirty.has(postId)) this.written.set(postId, { seen: read[i]![1] ?? null, at });
+      if (!held.has(postId) && !queued.has(postId) && (read[i]?.[0] ?? null) !== null && !this.dirty.has(postId)) {
+        // Deleted first, so the entry goes to the end: `written` stays in the order of writing.
+        this.written.delete(postId);
+        this.written.set(postId, { seen: read[i]![1] ?? null, at });
+      }
     });
   }
 
