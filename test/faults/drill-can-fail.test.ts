@@ -48,7 +48,7 @@ describe('the drill catches a loss when there is one', () => {
         },
       },
     });
-    process.stderr.write(`drill with a stale replica forced in: ${result.acked} durable (${result.lostAcked} lost), ${result.ackedWithoutReplica} without a replica (${result.lostWithoutReplica} lost)\n`);
+    process.stderr.write(`drill with a stale replica forced in: ${result.acked} durable (${result.lostAcked} lost), ${result.ackedWithoutReplica} without a replica (${result.lostWithoutReplica} lost); ${result.timeline.map((t) => `${t.step}@${t.t}`).join(' ')}\n`);
     expect(result.ackedWithoutReplica).toBeGreaterThan(0);
     expect(result.lostWithoutReplica).toBeGreaterThan(0);
     expect(result.lostAcked).toBe(0);
