@@ -134,7 +134,7 @@ describe('faults: bounded Redis memory (R2) with a like history larger than maxm
     // that were never written back would lose it) is reported.
     const victim = touched.find((id) => liveOf(id).length > 0)!;
     const victimUser = liveOf(victim)[0]!;
-    await engine.stores.documents.replaceLikers([{ postId: victim, usernames: (await engine.stores.documents.likers(victim)).filter((u) => u !== victimUser) }], Date.now());
+    await engine.stores.documents.recordLikes([{ postId: victim, username: victimUser, liked: false }]);
     await engine.stores.documents.setLikeCounts([{ postId: victim, count: historyOf(postIds.indexOf(victim)) + liveOf(victim).length - 1 }]);
     await engine.redis.del(keys.likesCount(victim), keys.likesUsers(victim));
     const found = await check();

@@ -1,10 +1,10 @@
 /** U1 beyond the first page: feeds.get with `before` walks a long feed without gaps or repeats. */
-import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Post } from '../../src/shared/types';
 import type { Engine } from '../../src/main/core/engine';
 import { keys } from '../../src/main/core/keys';
 import { startTestEngine } from '../helpers/engine';
+import { prepareSlotMove } from '../helpers/move-slot';
 
 describe('feed pages', () => {
   let engine: Engine;
@@ -125,25 +125,9 @@ describe('feed pages', () => {
     const moved = page[1]!;
     await call('likes.like', { postId: moved.id, username: 'quiet' }).catch(() => undefined);
     const before = (await oneByOne([moved], 'pal'))[0]!;
-    const slot = calculateSlot(keys.likesCount(moved.id));
-    const masters = engine.redis.nodes('master');
-    const ids = await Promise.all(masters.map(async (m) => String(await m.call('CLUSTER', 'MYID'))));
-    const owner = masters[ids.findIndex((_, i) => i >= 0 && engine.redis.slots[slot]?.[0] === `${masters[i]!.options.host}:${masters[i]!.options.port}`)]!;
-    const other = masters.find((m) => m !== owner)!;
-    const [ownerId, otherId] = [ids[masters.indexOf(owner)]!, ids[masters.indexOf(other)]!];
-    /** The slot moves from one master to another with raw commands; the client is not told. */
-    async function move(from: typeof owner, fromId: string, to: typeof owner, toId: string) {
-      await to.call('CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', fromId);
-      await from.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', toId);
-      for (let n = 0; n < 100; n++) {
-        const batch = (await from.call('CLUSTER', 'GETKEYSINSLOT', String(slot), '100')) as string[];
-        if (batch.length === 0) break;
-        await from.call('MIGRATE', String(to.options.host), String(to.options.port), '', '0', '5000', 'AUTH', engine.config.redis.password!, 'KEYS', ...batch);
-      }
-      for (const m of masters) await m.call('CLUSTER', 'SETSLOT', String(slot), 'NODE', toId);
-    }
+    const { slot, owner, move } = await prepareSlotMove(engine, keys.likesCount(moved.id));
     const view = vi.spyOn(engine.social.likes, 'view');
-    await move(owner, ownerId, other, otherId);
+    await move();
     try {
       const slotsBefore = engine.redis.slots[slot]?.[0];
       expect(slotsBefore, 'the client still names the old owner').toBe(`${owner.options.host}:${owner.options.port}`);
@@ -155,7 +139,7 @@ describe('feed pages', () => {
       expect(again.map((p) => ({ id: p.id, likesCount: p.likesCount, commentsCount: p.commentsCount, likedByMe: p.likedByMe }))).toEqual(await oneByOne(again, 'pal'));
     } finally {
       view.mockRestore();
-      await move(other, otherId, owner, ownerId);
+      await move(true);
     }
   });
 });

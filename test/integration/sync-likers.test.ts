@@ -2,10 +2,13 @@
  * R8, second half: the full sync pass writes who liked (the like sets), not only the counts, so
  * likes whose background write never happened (an engine killed before its flush) reach the store.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../src/main/core/engine';
 import { keys } from '../../src/main/core/keys';
+import { LikeCache } from '../../src/main/core/cache/likes';
 import { startTestEngine } from '../helpers/engine';
+import { prepareSlotMove } from '../helpers/move-slot';
 
 describe('the full sync pass copies who liked', () => {
   let engine: Engine;
@@ -53,6 +56,108 @@ describe('the full sync pass copies who liked', () => {
     await engine.sync.syncAll();
     for (const id of ids) {
       expect(await engine.stores.documents.likers(id)).toEqual((await engine.redis.smembers(keys.likesUsers(id))).sort());
+    }
+  });
+
+  /** Every like key of the posts made dirty as a like makes it (dirty number up, no TTL): the pass must look at each. */
+  async function makeDirty(ids: string[]) {
+    for (const id of ids) {
+      const [count, users, , dirty] = LikeCache.keysOf(id);
+      await Promise.all([engine.redis.incr(dirty!), engine.redis.persist(count!), engine.redis.persist(users!)]);
+    }
+  }
+
+  async function expectStoreEqualsRedis(ids: string[]) {
+    for (const id of ids) {
+      expect(await engine.stores.documents.likers(id), `likers of ${id}`).toEqual((await engine.redis.smembers(keys.likesUsers(id))).sort());
+      expect((await engine.stores.documents.getPost(id))?.likesCount, `likes_count of ${id}`).toBe(Number(await engine.redis.get(keys.likesCount(id))));
+    }
+  }
+
+  it('the pass compares with the store and writes only what differs: a missing liker, an extra one, a wrong count', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await call<{ id: string }>('posts.create', { author: 'cy', text: `compared ${i}` })).id);
+    await Promise.all(ids.flatMap((id, i) => ['ann', 'bob', 'cy'].slice(0, 1 + (i % 3)).map((username) => call('likes.like', { postId: id, username }))));
+    await engine.sync.flush();
+    await expectStoreEqualsRedis(ids);
+    // What a lost write leaves: the store without a like Redis has, with one Redis no longer
+    // has, and with an old count.
+    await engine.stores.documents.recordLikes([{ postId: ids[0]!, username: 'ann', liked: false }]);
+    await engine.stores.documents.recordLikes([{ postId: ids[1]!, username: 'zed', liked: true, at: 5 }]);
+    await engine.stores.documents.setLikeCounts([{ postId: ids[2]!, count: 99 }]);
+    await makeDirty(ids);
+    const recordLikes = vi.spyOn(engine.stores.documents, 'recordLikes');
+    const setLikeCounts = vi.spyOn(engine.stores.documents, 'setLikeCounts');
+    try {
+      await engine.sync.syncAll();
+      // Pages come in the order of the masters' SCANs: sorted by post.
+      const written = recordLikes.mock.calls.flatMap(([changes]) => changes.filter((c) => ids.includes(c.postId))).sort((a, b) => ids.indexOf(a.postId) - ids.indexOf(b.postId));
+      expect(written.map(({ postId, username, liked }) => ({ postId, username, liked }))).toEqual([
+        { postId: ids[0], username: 'ann', liked: true },
+        { postId: ids[1], username: 'zed', liked: false },
+      ]);
+      expect(setLikeCounts.mock.calls.flatMap(([counts]) => counts.filter((c) => ids.includes(c.postId)))).toEqual([{ postId: ids[2], count: 3 }]);
+    } finally {
+      recordLikes.mockRestore();
+      setLikeCounts.mockRestore();
+    }
+    await expectStoreEqualsRedis(ids);
+  });
+
+  it('a slot moved between the SCAN and the read of its page: the page is read key by key, the store still ends equal; a settle that meets an old slot table goes post by post', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await call<{ id: string }>('posts.create', { author: 'ann', text: `moving ${i}` })).id);
+    await Promise.all(ids.map((id) => call('likes.like', { postId: id, username: 'cy' })));
+    await engine.sync.flush();
+    const moved = ids[0]!;
+    // A like that only Redis has (its engine died before the write-back).
+    await engine.redis.sadd(keys.likesUsers(moved), 'bob');
+    await engine.redis.incr(keys.likesCount(moved));
+    await makeDirty(ids);
+    // The sync engine's own client (the one that does not wait behind a WAIT).
+    const client = (engine.sync as unknown as { redis: Cluster }).redis;
+    const { slot, owner, other, move } = await prepareSlotMove(engine, keys.likesCount(moved), client);
+    const address = (m: typeof owner) => `${m.options.host}:${m.options.port}`;
+    type Scan = (...args: unknown[]) => Promise<[string, string[]]>;
+    const scanOf = owner as unknown as { scan: Scan };
+    const originalScan = scanOf.scan.bind(owner);
+    let pageSize = 0;
+    const scan = vi.spyOn(scanOf, 'scan').mockImplementation(async (...args: unknown[]) => {
+      const reply = await originalScan(...args);
+      if (pageSize === 0 && reply[1].includes(keys.likesCount(moved))) {
+        pageSize = reply[1].length;
+        await move();
+      }
+      return reply;
+    });
+    const byKeys = vi.spyOn(engine.sync as unknown as { readPageByKeys: (...a: unknown[]) => Promise<unknown> }, 'readPageByKeys');
+    const one = vi.spyOn(engine.sync as unknown as { settleOne: (...a: unknown[]) => Promise<number> }, 'settleOne');
+    try {
+      await engine.sync.syncAll();
+      expect(pageSize, 'the page with the moved counter had others of its master').toBeGreaterThan(1);
+      expect(byKeys).toHaveBeenCalled();
+      expect(await engine.stores.documents.likers(moved)).toEqual(['bob', 'cy']);
+      await expectStoreEqualsRedis(ids);
+      // Back to its first master, and the client's table says the other one (as it does after a
+      // move it has not heard of): the settle script of that master fails, its posts go one by one.
+      await move(true);
+      client.slots[slot] = [address(other)];
+      await engine.sync.settleWritten(0);
+      expect(one.mock.calls.map((c) => c[0])).toContain(moved);
+      // The posts flushed before makeDirty were settled with the dirty number of that flush, which
+      // no longer matches: they are written once more (the flush reads the number again), then settled.
+      await engine.sync.flush();
+      await engine.sync.settleWritten(0);
+      for (const id of ids) {
+        const [count, users, , dirty] = LikeCache.keysOf(id);
+        expect(await engine.redis.pttl(count!), `TTL of ${count}`).toBeGreaterThan(0);
+        expect(await engine.redis.pttl(users!), `TTL of ${users}`).toBeGreaterThan(0);
+        expect(await engine.redis.exists(dirty!), `${dirty} deleted`).toBe(0);
+      }
+    } finally {
+      scan.mockRestore();
+      byKeys.mockRestore();
+      one.mockRestore();
     }
   });
 });

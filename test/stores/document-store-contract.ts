@@ -248,35 +248,25 @@ export function describeDocumentStoreContract(name: string, factory: StoreFactor
         expect(big.get('p3')).toEqual(['ann', ...many.filter((_, i) => i % 3 === 0)]);
       });
 
-      it('replaceLikers makes each post\'s likers exactly the list: adds the missing, removes the rest, leaves other posts alone', async () => {
+      it('likeStateOf answers, for every id asked, its likes_count (null for no such post) and its likers in likers order', async () => {
+        await store().createPosts([post('p1', 'alice', T0, 7), post('p2', 'alice', T0 + 1, 0)]);
         await store().recordLikes([
-          { postId: 'p1', username: 'ann', liked: true, at: T0 + 1 },
-          { postId: 'p1', username: 'bob', liked: true, at: T0 + 2 },
-          { postId: 'p2', username: 'ann', liked: true, at: T0 + 3 },
-          { postId: 'p3', username: 'cy', liked: true, at: T0 + 4 },
+          { postId: 'p1', username: 'carol', liked: true },
+          { postId: 'p1', username: 'a.b-c_d', liked: true },
+          { postId: 'p1', username: 'Bob', liked: true },
+          { postId: 'gone', username: 'zed', liked: true },
         ]);
-        await store().replaceLikers([{ postId: 'p1', usernames: ['bob', 'a.b-c_d', 'dee'] }, { postId: 'p2', usernames: [] }], T0 + 100);
-        expect(await store().likers('p1')).toEqual(['a.b-c_d', 'bob', 'dee']);
-        expect(await store().likers('p2')).toEqual([]);
-        expect(await store().likers('p3')).toEqual(['cy']);
-        // A liker that stayed keeps its time; added ones get the pass's.
-        expect(await store().likesSince(T0)).toEqual([
-          { postId: 'p1', username: 'bob', at: T0 + 2 },
-          { postId: 'p3', username: 'cy', at: T0 + 4 },
-          { postId: 'p1', username: 'a.b-c_d', at: T0 + 100 },
-          { postId: 'p1', username: 'dee', at: T0 + 100 },
-        ]);
-        await store().replaceLikers([{ postId: 'p1', usernames: ['bob', 'a.b-c_d', 'dee'] }], T0 + 200);
-        expect(await store().likesSince(T0 + 101)).toEqual([]);
-        await store().replaceLikers([], T0);
-      });
-
-      it('replaceLikers copies a set larger than one batch whole', async () => {
-        const names = Array.from({ length: 7000 }, (_, i) => `fan${String(i).padStart(4, '0')}`);
-        await store().recordLikes([{ postId: 'big', username: 'gone', liked: true, at: T0 }]);
-        await store().replaceLikers([{ postId: 'small', usernames: ['ann'] }, { postId: 'big', usernames: names }], T0);
-        expect(await store().likers('big')).toEqual(names);
-        expect(await store().likers('small')).toEqual(['ann']);
+        const state = await store().likeStateOf(['p2', 'gone', 'p1', 'nothing', 'p1']);
+        expect(state).toEqual(
+          new Map([
+            ['p2', { count: 0, likers: [] }],
+            ['gone', { count: null, likers: ['zed'] }],
+            ['p1', { count: 7, likers: ['Bob', 'a.b-c_d', 'carol'] }],
+            ['nothing', { count: null, likers: [] }],
+          ]),
+        );
+        expect(state.get('p1')!.likers).toEqual(await store().likers('p1'));
+        expect(await store().likeStateOf([])).toEqual(new Map());
       });
 
       it('likesSince lists like records at or after a time, oldest first; a later like of the same pair keeps the later time', async () => {

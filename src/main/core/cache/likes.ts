@@ -4,15 +4,15 @@
  * is updated in a separate, single-key step (global keys live on other slots, K5). A like is
  * reported durable only after WAIT confirms a replica has it.
  */
-import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import { waitForReplica } from '../cluster/replica-ack';
 import type { DocumentStore } from '../stores/ports';
 import { AppError } from '../errors';
 import { newOpId } from '../ids';
-import { keys, postHashTag, postTag, TTL } from '../keys';
+import { keys, postTag, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
 import { withMemoryRelief } from './memory-relief';
+import { groupPostsByMaster, keySuffixes } from './post-groups';
 
 export interface LikeResult {
   changed: boolean;
@@ -26,6 +26,11 @@ export interface PostCountsView {
   likes: number | null;
   comments: number | null;
   liked: boolean | null;
+}
+
+/** The three numbers post_counts.lua (and post_counts_many.lua, per post) answers, -1 for "not cached". */
+function countsView(likes: number, comments: number, liked: number): PostCountsView {
+  return { likes: likes < 0 ? null : likes, comments: comments < 0 ? null : comments, liked: liked < 0 ? null : liked === 1 };
 }
 
 export class LikeCache {
@@ -118,7 +123,7 @@ export class LikeCache {
       [keys.likesCount(postId), keys.commentsCount(postId), keys.likesUsers(postId)],
       [viewer ?? '', this.ttlSeconds],
     );
-    return { likes: likes < 0 ? null : likes, comments: comments < 0 ? null : comments, liked: liked < 0 ? null : liked === 1 };
+    return countsView(likes, comments, liked);
   }
 
   /**
@@ -129,29 +134,16 @@ export class LikeCache {
    */
   async viewMany(postIds: string[], viewer?: string): Promise<PostCountsView[]> {
     const out: PostCountsView[] = new Array<PostCountsView>(postIds.length);
-    const groups = new Map<string, number[]>();
-    const single: number[] = [];
-    postIds.forEach((id, i) => {
-      const node = this.redis.slots[this.slotOf(id)]?.[0];
-      if (node === undefined) {
-        single.push(i);
-        return;
-      }
-      const group = groups.get(node);
-      if (group) group.push(i);
-      else groups.set(node, [i]);
-    });
+    const { groups, single } = groupPostsByMaster(this.redis, postIds);
     const one = async (i: number) => {
       out[i] = await this.view(postIds[i]!, viewer);
     };
     await Promise.all([
       ...single.map(one),
-      ...[...groups.values()].map(async (group) => {
+      ...groups.map(async (group) => {
         if (group.length === 1) return one(group[0]!);
-        // The key names after the tag, from keys.ts; then one tag per post.
         const first = postIds[group[0]!]!;
-        const tag = postTag(first);
-        const args: (string | number)[] = [viewer ?? '', this.ttlSeconds, keys.likesCount(first).slice(tag.length), keys.commentsCount(first).slice(tag.length), keys.likesUsers(first).slice(tag.length)];
+        const args: (string | number)[] = [viewer ?? '', this.ttlSeconds, ...keySuffixes(first, [keys.likesCount(first), keys.commentsCount(first), keys.likesUsers(first)])];
         for (const i of group) args.push(postTag(postIds[i]!));
         let flat: number[];
         try {
@@ -159,28 +151,10 @@ export class LikeCache {
         } catch {
           return Promise.all(group.map(one));
         }
-        for (let k = 0; k < group.length; k++) {
-          const likes = flat[3 * k]!;
-          const comments = flat[3 * k + 1]!;
-          const liked = flat[3 * k + 2]!;
-          out[group[k]!] = { likes: likes < 0 ? null : likes, comments: comments < 0 ? null : comments, liked: liked < 0 ? null : liked === 1 };
-        }
+        for (let k = 0; k < group.length; k++) out[group[k]!] = countsView(flat[3 * k]!, flat[3 * k + 1]!, flat[3 * k + 2]!);
       }),
     ]);
     return out;
-  }
-
-  /** Slots of post keys seen lately (a slot never changes for a key): a feed read asks for 50. */
-  private readonly slots = new Map<string, number>();
-
-  private slotOf(postId: string): number {
-    let slot = this.slots.get(postId);
-    if (slot === undefined) {
-      slot = calculateSlot(postHashTag(postId));
-      if (this.slots.size >= 20_000) this.slots.delete(this.slots.keys().next().value!);
-      this.slots.set(postId, slot);
-    }
-    return slot;
   }
 
   /** Current count for display; falls back to the store's likes_count when not cached. */

@@ -1,8 +1,9 @@
 /**
  * The Lua scripts, loaded by name from the .lua files next to this module and registered once
  * with ioredis defineCommand (EVALSHA with a fallback to EVAL on NOSCRIPT). Each script touches
- * keys of one hash tag only, so it runs on one slot (K5), except post_counts_many.lua: reads of
- * several posts on one master, which falls back to post_counts.lua per post.
+ * keys of one hash tag only, so it runs on one slot (K5), except three that reach the keys of
+ * several posts of one master (post_counts_many.lua, likes_page.lua, likes_settle_many.lua):
+ * each has a one-post path its caller falls back to when the script fails.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,6 +32,10 @@ export const SCRIPTS = {
   postCounts: { file: 'post_counts.lua', keys: 3 },
   /** post_counts for several posts of one master (the one script across hash tags: see the file). */
   postCountsMany: { file: 'post_counts_many.lua', keys: 1 },
+  /** The sync pass's reads of a page of counters on one master (across hash tags, as postCountsMany). */
+  likesPage: { file: 'likes_page.lua', keys: 1 },
+  /** likes_settle for several posts of one master (across hash tags, as postCountsMany). */
+  likesSettleMany: { file: 'likes_settle_many.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

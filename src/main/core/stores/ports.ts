@@ -124,11 +124,11 @@ export interface DocumentStore {
    */
   likersOf(postIds: string[]): Promise<Map<string, string[]>>;
   /**
-   * R8: makes each post's like records exactly `usernames` (the like set in Redis): missing
-   * likers are added with time `at`, likers not in the list are removed, the others keep theirs.
-   * A post id may appear once per call.
+   * What the store has of several posts' likes, for the full sync pass to compare with Redis and
+   * write only what differs: for every id asked, its likes_count (null when there is no such
+   * post) and its likers in likers' order (as likersOf). One query in PGlite.
    */
-  replaceLikers(sets: { postId: string; usernames: string[] }[], at: number): Promise<void>;
+  likeStateOf(postIds: string[]): Promise<Map<string, { count: number | null; likers: string[] }>>;
   /** Like records with a time at or after `since`, oldest first (the trending windows' source). */
   likesSince(since: number): Promise<LikeRecord[]>;
   /** Posts with likes_count > 0, most liked first (ties by id), at most `limit`. */

@@ -4,9 +4,11 @@
  *   counter (coalesced per post, batched) and who liked it. The queue is bounded: when full,
  *   notify() waits for the flush (backpressure) instead of growing without end.
  * - Every `intervalMs` (default 5 min) and on sync.now, a full pass SCANs every master for
- *   `{post:*}:likes:count` (a cluster SCAN must visit each master) and writes all counters and
- *   who liked (R8): the queue lives in this process only, so an engine killed before its flush
- *   would otherwise leave acknowledged likes out of the store for good.
+ *   `{post:*}:likes:count` (a cluster SCAN must visit each master), reads each page of counters
+ *   that are not settled in one script on their master, compares them and their like sets with
+ *   the store (one read per page) and writes what differs (R8): the queue lives in this process
+ *   only, so an engine killed before its flush would otherwise leave acknowledged likes out of
+ *   the store for good.
  * Writes set values, never add, so a pass cut off half-way and run again double-counts nothing.
  * A flush and a pass's page never write at once: a page's snapshot written after a newer flush
  * would undo it.
@@ -20,7 +22,8 @@ import type { Cluster, Redis } from 'ioredis';
 import type { SyncStatus } from '../../../shared/types';
 import type { EventBus } from '../events';
 import { LikeCache } from '../cache/likes';
-import { keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey } from '../keys';
+import { groupPostsByMaster, keySuffixes } from '../cache/post-groups';
+import { keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey, postTag } from '../keys';
 import { runScript } from '../lua/scripts';
 import type { Logger } from '../log';
 import { runInTraceScopes } from '../rpc/redis-trace';
@@ -40,8 +43,29 @@ function shareInFlight<T>(job: () => Promise<T>): () => Promise<T> {
 /** How long a written-back post must go without a change before its keys get their TTL. */
 const SETTLE_IDLE_MS = 2000;
 
-/** Like sets up to this size are read with one SMEMBERS (pipelined); larger ones with SSCAN. */
+/** Like sets up to this size are read whole (SMEMBERS); larger ones with SSCAN. */
 const SMALL_SET = 1000;
+
+/** Posts per likes_settle_many.lua call (a script blocks its master while it runs). */
+const SETTLE_GROUP = 500;
+
+/** A post of a full pass's page that is not settled: what Redis has of it. */
+interface PageEntry {
+  postId: string;
+  /** Its dirty number (null for none), read before its like set. */
+  seen: string | null;
+  count: number;
+  usernames: string[];
+}
+
+/** What makes a post's like records (`stored`, no repeats) the like set (`wanted`): nothing when they hold the same names. */
+function likerChanges(postId: string, stored: readonly string[], wanted: readonly string[], at: number): LikeChange[] {
+  const had = new Set(stored);
+  const changes: LikeChange[] = [];
+  for (const username of wanted) if (!had.delete(username)) changes.push({ postId, username, liked: true, at });
+  for (const username of had) changes.push({ postId, username, liked: false });
+  return changes;
+}
 
 export interface SyncOptions {
   intervalMs: number;
@@ -138,12 +162,47 @@ export class SyncEngine {
       this.written.delete(p);
       this.settling.add(p);
     }
-    const ttl = this.opts.likesTtlSeconds ?? 86_400;
-    const done = await Promise.all(ready.map(([p, w]) => runScript<number>(this.redis, 'likesSettle', LikeCache.keysOf(p), [w.seen ?? '', ttl]).catch(() => 0)));
+    const done = await this.settle(ready.map(([p, w]) => [p, w.seen ?? '']));
     for (const [p] of ready) this.settling.delete(p);
     const again = ready.filter((_, i) => done[i] === 0).map(([p]) => p);
     if (again.length > 0) this.markDirty(again);
     return done.filter((d) => d === 1).length;
+  }
+
+  /**
+   * likes_settle.lua for each [post, dirty number seen] (1 settled, 0 changed since, -1 gone, 0
+   * too when it could not run): one likes_settle_many.lua per master for up to SETTLE_GROUP
+   * posts, post by post for a group whose script fails (a slot moved since the client's table).
+   */
+  private async settle(posts: [string, string][]): Promise<number[]> {
+    const ttl = this.opts.likesTtlSeconds ?? 86_400;
+    const done = new Array<number>(posts.length).fill(0);
+    const one = async (i: number) => {
+      done[i] = await this.settleOne(posts[i]![0], posts[i]![1], ttl);
+    };
+    const { groups, single } = groupPostsByMaster(this.redis, posts.map(([p]) => p), SETTLE_GROUP);
+    await Promise.all([
+      ...single.map(one),
+      ...groups.map(async (group) => {
+        if (group.length === 1) return one(group[0]!);
+        const first = posts[group[0]!]![0];
+        const args: (string | number)[] = [ttl, ...keySuffixes(first, LikeCache.keysOf(first))];
+        for (const i of group) args.push(postTag(posts[i]![0]), posts[i]![1]);
+        let answers: number[];
+        try {
+          answers = await runScript<number[]>(this.redis, 'likesSettleMany', [keys.likesCount(first)], args);
+        } catch {
+          return Promise.all(group.map(one));
+        }
+        group.forEach((i, k) => (done[i] = Number(answers[k] ?? 0)));
+      }),
+    ]);
+    return done;
+  }
+
+  /** settle's way for one post (and when a group's script fails): likes_settle.lua on its slot. */
+  private settleOne(postId: string, seen: string, ttl: number): Promise<number> {
+    return runScript<number>(this.redis, 'likesSettle', LikeCache.keysOf(postId), [seen, ttl]).catch(() => 0);
   }
 
   /** Posts to settle again later: written back, but held or changed when the batch ended. */
@@ -306,7 +365,7 @@ export class SyncEngine {
     let cursor = '0';
     let written = 0;
     do {
-      const [next, found] = await node.scan(cursor, 'MATCH', LIKE_COUNT_PATTERN, 'COUNT', this.batchSize);
+      const [next, found] = await node.scan(cursor, 'MATCH', LIKE_COUNT_PATTERN, 'COUNT', 4 * this.batchSize);
       cursor = next;
       if (found.length > 0) {
         written += await this.exclusive(() => this.syncPage(node, found));
@@ -317,12 +376,12 @@ export class SyncEngine {
   }
 
   /**
-   * One page of counters: each post's dirty number, TTL, counter and like-set size read from the
-   * master (a key whose slot moved meanwhile, MOVED, is read through the cluster client). Settled
-   * posts (no dirty number and a TTL: the store has them) are skipped. For the others the like
-   * sets are read, the counts and sets written to the store, and the posts settled. Memory is
-   * bounded by the page: sets above SMALL_SET are read with SSCAN. Returns how many counters the
-   * store now matches (written, or settled already).
+   * One page of counters: for each post not written back already (settled: a TTL and no dirty
+   * number, so the store has it), its dirty number, counter and like set, read from the master
+   * (readPage). Those are compared with the store, and only what differs is written: a pass after
+   * a crash rewrites nothing the flushes had written before it. Then the posts are settled.
+   * Memory is bounded by the page: sets above SMALL_SET are read with SSCAN. Returns how many
+   * counters the store now matches (written, or found equal, or settled already).
    */
   private async syncPage(node: Redis, found: string[]): Promise<number> {
     const postIds = found.flatMap((key) => postIdOfLikeCountKey(key) ?? []);
@@ -332,13 +391,63 @@ export class SyncEngine {
     // up from 1 again matched the pass's old reading, so the post was settled with that change
     // never written (ABA; the sync test's kill-and-rerun found it).
     const settling = new Set(postIds.filter((p) => this.written.has(p) || this.settling.has(p)));
+    const { counted, present } = await this.readPage(node, postIds);
+    const held = new Set(postIds.filter((p) => this.holds.has(p)));
+    this.passWritten += present.length;
+    if (present.length > 0) {
+      const ids = present.map((r) => r.postId);
+      const stored = await this.documents.likeStateOf(ids);
+      const counts = present.filter((r) => stored.get(r.postId)?.count !== r.count).map((r) => ({ postId: r.postId, count: r.count }));
+      // Who liked: the records missing are added with the pass's time, those Redis no longer has
+      // are removed, the others keep theirs (R8: the store ends exactly as the like set).
+      const at = Date.now();
+      const changes = present.flatMap((r) => likerChanges(r.postId, stored.get(r.postId)?.likers ?? [], r.usernames, at));
+      if (changes.length > 0) await this.documents.recordLikes(changes);
+      if (counts.length > 0) await this.documents.setLikeCounts(counts);
+      // The like sets were read after the dirty numbers: a change in between raised the number.
+      const writtenAt = Date.now();
+      for (const r of present) if (!held.has(r.postId) && !this.dirty.has(r.postId) && !settling.has(r.postId) && !this.written.has(r.postId)) this.written.set(r.postId, { seen: r.seen, at: writtenAt });
+      await this.settleWritten(SETTLE_IDLE_MS);
+    }
+    return counted;
+  }
+
+  /**
+   * A page's posts as the pass needs them: how many still have a counter (`counted`), and, of
+   * those not settled, the dirty number, counter and like set. One likes_page.lua on the master;
+   * when it fails (a slot moved since the SCAN), readPageByKeys: reads pipelined on the node, each
+   * reply that is an error (MOVED) read again through the cluster client.
+   */
+  private async readPage(node: Redis, postIds: string[]): Promise<{ counted: number; present: PageEntry[] }> {
+    if (postIds.length === 0) return { counted: 0, present: [] };
+    const first = postIds[0]!;
+    const [countKey, usersKey, , dirtyKey] = LikeCache.keysOf(first);
+    let flat: unknown[] | null;
+    try {
+      flat = await runScript<unknown[]>(this.redis, 'likesPage', [countKey!], [SMALL_SET, ...keySuffixes(first, [countKey!, dirtyKey!, usersKey!]), ...postIds.map(postTag)]);
+    } catch {
+      flat = null;
+    }
+    if (flat) {
+      const present: PageEntry[] = [];
+      for (let k = 1; k + 3 < flat.length; k += 4) {
+        const postId = postIds[Number(flat[k]) - 1]!;
+        const members = flat[k + 3] as string[] | null;
+        present.push({ postId, seen: (flat[k + 1] as string | null) ?? null, count: Number(flat[k + 2]), usernames: members ?? (await this.readLargeSet(keys.likesUsers(postId))) });
+      }
+      return { counted: Number(flat[0]) + present.length, present };
+    }
+    return this.readPageByKeys(node, postIds);
+  }
+
+  /** readPage's way when its script fails: four reads per post, then SMEMBERS of the posts not settled. */
+  private async readPageByKeys(node: Redis, postIds: string[]): Promise<{ counted: number; present: PageEntry[] }> {
     const commands = postIds.flatMap((id) => [['get', keys.likesDirty(id)], ['pttl', keys.likesCount(id)], ['get', keys.likesCount(id)], ['scard', keys.likesUsers(id)]]);
     const replies = (await node.pipeline(commands).exec()) ?? [];
     const reply = async <T>(i: number, fallback: () => Promise<T>): Promise<T> => {
       const [err, value] = replies[i] ?? [new Error('no reply'), null];
       return err ? fallback() : (value as T);
     };
-    const held = new Set(postIds.filter((p) => this.holds.has(p)));
     const read = await Promise.all(
       postIds.map(async (postId, i) => ({
         postId,
@@ -351,27 +460,18 @@ export class SyncEngine {
     // A counter deleted since the SCAN has nothing to say about its post; a settled one is in the
     // store already. A counter with no TTL and no dirty number predates R2's TTLs: written, settled.
     const counted = read.filter((r) => r.count !== null);
-    const present = counted.filter((r) => !(r.seen === null && r.ttl >= 0));
-    this.passWritten += present.length;
-    const small = present.filter((r) => r.size <= SMALL_SET);
-    const members = (await node.pipeline(small.map((r) => ['smembers', keys.likesUsers(r.postId)])).exec()) ?? [];
-    const sets = await Promise.all(
-      present.map(async (r) => {
+    const unsettled = counted.filter((r) => !(r.seen === null && r.ttl >= 0));
+    const small = unsettled.filter((r) => r.size <= SMALL_SET);
+    const members = small.length > 0 ? ((await node.pipeline(small.map((r) => ['smembers', keys.likesUsers(r.postId)])).exec()) ?? []) : [];
+    const present = await Promise.all(
+      unsettled.map(async (r) => {
         const i = small.indexOf(r);
         const [err, value] = i >= 0 ? (members[i] ?? [new Error('no reply'), null]) : [null, null];
         const usernames = i >= 0 && !err ? (value as string[]) : await this.readLargeSet(keys.likesUsers(r.postId));
-        return { postId: r.postId, usernames };
+        return { postId: r.postId, seen: r.seen, count: Number(r.count), usernames };
       }),
     );
-    if (present.length > 0) {
-      await this.documents.setLikeCounts(present.map((r) => ({ postId: r.postId, count: Number(r.count) })));
-      await this.documents.replaceLikers(sets, Date.now());
-      // The like sets were read after the dirty numbers: a change in between raised the number.
-      const at = Date.now();
-      for (const r of present) if (!held.has(r.postId) && !this.dirty.has(r.postId) && !settling.has(r.postId) && !this.written.has(r.postId)) this.written.set(r.postId, { seen: r.seen, at });
-      await this.settleWritten(SETTLE_IDLE_MS);
-    }
-    return counted.length;
+    return { counted: counted.length, present };
   }
 
   private async readLargeSet(key: string): Promise<string[]> {

@@ -241,37 +241,17 @@ export class EmbeddedDocumentStore implements DocumentStore {
     return likers;
   }
 
-  /** Per batch of posts: one DELETE of the likers not listed, one INSERT of the missing, in one transaction. */
-  async replaceLikers(sets: { postId: string; usernames: string[] }[], at: number): Promise<void> {
-    let batch: { postId: string; usernames: string[] }[] = [];
-    let size = 0;
-    const write = async () => {
-      const postIds = batch.map((s) => s.postId);
-      const pairs = batch.flatMap((s) => s.usernames.map((u) => [s.postId, u] as const));
-      await this.db.transaction(async (tx) => {
-        await tx.query(
-          `DELETE FROM likes l WHERE l.post_id = ANY($1::text[]) AND NOT EXISTS (
-             SELECT 1 FROM unnest($2::text[], $3::text[]) AS k(post_id, username)
-             WHERE k.post_id = l.post_id AND k.username = l.username)`,
-          [postIds, pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-        );
-        await tx.query(
-          `INSERT INTO likes (post_id, username, liked_at)
-           SELECT post_id, username, $3::bigint FROM unnest($1::text[], $2::text[]) AS k(post_id, username)
-           ON CONFLICT DO NOTHING`,
-          [pairs.map((p) => p[0]), pairs.map((p) => p[1]), at],
-        );
-      });
-      batch = [];
-      size = 0;
-    };
-    for (const set of sets) {
-      batch.push(set);
-      size += set.usernames.length + 1;
-      if (size >= BATCH) await write();
-    }
-    if (batch.length > 0) await write();
-    await this.stats.noteChanges('likes', sets.length);
+  /** Per post asked, its likes_count and one range of the likes primary key (already in likers' order). */
+  async likeStateOf(postIds: string[]): Promise<Map<string, { count: number | null; likers: string[] }>> {
+    const ids = [...new Set(postIds)];
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: string; likes_count: number | null; likers: string[] }>(
+      `SELECT i.id, p.likes_count, array(SELECT l.username FROM likes l WHERE l.post_id = i.id ORDER BY l.username) AS likers
+       FROM unnest($1::text[]) AS i(id) LEFT JOIN posts p ON p.id = i.id`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, { count: r.likes_count === null ? null : Number(r.likes_count), likers: r.likers }]));
+    return new Map(ids.map((id) => [id, byId.get(id) ?? { count: null, likers: [] }]));
   }
 
   async likesSince(since: number): Promise<LikeRecord[]> {

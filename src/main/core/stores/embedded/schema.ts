@@ -40,7 +40,7 @@ CREATE INDEX IF NOT EXISTS posts_by_time ON posts (created_at DESC, id DESC);
 CREATE TABLE IF NOT EXISTS likes (
   post_id  text COLLATE "C" NOT NULL,
   username text COLLATE "C" NOT NULL,
-  PRIMARY KEY (post_id, username)               -- recordLikes, likers, replaceLikers
+  PRIMARY KEY (post_id, username)               -- recordLikes, likers, likeStateOf
 );
 -- When it was liked (0 = unknown); a data folder from before it gets the column at its next init.
 ALTER TABLE likes ADD COLUMN IF NOT EXISTS liked_at bigint NOT NULL DEFAULT 0;

@@ -214,20 +214,13 @@ class MongoDocumentStore implements DocumentStore {
     return likers;
   }
 
-  /**
-   * Per post: the likers stored now (ids only), then deleteMany of those not listed and
-   * insertNew of the missing ones. A set is compared in memory; the sync engine hands sets
-   * of bounded size per call.
-   */
-  async replaceLikers(sets: { postId: string; usernames: string[] }[], at: number): Promise<void> {
-    for (const { postId, usernames } of sets) {
-      const wanted = new Set(usernames);
-      const stored = new Set((await this.likes.find({ post_id: postId }, { projection: { username: 1 } }).toArray()).map((l) => l.username));
-      const gone = [...stored].filter((u) => !wanted.has(u)).map((u) => likeId(postId, u));
-      for (const ids of chunks(gone, ID_BATCH)) await this.likes.deleteMany({ _id: { $in: ids } });
-      const missing = [...wanted].filter((u) => !stored.has(u));
-      await insertNew(this.likes, missing.map((username) => likeRecord({ postId, username, liked: true, at })));
-    }
+  /** Per post asked, its likes_count (one find with a projection) and its likers (likersOf). */
+  async likeStateOf(postIds: string[]): Promise<Map<string, { count: number | null; likers: string[] }>> {
+    const ids = [...new Set(postIds)];
+    if (ids.length === 0) return new Map();
+    const [found, likers] = await Promise.all([this.posts.find({ _id: { $in: ids } }, { projection: { likes_count: 1 } }).toArray(), this.likersOf(ids)]);
+    const counts = new Map(found.map((p) => [p._id, p.likes_count]));
+    return new Map(ids.map((id) => [id, { count: counts.get(id) ?? null, likers: likers.get(id) ?? [] }]));
   }
 
   async likesSince(since: number): Promise<LikeRow[]> {

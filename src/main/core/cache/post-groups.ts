@@ -1,0 +1,60 @@
+/**
+ * Posts grouped by the master that serves their slot, as the cluster client's slot table has it,
+ * for the scripts that read or write the keys of several posts of one master in one round trip
+ * (post_counts_many.lua, likes_page.lua, likes_settle_many.lua). The table may be out of date: a
+ * group's script then fails, and its caller goes post by post, which follows redirects.
+ */
+import calculateSlot from 'cluster-key-slot';
+import type { Cluster } from 'ioredis';
+import { postHashTag, postTag } from '../keys';
+
+/** Slots of post keys seen lately (a slot never changes for a key): a feed read asks for 50. */
+const slots = new Map<string, number>();
+const SLOT_CACHE = 20_000;
+
+export function postSlot(postId: string): number {
+  let slot = slots.get(postId);
+  if (slot === undefined) {
+    slot = calculateSlot(postHashTag(postId));
+    if (slots.size >= SLOT_CACHE) slots.delete(slots.keys().next().value!);
+    slots.set(postId, slot);
+  }
+  return slot;
+}
+
+export interface PostGroups {
+  /** Master address -> places in the list given, at most `maxGroup` each (a master may have several groups). */
+  groups: number[][];
+  /** Places of posts whose slot the client does not know a master of. */
+  single: number[];
+}
+
+export function groupPostsByMaster(redis: Cluster, postIds: readonly string[], maxGroup = Infinity): PostGroups {
+  const byNode = new Map<string, number[][]>();
+  const single: number[] = [];
+  postIds.forEach((id, i) => {
+    const node = redis.slots[postSlot(id)]?.[0];
+    if (node === undefined) {
+      single.push(i);
+      return;
+    }
+    const list = byNode.get(node);
+    const last = list?.[list.length - 1];
+    if (!list) byNode.set(node, [[i]]);
+    else if (last!.length < maxGroup) last!.push(i);
+    else list.push([i]);
+  });
+  return { groups: [...byNode.values()].flat(), single };
+}
+
+/**
+ * What follows the hash tag in each of a post's keys, from keys.ts (the multi-post scripts build
+ * each post's key names from its tag and these).
+ */
+export function keySuffixes(postId: string, postKeys: readonly string[]): string[] {
+  const tag = postTag(postId);
+  return postKeys.map((key) => {
+    if (!key.startsWith(tag)) throw new Error(`key ${key} does not start with the hash tag ${tag}`);
+    return key.slice(tag.length);
+  });
+}
