@@ -146,7 +146,8 @@ function runChild(what: string, args: string[], dataDir: string, timeoutMs = 10 
  * from the store as a read would (hydrateMany, 1,000 posts per store read), so each is written
  * back already and has its TTL: the pass of every day, which has to look at each one. Then every
  * counter is made dirty as a like makes it (the dirty number raised, the TTLs taken off), as
- * after a crash before any write-back: the pass that writes each one to the store.
+ * after a crash before any write-back, and 1 in 10 gets a like the store does not have (one
+ * whose write-back was lost): the pass that compares each one with the store and writes those.
  */
 async function measureFullPass(e: Engine, counters: number): Promise<{ figures: Record<string, number>; target: Target }> {
   const ids = (from: number, to: number) => Array.from({ length: Math.max(0, Math.min(to, counters) - from) }, (_, i) => `seed-post-${from + i}`);
@@ -161,12 +162,14 @@ async function measureFullPass(e: Engine, counters: number): Promise<{ figures: 
   const settled = await e.sync.syncAll();
   const settledMs = Math.round(performance.now() - t);
   const settledWritten = e.sync.lastPassWritten;
-  log.info(`full pass over ${settled} counters written back already: ${settledMs} ms (${settledWritten} written); making every one dirty ...`);
+  log.info(`full pass over ${settled} counters written back already: ${settledMs} ms (${settledWritten} written); making every one dirty, 1 in 10 with a like the store lacks ...`);
+  const lostLiker = `bench-lost-${Date.now()}`;
   for (let i = 0; i < counters; i += PAGE) {
     await Promise.all(
-      ids(i, i + PAGE).map(async (id) => {
+      ids(i, i + PAGE).map(async (id, k) => {
         const [count, users, , dirty] = LikeCache.keysOf(id);
         await Promise.all([e.redis.incr(dirty!), e.redis.persist(count!), e.redis.persist(users!)]);
+        if ((i + k) % 10 === 0 && (await e.redis.sadd(users!, lostLiker)) === 1) await e.redis.incr(count!);
       }),
     );
   }
@@ -174,7 +177,10 @@ async function measureFullPass(e: Engine, counters: number): Promise<{ figures: 
   const dirty = await e.sync.syncAll();
   const dirtyMs = Math.round(performance.now() - t);
   const dirtyWritten = e.sync.lastPassWritten;
-  log.info(`full pass over ${dirty} counters, ${dirtyWritten} of them written to the store: ${dirtyMs} ms`);
+  const lostWritten = (await e.stores.documents.likeStateOf(ids(0, Math.min(counters, 1000)))).values();
+  const missing = [...lostWritten].filter((s, k) => k % 10 === 0 && !s.likers.includes(lostLiker)).length;
+  if (missing > 0) throw new Error(`the full pass left ${missing} of the first 100 lost likes out of the store`);
+  log.info(`full pass over ${dirty} counters, ${dirtyWritten} of them compared with the store, 1 in 10 written: ${dirtyMs} ms`);
   return {
     figures: {
       fullPassCounters: settled,
@@ -186,7 +192,7 @@ async function measureFullPass(e: Engine, counters: number): Promise<{ figures: 
       rssMbAfterFullPass: Math.round(process.memoryUsage().rss / 1024 / 1024),
     },
     target: {
-      target: `a full sync pass over every counter (${dirty}, all dirty: each written to the store) <= 30 s per 1M counters (${round((30 * dirty) / 1_000_000, 1)} s here)`,
+      target: `a full sync pass over every counter (${dirty}, all dirty: each compared with the store, 1 in 10 written) <= 30 s per 1M counters (${round((30 * dirty) / 1_000_000, 1)} s here)`,
       holds: dirty > 0 && dirtyMs <= (30_000 * dirty) / 1_000_000,
       value: `${round(dirtyMs / 1000, 1)} s (${round(settledMs / 1000, 1)} s when written back already)`,
     },
