@@ -4,6 +4,7 @@
  * way, or a cache wipe, never hides a post; and a page built from a store snapshot older than a
  * post is not cached over it.
  */
+import calculateSlot from 'cluster-key-slot';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '../../src/shared/contract';
 import type { Post } from '../../src/shared/types';
@@ -12,6 +13,7 @@ import { keys } from '../../src/main/core/keys';
 import { silentLogger } from '../../src/main/core/log';
 import { suiteConfig } from '../helpers/cluster';
 import { flushCluster } from '../helpers/flush';
+import { prepareSlotMove } from '../helpers/move-slot';
 import { tempDir } from '../helpers/temp-dirs';
 
 const THRESHOLD = 3;
@@ -147,6 +149,32 @@ describe('hybrid fan-out (threshold 3 followers)', () => {
     await warm(...fans);
     const last = await post('riser', 'still small');
     for (const f of ['up0', 'up1']) expect((await feedIds(f, 'following'))[0]).toBe(last);
+  });
+
+  it('a small account\'s post drops its followers\' pages with one script per master; a follower whose slot moved behind the client\'s back is dropped DEL by DEL', async () => {
+    // Two followers on one master, so their pages are one script: the moved one fails it there.
+    const master = (name: string) => engine.redis.slots[calculateSlot(keys.feed(name, 'following'))]?.[0];
+    const candidates = Array.from({ length: 30 }, (_, i) => `mv${i}`);
+    const fans = candidates.filter((c) => master(c) === master(candidates[0]!)).slice(0, 2);
+    expect(fans).toHaveLength(2);
+    await users('mover', ...fans);
+    await follow('mover', ...fans);
+    await warm(...fans);
+    const first = await post('mover', 'before the move');
+    for (const f of fans) expect((await feedIds(f, 'following'))[0]).toBe(first);
+    await warm(...fans);
+    const { slot, owner, move } = await prepareSlotMove(engine, keys.feed(fans[0]!, 'following'));
+    await move();
+    try {
+      expect(engine.redis.slots[slot]?.[0], 'the client still names the old owner').toBe(`${owner.options.host}:${owner.options.port}`);
+      const second = await post('mover', 'after the move');
+      for (const f of fans) {
+        expect(await engine.redis.exists(keys.feed(f, 'following')), `${f}'s page dropped by the post`).toBe(0);
+        expect((await feedIds(f, 'following')).slice(0, 2), `${f} sees the post at once`).toEqual([second, first]);
+      }
+    } finally {
+      await move(true);
+    }
   });
 
   it('after a cache wipe (FLUSHALL on every master) a large account\'s followers see its next posts at once', async () => {

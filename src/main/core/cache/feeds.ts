@@ -25,12 +25,14 @@
  * not in Redis (seeded, or never liked through this cluster): then nothing has liked it since, so
  * that count is still the answer.
  */
+import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { DocumentStore, GraphStore, PostDoc } from '../stores/ports';
 import { newOpId } from '../ids';
 import { feedGenerationShardOf, HOT_SHARDS, keys, TTL, type FeedKind } from '../keys';
 import { runScript } from '../lua/scripts';
 import { deleteKeys } from './cached-list';
+import { groupByMaster } from './post-groups';
 
 export const FEED_LENGTH = 50;
 /**
@@ -51,7 +53,8 @@ export const DEFAULT_FANOUT_THRESHOLD = 1000;
  * Followers' DELs in flight at once over every post of this engine. Each post used to send up to
  * 200 of its own: a burst of posts by accounts with many followers then queued tens of thousands
  * of DELs on the masters, and the last ones waited past the command timeout (a post failed with
- * cluster_unavailable). Past the cap, a post's DELs wait here, where nothing times out.
+ * cluster_unavailable). Past the cap, a post's DELs wait here, where nothing times out. A batch
+ * of FANOUT_BATCH users is now one del_many.lua on their master (200 DELs when it fails).
  */
 export const FANOUT_DELS_IN_FLIGHT = 1000;
 const FANOUT_BATCH = 200;
@@ -239,11 +242,25 @@ export class FeedCache {
 
   private async invalidateFollowers(author: string): Promise<number> {
     const followers = await this.graph.followers(author, FANOUT_LIMIT);
-    // One DEL per user: a user's feeds and their build tokens share the {user:<name>} tag, so one slot.
-    const groups = followers.map((f) => feedKeys(f, 'following', 'all'));
-    const batches: string[][][] = [];
-    for (let i = 0; i < groups.length; i += FANOUT_BATCH) batches.push(groups.slice(i, i + FANOUT_BATCH));
-    await Promise.all(batches.map((batch) => this.fanoutSlots.run(() => deleteKeys(this.redis, batch, FANOUT_BATCH))));
+    // A user's feeds and their build tokens share the {user:<name>} tag, so one slot: the users
+    // are grouped by the master serving it, and each group is one del_many.lua (a group whose
+    // script fails, a slot having moved, is one DEL per user, which follows redirects).
+    const perUser = followers.map((f) => feedKeys(f, 'following', 'all'));
+    const { groups, single } = groupByMaster(this.redis, perUser.map((k) => calculateSlot(k[0]!)), FANOUT_BATCH);
+    const oneByOne = (places: number[]) => deleteKeys(this.redis, places.map((i) => perUser[i]!), FANOUT_BATCH);
+    await Promise.all([
+      ...(single.length > 0 ? [this.fanoutSlots.run(() => oneByOne(single))] : []),
+      ...groups.map((group) =>
+        this.fanoutSlots.run(async () => {
+          const doomed = group.flatMap((i) => perUser[i]!);
+          try {
+            await runScript(this.redis, 'delMany', [doomed[0]!], doomed);
+          } catch {
+            await oneByOne(group);
+          }
+        }),
+      ),
+    ]);
     return followers.length;
   }
 

@@ -1,7 +1,7 @@
 /**
- * Posts grouped by the master that serves their slot, as the cluster client's slot table has it,
- * for the scripts that read or write the keys of several posts of one master in one round trip
- * (post_counts_many.lua, likes_page.lua, likes_settle_many.lua). The table may be out of date: a
+ * Posts (or any keys) grouped by the master that serves their slot, as the cluster client's slot
+ * table has it, for the scripts that read or write the keys of several hash tags of one master
+ * in one round trip (post_counts_many.lua, likes_page.lua, likes_settle_many.lua, del_many.lua). The table may be out of date: a
  * group's script then fails, and its caller goes post by post, which follows redirects.
  */
 import calculateSlot from 'cluster-key-slot';
@@ -22,18 +22,19 @@ export function postSlot(postId: string): number {
   return slot;
 }
 
-export interface PostGroups {
-  /** Master address -> places in the list given, at most `maxGroup` each (a master may have several groups). */
+export interface MasterGroups {
+  /** Places in the list given, grouped by the master serving them, at most `maxGroup` each (a master may have several groups). */
   groups: number[][];
-  /** Places of posts whose slot the client does not know a master of. */
+  /** Places whose slot the client does not know a master of. */
   single: number[];
 }
 
-export function groupPostsByMaster(redis: Cluster, postIds: readonly string[], maxGroup = Infinity): PostGroups {
+/** Places of `slots` grouped by the master the client's slot table names for each. */
+export function groupByMaster(redis: Cluster, slotList: readonly number[], maxGroup = Infinity): MasterGroups {
   const byNode = new Map<string, number[][]>();
   const single: number[] = [];
-  postIds.forEach((id, i) => {
-    const node = redis.slots[postSlot(id)]?.[0];
+  slotList.forEach((slot, i) => {
+    const node = redis.slots[slot]?.[0];
     if (node === undefined) {
       single.push(i);
       return;
@@ -45,6 +46,10 @@ export function groupPostsByMaster(redis: Cluster, postIds: readonly string[], m
     else list.push([i]);
   });
   return { groups: [...byNode.values()].flat(), single };
+}
+
+export function groupPostsByMaster(redis: Cluster, postIds: readonly string[], maxGroup = Infinity): MasterGroups {
+  return groupByMaster(redis, postIds.map(postSlot), maxGroup);
 }
 
 /**
