@@ -104,7 +104,7 @@ describe('the full sync pass copies who liked', () => {
     await expectStoreEqualsRedis(ids);
   });
 
-  it('a slot moved between the SCAN and the read of its page: the page is read key by key, the store still ends equal; a settle that meets an old slot table goes post by post', async () => {
+  it('a slot moved between the SCAN and the read of its page: the page is read key by key, the store still ends equal; a settle or a read of counters that meets an old slot table goes post by post', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push((await call<{ id: string }>('posts.create', { author: 'ann', text: `moving ${i}` })).id);
     await Promise.all(ids.map((id) => call('likes.like', { postId: id, username: 'cy' })));
@@ -141,6 +141,15 @@ describe('the full sync pass copies who liked', () => {
       // Back to its first master, and the client's table says the other one (as it does after a
       // move it has not heard of): the settle script of that master fails, its posts go one by one.
       await move(true);
+      client.slots[slot] = [address(other)];
+      // The write-back's read of counters and dirty numbers, with that old table: the group of
+      // the other master fails its script and is read post by post (MGET follows the redirect).
+      const mget = vi.spyOn(client, 'mget');
+      const readCounters = (engine.sync as unknown as { readCounters(p: string[]): Promise<(string | null)[][]> }).readCounters.bind(engine.sync);
+      const counters = await readCounters(ids);
+      expect(mget.mock.calls.map((c) => c[0])).toContain(keys.likesCount(moved));
+      mget.mockRestore();
+      for (const [i, id] of ids.entries()) expect(counters[i], `counter and dirty number of ${id}`).toEqual([await engine.redis.get(keys.likesCount(id)), await engine.redis.get(keys.likesDirty(id))]);
       client.slots[slot] = [address(other)];
       await engine.sync.settleWritten(0);
       expect(one.mock.calls.map((c) => c[0])).toContain(moved);

@@ -1,9 +1,9 @@
 /**
  * The Lua scripts, loaded by name from the .lua files next to this module and registered once
  * with ioredis defineCommand (EVALSHA with a fallback to EVAL on NOSCRIPT). Each script touches
- * keys of one hash tag only, so it runs on one slot (K5), except four that reach the keys of
+ * keys of one hash tag only, so it runs on one slot (K5), except five that reach the keys of
  * several hash tags of one master (post_counts_many.lua, likes_page.lua, likes_settle_many.lua,
- * del_many.lua): each has a one-tag path its caller falls back to when the script fails.
+ * del_many.lua, get_many.lua): each has a one-tag path its caller falls back to when the script fails.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ export const SCRIPTS = {
   likesSettleMany: { file: 'likes_settle_many.lua', keys: 1 },
   /** DEL of keys of several hash tags of one master (across hash tags, as postCountsMany). */
   delMany: { file: 'del_many.lua', keys: 1 },
+  /** GET of keys of several hash tags of one master (across hash tags, as postCountsMany). */
+  getMany: { file: 'get_many.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -285,9 +285,8 @@ export class SyncEngine {
   private async flushBatch(): Promise<void> {
     const posts = [...this.dirty].slice(0, this.batchSize);
     // Each post's counter and dirty number, read before its changes are taken: a change made
-    // after this read raises the number, so the settle below leaves the post alone. One MGET per
-    // post (both keys share its slot).
-    const read = await Promise.all(posts.map((postId) => this.redis.mget(keys.likesCount(postId), keys.likesDirty(postId))));
+    // after this read raises the number, so the settle below leaves the post alone.
+    const read = await this.readCounters(posts);
     const held = new Set(posts.filter((p) => this.holds.has(p)));
     const changes = [...this.changes.values()].slice(0, this.batchSize * 4);
     for (const c of changes) this.changes.delete(`${c.postId}|${c.username}`);
@@ -323,6 +322,33 @@ export class SyncEngine {
         this.written.set(postId, { seen: read[i]![1] ?? null, at });
       }
     });
+  }
+
+  /**
+   * [counter, dirty number] of each post: one get_many.lua per master for up to SETTLE_GROUP
+   * posts, one MGET per post (both keys share its slot) for a group whose script fails.
+   */
+  private async readCounters(posts: string[]): Promise<(string | null)[][]> {
+    const read = new Array<(string | null)[]>(posts.length);
+    const one = async (i: number) => {
+      read[i] = await this.redis.mget(keys.likesCount(posts[i]!), keys.likesDirty(posts[i]!));
+    };
+    const { groups, single } = groupPostsByMaster(this.redis, posts, SETTLE_GROUP);
+    await Promise.all([
+      ...single.map(one),
+      ...groups.map(async (group) => {
+        if (group.length === 1) return one(group[0]!);
+        const wanted = group.flatMap((i) => [keys.likesCount(posts[i]!), keys.likesDirty(posts[i]!)]);
+        let values: (string | null)[];
+        try {
+          values = await runScript<(string | null)[]>(this.redis, 'getMany', [wanted[0]!], wanted);
+        } catch {
+          return Promise.all(group.map(one));
+        }
+        group.forEach((i, k) => (read[i] = [values[2 * k] ?? null, values[2 * k + 1] ?? null]));
+      }),
+    ]);
+    return read;
   }
 
   /** The full pass (periodic and sync.now); concurrent callers share one pass. */
