@@ -105,9 +105,19 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
 
   it('pauses, resumes and cancels: a cancelled job leaves every slot owned and none open', async () => {
     const [a, b] = await masters();
+    // Paused through the RPC from the job's own progress event once a few slots are done: a poll
+    // could come after the end of a job of 400 empty slots on a fast machine.
+    let jobId: string | null = null;
+    let pausing: Promise<ClusterJob> | null = null;
+    const off = engine.events.on((e) => {
+      const seen = e.data as ClusterJob;
+      if (e.event === 'cluster.job' && pausing === null && seen.id === jobId && seen.state === 'running' && seen.slotsDone >= 3) pausing = dispatchOk<ClusterJob>(engine, 'cluster.jobPause', { id: seen.id });
+    });
     const job = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: String(b!.port), from: String(a!.port), slots: 400 });
-    await waitUntil('a few slots to move', async () => (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id: job.id })).job.slotsDone >= 3, 60_000);
-    const paused = await dispatchOk<ClusterJob>(engine, 'cluster.jobPause', { id: job.id });
+    jobId = job.id;
+    await waitUntil('a progress event with a few slots moved', () => pausing !== null, 60_000);
+    off();
+    const paused = await pausing!;
     expect(paused.state).toBe('paused');
     await new Promise((r) => setTimeout(r, 300));
     const still = (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id: job.id })).job;
@@ -127,16 +137,28 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
   it('a slot the job moved that ends on another master before the job ends is found at its end and moved again: every slot on its target', async () => {
     const [a, b, c] = await masters();
     const planned = slotsIn(a!.slots).slice(-400);
-    // Paused from its own progress event once a few slots are done (a poll could come too late).
+    // Keys in every slot of the plan, so the job runs long enough to be paused half-way: empty,
+    // its 400 slots moved in less than its 200 ms between progress events on a fast CI run.
+    const tags = tagsFor(planned[0]!, planned[planned.length - 1]!);
+    const filler = planned.flatMap((slot) => (tags.has(slot) ? Array.from({ length: 8 }, (_, i) => `{${tags.get(slot)!}}:paused:${i}`) : []));
+    for (let i = 0; i < filler.length; i += 500) await Promise.all(filler.slice(i, i + 500).map((key) => engine.redis.set(key, key)));
+    // Paused from its own progress event once a few slots are done, in the same tick (the event
+    // comes from the job's loop, and pause() takes effect before its next slot).
     let jobId: string | null = null;
-    let pausing: Promise<unknown> | null = null;
+    let pausedAt: number | null = null;
     const off = engine.events.on((e) => {
-      if (e.event === 'cluster.job' && pausing === null && (e.data as ClusterJob).id === jobId && (e.data as ClusterJob).slotsDone >= 3) pausing = engine.router.dispatch('cluster.jobPause', { id: jobId });
+      const seen = e.data as ClusterJob;
+      if (e.event === 'cluster.job' && pausedAt === null && seen.id === jobId && seen.state === 'running' && seen.slotsDone >= 3) pausedAt = engine.clusterOps.pause(seen.id).slotsDone;
     });
     const job = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: String(b!.port), from: String(a!.port), slots: 400 });
     jobId = job.id;
-    await waitUntil('the job to be paused', async () => pausing !== null && (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id: job.id })).job.state === 'paused', 60_000);
+    let state = '';
+    await waitUntil('the job to be paused (or to end)', async () => {
+      state = (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id: job.id })).job.state;
+      return (pausedAt !== null && state === 'paused') || state === 'done' || state === 'failed';
+    }, 60_000);
     off();
+    expect(state, 'paused from a progress event half-way, not ended before one came').toBe('paused');
     const paused = (await dispatchOk<{ job: ClusterJob }>(engine, 'cluster.job', { id: job.id })).job;
     const pending = new Set(slotsIn(paused.pending));
     const slot = planned.find((s) => !pending.has(s))!;
