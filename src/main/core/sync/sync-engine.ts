@@ -220,7 +220,7 @@ export class SyncEngine {
     // Background work for many likes: not part of the trace of the one that started the timer.
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
-      void runInTraceScopes([], () => this.flush()).catch(() => undefined);
+      void runInTraceScopes([], () => this.flushSome()).catch(() => undefined);
     }, this.flushDelayMs);
     return this.flushTimer;
   }
@@ -243,7 +243,18 @@ export class SyncEngine {
   }
 
   /** Writes every pending change; concurrent callers share one flush. */
-  readonly flush: () => Promise<void> = shareInFlight(() => this.flushOnce());
+  readonly flush: () => Promise<void> = shareInFlight(() => this.flushOnce(true));
+
+  /**
+   * The timer's flush: one batch, and more only while a whole batch is waiting; what is left goes
+   * with the next tick of the timer. Run back to back, the batches of a busy engine were small
+   * (~75 likes each at 3,500 likes/s), and each rewrote the counts of every hot post.
+   */
+  private readonly flushSome: () => Promise<void> = shareInFlight(() => this.flushOnce(false));
+
+  private fullBatchWaiting(): boolean {
+    return this.dirty.size >= this.batchSize || this.changes.size >= this.batchSize * 4;
+  }
 
   /**
    * Redis is out of memory (R2): writes back what is dirty and settles every written-back post at
@@ -268,9 +279,15 @@ export class SyncEngine {
     return run;
   }
 
-  private async flushOnce(): Promise<void> {
+  private async flushOnce(drain: boolean): Promise<void> {
     for (let round = 0; ; round++) {
-      while (this.changes.size > 0 || this.dirty.size > 0) await this.exclusive(() => this.flushBatch());
+      for (let batch = 0; (this.changes.size > 0 || this.dirty.size > 0) && (drain || batch === 0 || this.fullBatchWaiting()); batch++) {
+        await this.exclusive(() => this.flushBatch());
+      }
+      if (!drain && (this.changes.size > 0 || this.dirty.size > 0)) {
+        if (!this.stopped) this.scheduleFlush();
+        return;
+      }
       // Posts to settle again: those whose like is no longer on its way, a few rounds at most
       // (the others wait for the timer markDirty set).
       const ready = [...this.retry].filter((p) => !this.holds.has(p));
