@@ -284,13 +284,18 @@ export class SyncEngine {
       for (let batch = 0; (this.changes.size > 0 || this.dirty.size > 0) && (drain || batch === 0 || this.fullBatchWaiting()); batch++) {
         await this.exclusive(() => this.flushBatch());
       }
-      if (!drain && (this.changes.size > 0 || this.dirty.size > 0)) {
-        if (!this.stopped) this.scheduleFlush();
-        return;
-      }
       // Posts to settle again: those whose like is no longer on its way, a few rounds at most
       // (the others wait for the timer markDirty set).
       const ready = [...this.retry].filter((p) => !this.holds.has(p));
+      if (!drain && (this.changes.size > 0 || this.dirty.size > 0)) {
+        // Busy: they go with the next tick's batch (they would wait for a quiet moment otherwise).
+        for (const p of ready) {
+          this.retry.delete(p);
+          this.dirty.add(p);
+        }
+        if (!this.stopped) this.scheduleFlush();
+        return;
+      }
       if (ready.length === 0 || round >= 3) break;
       for (const p of ready) {
         this.retry.delete(p);
