@@ -105,18 +105,23 @@ describe('faults: live resharding under load, and a resharding cut off half-way'
 
   it('pauses, resumes and cancels: a cancelled job leaves every slot owned and none open', async () => {
     const [a, b] = await masters();
-    // Paused through the RPC from the job's own progress event once a few slots are done: a poll
-    // could come after the end of a job of 400 empty slots on a fast machine.
-    let jobId: string | null = null;
+    // Paused through the RPC from the job's first progress event (its start): a job of 400 empty
+    // slots can end before a poll, or before its next event 200 ms later, on a fast machine; the
+    // pause lands before the first slot's move does (the RPC runs in microtasks, a move waits on
+    // Redis).
     let pausing: Promise<ClusterJob> | null = null;
+    let first: ClusterJob | null = null;
     const off = engine.events.on((e) => {
       const seen = e.data as ClusterJob;
-      if (e.event === 'cluster.job' && pausing === null && seen.id === jobId && seen.state === 'running' && seen.slotsDone >= 3) pausing = dispatchOk<ClusterJob>(engine, 'cluster.jobPause', { id: seen.id });
+      if (e.event === 'cluster.job' && pausing === null && seen.kind !== undefined && seen.state === 'running' && seen.slotsDone < seen.slotsTotal) {
+        first = seen;
+        pausing = dispatchOk<ClusterJob>(engine, 'cluster.jobPause', { id: seen.id });
+      }
     });
     const job = await dispatchOk<ClusterJob>(engine, 'cluster.reshard', { to: String(b!.port), from: String(a!.port), slots: 400 });
-    jobId = job.id;
-    await waitUntil('a progress event with a few slots moved', () => pausing !== null, 60_000);
+    await waitUntil('the job\'s first progress event', () => pausing !== null, 60_000);
     off();
+    expect(first!.id, 'the event was this job\'s').toBe(job.id);
     const paused = await pausing!;
     expect(paused.state).toBe('paused');
     await new Promise((r) => setTimeout(r, 300));
