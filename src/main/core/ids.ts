@@ -40,4 +40,3 @@ export function newOpId(): string {
   opIdAt += OP_ID_BYTES;
   return id;
 }
-

@@ -12,7 +12,7 @@ import { newOpId } from '../ids';
 import { keys, postTag, TTL } from '../keys';
 import { runScript } from '../lua/scripts';
 import { withMemoryRelief } from './memory-relief';
-import { groupPostsByMaster, keySuffixes } from './post-groups';
+import { keySuffixes, perMaster } from './post-groups';
 
 export interface LikeResult {
   changed: boolean;
@@ -134,26 +134,21 @@ export class LikeCache {
    */
   async viewMany(postIds: string[], viewer?: string): Promise<PostCountsView[]> {
     const out: PostCountsView[] = new Array<PostCountsView>(postIds.length);
-    const { groups, single } = groupPostsByMaster(this.redis, postIds);
-    const one = async (i: number) => {
-      out[i] = await this.view(postIds[i]!, viewer);
-    };
-    await Promise.all([
-      ...single.map(one),
-      ...groups.map(async (group) => {
-        if (group.length === 1) return one(group[0]!);
+    await perMaster(
+      this.redis,
+      postIds,
+      Infinity,
+      async (i) => {
+        out[i] = await this.view(postIds[i]!, viewer);
+      },
+      async (group) => {
         const first = postIds[group[0]!]!;
         const args: (string | number)[] = [viewer ?? '', this.ttlSeconds, ...keySuffixes(first, [keys.likesCount(first), keys.commentsCount(first), keys.likesUsers(first)])];
         for (const i of group) args.push(postTag(postIds[i]!));
-        let flat: number[];
-        try {
-          flat = await runScript<number[]>(this.redis, 'postCountsMany', [keys.likesCount(first)], args);
-        } catch {
-          return Promise.all(group.map(one));
-        }
+        const flat = await runScript<number[]>(this.redis, 'postCountsMany', [keys.likesCount(first)], args);
         for (let k = 0; k < group.length; k++) out[group[k]!] = countsView(flat[3 * k]!, flat[3 * k + 1]!, flat[3 * k + 2]!);
-      }),
-    ]);
+      },
+    );
     return out;
   }
 

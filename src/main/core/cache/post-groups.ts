@@ -1,8 +1,9 @@
 /**
  * Posts (or any keys) grouped by the master that serves their slot, as the cluster client's slot
  * table has it, for the scripts that read or write the keys of several hash tags of one master
- * in one round trip (post_counts_many.lua, likes_page.lua, likes_settle_many.lua, del_many.lua). The table may be out of date: a
- * group's script then fails, and its caller goes post by post, which follows redirects.
+ * in one round trip (post_counts_many.lua, likes_page.lua, likes_settle_many.lua, del_many.lua,
+ * get_many.lua). The table may be out of date: a group's script then fails, and its caller goes
+ * post by post, which follows redirects.
  */
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
@@ -48,8 +49,30 @@ export function groupByMaster(redis: Cluster, slotList: readonly number[], maxGr
   return { groups: [...byNode.values()].flat(), single };
 }
 
-export function groupPostsByMaster(redis: Cluster, postIds: readonly string[], maxGroup = Infinity): MasterGroups {
-  return groupByMaster(redis, postIds.map(postSlot), maxGroup);
+/**
+ * `many` once for each group of the posts that one master serves (at most `maxGroup` each), `one`
+ * for a post alone in its group or whose master the client does not know, and `one` for each post
+ * of a group whose `many` fails. The groups are made before anything is awaited.
+ */
+export async function perMaster(
+  redis: Cluster,
+  postIds: readonly string[],
+  maxGroup: number,
+  one: (i: number) => Promise<void>,
+  many: (group: number[]) => Promise<void>,
+): Promise<void> {
+  const { groups, single } = groupByMaster(redis, postIds.map(postSlot), maxGroup);
+  await Promise.all([
+    ...single.map(one),
+    ...groups.map(async (group) => {
+      if (group.length === 1) return one(group[0]!);
+      try {
+        await many(group);
+      } catch {
+        await Promise.all(group.map(one));
+      }
+    }),
+  ]);
 }
 
 /**

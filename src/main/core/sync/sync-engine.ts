@@ -22,7 +22,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { SyncStatus } from '../../../shared/types';
 import type { EventBus } from '../events';
 import { LikeCache } from '../cache/likes';
-import { groupPostsByMaster, keySuffixes } from '../cache/post-groups';
+import { keySuffixes, perMaster } from '../cache/post-groups';
 import { keys, LIKE_COUNT_PATTERN, postIdOfLikeCountKey, postTag } from '../keys';
 import { runScript } from '../lua/scripts';
 import type { Logger } from '../log';
@@ -177,26 +177,21 @@ export class SyncEngine {
   private async settle(posts: [string, string][]): Promise<number[]> {
     const ttl = this.opts.likesTtlSeconds ?? 86_400;
     const done = new Array<number>(posts.length).fill(0);
-    const one = async (i: number) => {
-      done[i] = await this.settleOne(posts[i]![0], posts[i]![1], ttl);
-    };
-    const { groups, single } = groupPostsByMaster(this.redis, posts.map(([p]) => p), SETTLE_GROUP);
-    await Promise.all([
-      ...single.map(one),
-      ...groups.map(async (group) => {
-        if (group.length === 1) return one(group[0]!);
+    await perMaster(
+      this.redis,
+      posts.map(([p]) => p),
+      SETTLE_GROUP,
+      async (i) => {
+        done[i] = await this.settleOne(posts[i]![0], posts[i]![1], ttl);
+      },
+      async (group) => {
         const first = posts[group[0]!]![0];
         const args: (string | number)[] = [ttl, ...keySuffixes(first, LikeCache.keysOf(first))];
         for (const i of group) args.push(postTag(posts[i]![0]), posts[i]![1]);
-        let answers: number[];
-        try {
-          answers = await runScript<number[]>(this.redis, 'likesSettleMany', [keys.likesCount(first)], args);
-        } catch {
-          return Promise.all(group.map(one));
-        }
+        const answers = await runScript<number[]>(this.redis, 'likesSettleMany', [keys.likesCount(first)], args);
         group.forEach((i, k) => (done[i] = Number(answers[k] ?? 0)));
-      }),
-    ]);
+      },
+    );
     return done;
   }
 
@@ -252,8 +247,13 @@ export class SyncEngine {
    */
   private readonly flushSome: () => Promise<void> = shareInFlight(() => this.flushOnce(false));
 
+  /** Like changes one batch takes at most (a batch writes up to batchSize posts). */
+  private get changesPerBatch(): number {
+    return this.batchSize * 4;
+  }
+
   private fullBatchWaiting(): boolean {
-    return this.dirty.size >= this.batchSize || this.changes.size >= this.batchSize * 4;
+    return this.dirty.size >= this.batchSize || this.changes.size >= this.changesPerBatch;
   }
 
   /**
@@ -310,7 +310,7 @@ export class SyncEngine {
     // after this read raises the number, so the settle below leaves the post alone.
     const read = await this.readCounters(posts);
     const held = new Set(posts.filter((p) => this.holds.has(p)));
-    const changes = [...this.changes.values()].slice(0, this.batchSize * 4);
+    const changes = [...this.changes.values()].slice(0, this.changesPerBatch);
     for (const c of changes) this.changes.delete(`${c.postId}|${c.username}`);
     for (const p of posts) this.dirty.delete(p);
     try {
@@ -352,24 +352,19 @@ export class SyncEngine {
    */
   private async readCounters(posts: string[]): Promise<(string | null)[][]> {
     const read = new Array<(string | null)[]>(posts.length);
-    const one = async (i: number) => {
-      read[i] = await this.redis.mget(keys.likesCount(posts[i]!), keys.likesDirty(posts[i]!));
-    };
-    const { groups, single } = groupPostsByMaster(this.redis, posts, SETTLE_GROUP);
-    await Promise.all([
-      ...single.map(one),
-      ...groups.map(async (group) => {
-        if (group.length === 1) return one(group[0]!);
+    await perMaster(
+      this.redis,
+      posts,
+      SETTLE_GROUP,
+      async (i) => {
+        read[i] = await this.redis.mget(keys.likesCount(posts[i]!), keys.likesDirty(posts[i]!));
+      },
+      async (group) => {
         const wanted = group.flatMap((i) => [keys.likesCount(posts[i]!), keys.likesDirty(posts[i]!)]);
-        let values: (string | null)[];
-        try {
-          values = await runScript<(string | null)[]>(this.redis, 'getMany', [wanted[0]!], wanted);
-        } catch {
-          return Promise.all(group.map(one));
-        }
+        const values = await runScript<(string | null)[]>(this.redis, 'getMany', [wanted[0]!], wanted);
         group.forEach((i, k) => (read[i] = [values[2 * k] ?? null, values[2 * k + 1] ?? null]));
-      }),
-    ]);
+      },
+    );
     return read;
   }
 
@@ -470,22 +465,19 @@ export class SyncEngine {
     if (postIds.length === 0) return { counted: 0, present: [] };
     const first = postIds[0]!;
     const [countKey, usersKey, , dirtyKey] = LikeCache.keysOf(first);
-    let flat: unknown[] | null;
+    let flat: unknown[];
     try {
       flat = await runScript<unknown[]>(this.redis, 'likesPage', [countKey!], [SMALL_SET, ...keySuffixes(first, [countKey!, dirtyKey!, usersKey!]), ...postIds.map(postTag)]);
     } catch {
-      flat = null;
+      return this.readPageByKeys(node, postIds);
     }
-    if (flat) {
-      const present: PageEntry[] = [];
-      for (let k = 1; k + 3 < flat.length; k += 4) {
-        const postId = postIds[Number(flat[k]) - 1]!;
-        const members = flat[k + 3] as string[] | null;
-        present.push({ postId, seen: (flat[k + 1] as string | null) ?? null, count: Number(flat[k + 2]), usernames: members ?? (await this.readLargeSet(keys.likesUsers(postId))) });
-      }
-      return { counted: Number(flat[0]) + present.length, present };
+    const present: PageEntry[] = [];
+    for (let k = 1; k + 3 < flat.length; k += 4) {
+      const postId = postIds[Number(flat[k]) - 1]!;
+      const members = flat[k + 3] as string[] | null;
+      present.push({ postId, seen: (flat[k + 1] as string | null) ?? null, count: Number(flat[k + 2]), usernames: members ?? (await this.readLargeSet(keys.likesUsers(postId))) });
     }
-    return this.readPageByKeys(node, postIds);
+    return { counted: Number(flat[0]) + present.length, present };
   }
 
   /** readPage's way when its script fails: four reads per post, then SMEMBERS of the posts not settled. */
