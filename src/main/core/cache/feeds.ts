@@ -54,7 +54,8 @@ export const DEFAULT_FANOUT_THRESHOLD = 1000;
  * 200 of its own: a burst of posts by accounts with many followers then queued tens of thousands
  * of DELs on the masters, and the last ones waited past the command timeout (a post failed with
  * cluster_unavailable). Past the cap, a post's DELs wait here, where nothing times out. A batch
- * of FANOUT_BATCH users is now one del_many.lua on their master (200 DELs when it fails).
+ * of FANOUT_BATCH users is now one del_many.lua on their master, one DEL of its four keys per user
+ * inside it (200 DELs when it fails).
  */
 export const FANOUT_DELS_IN_FLIGHT = 1000;
 const FANOUT_BATCH = 200;
@@ -254,7 +255,7 @@ export class FeedCache {
         this.fanoutSlots.run(async () => {
           const doomed = group.flatMap((i) => perUser[i]!);
           try {
-            await runScript(this.redis, 'delMany', [doomed[0]!], doomed);
+            await runScript(this.redis, 'delMany', [doomed[0]!], [perUser[group[0]!]!.length, ...doomed]);
           } catch {
             await oneByOne(group);
           }
