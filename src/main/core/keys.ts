@@ -27,6 +27,8 @@ export function checkId(id: string): string {
 }
 
 const user = (name: string) => `{user:${checkUsername(name)}}`;
+/** A user's hash tag with its braces: the start of each of the user's keys. */
+export const userTag = user;
 /** The hash tag of a post's keys, without its braces: its slot is the slot of every key of the post. */
 export const postHashTag = (id: string) => `post:${checkId(id)}`;
 /** A post's hash tag with its braces: the start of each of its keys. */

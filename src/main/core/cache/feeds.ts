@@ -29,7 +29,7 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import type { DocumentStore, GraphStore, PostDoc } from '../stores/ports';
 import { newOpId } from '../ids';
-import { feedGenerationShardOf, HOT_SHARDS, keys, TTL, type FeedKind } from '../keys';
+import { feedGenerationShardOf, HOT_SHARDS, keys, TTL, userTag, type FeedKind } from '../keys';
 import { runScript } from '../lua/scripts';
 import { deleteKeys } from './cached-list';
 import { groupByMaster } from './post-groups';
@@ -244,18 +244,21 @@ export class FeedCache {
   private async invalidateFollowers(author: string): Promise<number> {
     const followers = await this.graph.followers(author, FANOUT_LIMIT);
     // A user's feeds and their build tokens share the {user:<name>} tag, so one slot: the users
-    // are grouped by the master serving it, and each group is one del_many.lua (a group whose
-    // script fails, a slot having moved, is one DEL per user, which follows redirects).
-    const perUser = followers.map((f) => feedKeys(f, 'following', 'all'));
-    const { groups, single } = groupByMaster(this.redis, perUser.map((k) => calculateSlot(k[0]!)), FANOUT_BATCH);
-    const oneByOne = (places: number[]) => deleteKeys(this.redis, places.map((i) => perUser[i]!), FANOUT_BATCH);
+    // are grouped by the master serving it, and each group is one del_many.lua, which builds each
+    // user's four keys from the tag (a group whose script fails, a slot having moved, is one DEL
+    // per user, which follows redirects).
+    if (followers.length === 0) return 0;
+    const tags = followers.map(userTag);
+    const firstKeys = feedKeys(followers[0]!, 'following', 'all');
+    const suffixes = firstKeys.map((key) => key.slice(tags[0]!.length));
+    const { groups, single } = groupByMaster(this.redis, tags.map((tag) => calculateSlot(tag)), FANOUT_BATCH);
+    const oneByOne = (places: number[]) => deleteKeys(this.redis, places.map((i) => feedKeys(followers[i]!, 'following', 'all')), FANOUT_BATCH);
     await Promise.all([
       ...(single.length > 0 ? [this.fanoutSlots.run(() => oneByOne(single))] : []),
       ...groups.map((group) =>
         this.fanoutSlots.run(async () => {
-          const doomed = group.flatMap((i) => perUser[i]!);
           try {
-            await runScript(this.redis, 'delMany', [doomed[0]!], [perUser[group[0]!]!.length, ...doomed]);
+            await runScript(this.redis, 'delMany', [tags[group[0]!]! + suffixes[0]!], [suffixes.length, ...suffixes, ...group.map((i) => tags[i]!)]);
           } catch {
             await oneByOne(group);
           }

@@ -103,11 +103,12 @@ export class EmbeddedGraphStore implements GraphStore {
   }
 
   async followers(username: string, limit: number): Promise<string[]> {
-    const { rows } = await this.db.query<{ follower: string }>(
-      'SELECT follower FROM follows WHERE followee = $1 ORDER BY follower LIMIT $2',
+    // One row holding the array: a row per follower cost the worker and the client a message each.
+    const { rows } = await this.db.query<{ followers: string[] | null }>(
+      'SELECT array(SELECT follower FROM follows WHERE followee = $1 ORDER BY follower LIMIT $2) AS followers',
       [username, limit],
     );
-    return rows.map((r) => r.follower);
+    return rows[0]?.followers ?? [];
   }
 
   async following(username: string, limit: number): Promise<string[]> {
