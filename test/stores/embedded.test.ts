@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/core/config';
 import { AppError } from '../../src/main/core/errors';
@@ -32,6 +34,49 @@ async function emptied<S>(store: S) {
 
 describeDocumentStoreContract('embedded (PGlite)', () => emptied(shared.documents));
 describeGraphStoreContract('embedded (PGlite)', () => emptied(shared.graph));
+
+describe('embedded store transactions', () => {
+  it('a transaction holds back statements from outside it until it ends, and its own go through tx', async () => {
+    const { db } = shared;
+    await db.exec(`TRUNCATE ${embeddedTables.join(', ')}`);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let firstDone!: () => void;
+    const first = new Promise<void>((resolve) => (firstDone = resolve));
+    const order: string[] = [];
+    const tx = db.transaction(async (t) => {
+      await t.query(`INSERT INTO likes (post_id, username) VALUES ('p', 'one')`);
+      firstDone();
+      await gate;
+      await t.query(`INSERT INTO likes (post_id, username) VALUES ('p', 'two')`);
+      order.push('tx');
+    });
+    await first;
+    // Posted while the transaction is open: the worker runs requests in arrival order, so a
+    // statement let through now would be answered before the second insert, counting 1.
+    const outside = db.query<{ n: number }>(`SELECT count(*)::int AS n FROM likes`).then((r) => {
+      order.push('outside');
+      return r.rows[0]!.n;
+    });
+    open();
+    await tx;
+    expect(await outside).toBe(2);
+    expect(order).toEqual(['tx', 'outside']);
+    await db.exec('TRUNCATE likes');
+  });
+
+  it('a transaction leaves async hooks off for the process (no AsyncLocalStorage, which would tax every promise)', async () => {
+    const run = async (mode: string[]) => {
+      const dir = mkdtempSync(join(root, 'hooks-'));
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/async-hooks-child.ts', dir, ...mode], { timeout: 120_000 });
+      return JSON.parse(stdout.trim().split('\n').pop()!) as { atStart: boolean; afterStore: boolean; likers: string[] };
+    };
+    const [plain, control] = await Promise.all([run([]), run(['--control'])]);
+    expect(plain).toEqual({ atStart: false, afterStore: false, likers: ['u1'] });
+    // The check can fail: with an AsyncLocalStorage run first, it sees the hooks on.
+    expect(control).toEqual({ atStart: false, afterStore: true, likers: ['u1'] });
+  }, 180_000);
+});
 
 describe('embedded store data folder', () => {
   it('a store made before names were unique regardless of case starts, keeps its pairs and takes no new one', async () => {
