@@ -168,7 +168,7 @@ export class PgliteWorkerDb implements SqlDb {
   async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     // Not reentrant, and not told apart by context: an AsyncLocalStorage would (it did once), but
     // the first transaction would turn on async hooks for the whole process for good, a cost on
-    // every promise the engine makes (a like's main-thread CPU 67-74 -> 55-56 us without it, in a
+    // every promise the engine makes (a like's main-thread CPU 65-79 -> 57-61 us without it, in a
     // probe of 5 s of likes). Inside fn, statements go through tx: this.query() or another
     // transaction() there would wait for fn itself.
     while (this.exclusive) await this.exclusive;
