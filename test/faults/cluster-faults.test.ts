@@ -116,7 +116,16 @@ describe('faults: a master killed, then a master frozen past the node timeout, u
     expect(Math.max(...load.calls.map((c) => c.ms))).toBeLessThanOrEqual(5000);
 
     // The checker catches what it looks for: damage each kind once and look again.
-    const durableLike = [...load.pairs].find(([, s]) => s.expected === true)?.[0];
+    // A like whose post has another liker too: taking the last member out of a like set deletes
+    // the key, and the next read rebuilds it from the store, which has the like (no loss to see).
+    let durableLike: string | undefined;
+    for (const [pair, state] of load.pairs) {
+      if (state.expected !== true) continue;
+      if ((await engine.redis.scard(keys.likesUsers(pair.split('|')[0]!))) >= 2) {
+        durableLike = pair;
+        break;
+      }
+    }
     expect(durableLike).toBeDefined();
     const [likedPost, liker] = durableLike!.split('|') as [string, string];
     await engine.redis.srem(keys.likesUsers(likedPost), liker);

@@ -40,6 +40,30 @@ function shareInFlight<T>(job: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/**
+ * Wraps an async job so that a call made while it runs waits for that run and then for one more,
+ * started after it: what the caller did before calling may have come after the running one last
+ * looked. Callers that arrive meanwhile share that next run.
+ */
+function runAgainAfterInFlight(job: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const start = (): Promise<void> =>
+    (running = job().finally(() => {
+      running = null;
+    }));
+  return () => {
+    if (!running) return start();
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = null;
+        return running ?? start();
+      });
+    return next;
+  };
+}
+
 /** How long a written-back post must go without a change before its keys get their TTL. */
 const SETTLE_IDLE_MS = 2000;
 
@@ -237,8 +261,11 @@ export class SyncEngine {
     return this.changes.size + this.dirty.size;
   }
 
-  /** Writes every pending change; concurrent callers share one flush. */
-  readonly flush: () => Promise<void> = shareInFlight(() => this.flushOnce(true));
+  /**
+   * Writes every change notified before the call, and every post whose write was held back until
+   * its like was done: a call made while a flush runs waits for it and for one more after it.
+   */
+  readonly flush: () => Promise<void> = runAgainAfterInFlight(() => this.flushOnce(true));
 
   /**
    * The timer's flush: one batch, and more only while a whole batch is waiting; what is left goes
@@ -283,6 +310,15 @@ export class SyncEngine {
     for (let round = 0; ; round++) {
       for (let batch = 0; (this.changes.size > 0 || this.dirty.size > 0) && (drain || batch === 0 || this.fullBatchWaiting()); batch++) {
         await this.exclusive(() => this.flushBatch());
+      }
+      if (drain) {
+        // A batch of the timer's flush may still be writing what it took out of the queues (so the
+        // loop above did not see it): wait for the store turn to come round, then look again.
+        await this.exclusive(() => Promise.resolve());
+        if (this.changes.size > 0 || this.dirty.size > 0) {
+          round--;
+          continue;
+        }
       }
       // Posts to settle again: those whose like is no longer on its way, a few rounds at most
       // (the others wait for the timer markDirty set).
