@@ -307,23 +307,20 @@ export class SyncEngine {
   }
 
   private async flushOnce(drain: boolean): Promise<void> {
+    const queued = () => this.changes.size > 0 || this.dirty.size > 0;
     for (let round = 0; ; round++) {
-      for (let batch = 0; (this.changes.size > 0 || this.dirty.size > 0) && (drain || batch === 0 || this.fullBatchWaiting()); batch++) {
-        await this.exclusive(() => this.flushBatch());
-      }
-      if (drain) {
-        // A batch of the timer's flush may still be writing what it took out of the queues (so the
-        // loop above did not see it): wait for the store turn to come round, then look again.
-        await this.exclusive(() => Promise.resolve());
-        if (this.changes.size > 0 || this.dirty.size > 0) {
-          round--;
-          continue;
+      do {
+        for (let batch = 0; queued() && (drain || batch === 0 || this.fullBatchWaiting()); batch++) {
+          await this.exclusive(() => this.flushBatch());
         }
-      }
+        // A batch of the timer's flush may still be writing what it took out of the queues (so the
+        // loop above did not see it): a drain waits for the store turn to come round, then looks again.
+        if (drain) await this.exclusive(() => Promise.resolve());
+      } while (drain && queued());
       // Posts to settle again: those whose like is no longer on its way, a few rounds at most
       // (the others wait for the timer markDirty set).
       const ready = [...this.retry].filter((p) => !this.holds.has(p));
-      if (!drain && (this.changes.size > 0 || this.dirty.size > 0)) {
+      if (!drain && queued()) {
         // Busy: they go with the next tick's batch (they would wait for a quiet moment otherwise).
         for (const p of ready) {
           this.retry.delete(p);
